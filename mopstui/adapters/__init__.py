@@ -1,0 +1,44 @@
+"""Adapters, one module per platform, listed here without importing them.
+
+Built-in kinds map to "module:Class"; third parties add kinds through the `mopstui.adapters`
+entry-point group. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+
+from mopstui.core.source import Source
+
+BUILTIN_KINDS: dict[str, str] = {
+    "demo": "mopstui.adapters.demo:DemoSource",
+    "marketo": "mopstui.adapters.marketo:MarketoSource",
+    "hubspot": "mopstui.adapters.hubspot:HubSpotSource",
+    "jira": "mopstui.adapters.jira:JiraSource",
+    "file": "mopstui.adapters.files:FileSource",
+}
+
+
+def known_kinds() -> list[str]:
+    kinds = set(BUILTIN_KINDS)
+    kinds.update(ep.name for ep in entry_points(group="mopstui.adapters"))
+    return sorted(kinds)
+
+
+def load_kind(kind: str) -> type[Source]:
+    """The Source class for `kind`; KeyError if no adapter provides it."""
+    target = BUILTIN_KINDS.get(kind)
+    if target is None:
+        for ep in entry_points(group="mopstui.adapters"):
+            if ep.name == kind:
+                return ep.load()  # type: ignore[no-any-return]
+        raise KeyError(kind)
+    module_name, _, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            raise KeyError(kind) from None
+        raise
+    return getattr(module, class_name)  # type: ignore[no-any-return]

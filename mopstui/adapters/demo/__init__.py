@@ -1,0 +1,178 @@
+"""The built-in demo workspace (`kind = "demo"`): a believable Marketo-and-Jira morning, offline.
+
+Options: `seed`, `latency` (simulated seconds per call), `fail` (none | error | timeout | garbage),
+and sizes `campaigns`, `requests`, `contacts`. Actions change the in-memory workspace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Literal
+
+from mopstui.adapters.demo import workspace as ws_mod
+from mopstui.core.errors import BadAnswerError, UnreachableError
+from mopstui.core.models import (
+    ActionOutcome,
+    QualityMetric,
+    Request,
+    WorkflowProblem,
+    WorkflowScan,
+    WorkflowState,
+    overdue_by,
+)
+from mopstui.core.quality import make_metric
+from mopstui.core.source import Source
+
+SLA_HOURS = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0, "Lowest": 336.0}
+BASE_URL = "https://demo.mopstui.invalid"
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    seed: int = 7
+    latency: float = 0.0
+    fail: Literal["none", "error", "timeout", "garbage"] = "none"
+    campaigns: int = 40
+    requests: int = 24
+    contacts: int = 8000
+
+    def __post_init__(self) -> None:
+        for name in ("campaigns", "requests", "contacts"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name}: expected 0 or more")
+        if self.latency < 0:
+            raise ValueError("latency: expected 0 or more seconds")
+
+
+class DemoSource(Source):
+    kind = "demo"
+    Options = DemoOptions
+    capabilities = frozenset({"workflows", "requests", "quality", "actions"})
+    action_labels = {
+        "activate": "Activate",
+        "deactivate": "Deactivate",
+        "take": "Take (assign to me)",
+        "decline": "Decline",
+        "done": "Mark done",
+    }
+
+    def __init__(self, name: str, options: DemoOptions, context=None, *, clock=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(name, options, context)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self._ws: ws_mod.Workspace | None = None
+        self._quality: tuple[int, dict[str, int]] | None = None
+
+    @property
+    def workspace(self) -> ws_mod.Workspace:
+        if self._ws is None:
+            o = self.options
+            self._ws = ws_mod.build(o.seed, self.clock(), o.campaigns, o.requests, o.contacts)
+        return self._ws
+
+    async def _call(self, *, fetch: bool = True) -> None:
+        """One simulated API call: latency, then the configured failure, if any."""
+        self.calls += 1
+        if self.options.latency:
+            await asyncio.sleep(self.options.latency)
+        if not fetch:
+            return
+        fail = self.options.fail
+        if fail == "error":
+            raise UnreachableError(f"{self.name}: cannot reach demo.mopstui.invalid (connection refused); press r to retry")
+        if fail == "timeout":
+            await asyncio.sleep(3600)
+        if fail == "garbage":
+            raise BadAnswerError(f"{self.name}: the answer was not JSON (starts with '<html><body>502 Bad Gat'); press r to retry")
+
+    # -- fetches --------------------------------------------------------------------------------
+    async def fetch_workflows(self) -> WorkflowScan:
+        await self._call()
+        problems: list[WorkflowProblem] = []
+        states: list[WorkflowState] = []
+        for c in self.workspace.campaigns.values():
+            url = f"{BASE_URL}/campaigns/{c.id}"
+            if c.kind == "trigger" and c.status != "Invalid":
+                states.append(WorkflowState(self.name, c.id, c.name, "trigger", c.active, url,
+                                            ("deactivate",) if c.active else ("activate",), c.program))
+            problem = self._problem(c, url)
+            if problem is not None:
+                problems.append(problem)
+        return WorkflowScan(problems, states)
+
+    def _problem(self, c: ws_mod.Campaign, url: str) -> WorkflowProblem | None:
+        kind = "trigger" if c.kind == "trigger" else "batch"
+        base = dict(source=self.name, id=c.id, name=c.name, kind=kind, since=c.updated, url=url, program=c.program)
+        if c.status == "Invalid":
+            return WorkflowProblem(problem="invalid", severity="critical", detail=f"Campaign is {c.note}.", **base)  # type: ignore[arg-type]
+        if c.kind == "trigger" and not c.active and c.expect_active:
+            return WorkflowProblem(problem="inactive", severity="critical", detail=f"Trigger campaign {c.note}.",
+                                   actions=("activate",), **base)  # type: ignore[arg-type]
+        if c.problem == "unapproved-asset" and c.active:
+            return WorkflowProblem(problem="unapproved-asset", severity="warning",
+                                   detail=f"Campaign {c.note}.", **base)  # type: ignore[arg-type]
+        if c.problem == "failed-run":
+            return WorkflowProblem(problem="failed-run", severity="warning", detail=f"Batch campaign: {c.note}.", **base)  # type: ignore[arg-type]
+        if c.problem == "stalled" and c.active:
+            return WorkflowProblem(problem="stalled", severity="info", detail=f"Trigger campaign: {c.note}.",
+                                   actions=("deactivate",), **base)  # type: ignore[arg-type]
+        return None
+
+    async def fetch_requests(self) -> list[Request]:
+        await self._call()
+        now = self.clock()
+        out = []
+        for t in self.workspace.tickets.values():
+            if t.closed:
+                continue
+            out.append(Request(
+                source=self.name, id=t.id, title=t.title, requester=t.requester, priority=t.priority,
+                status=t.status, created=t.created, due=t.due, assignee=t.assignee,
+                url=f"{BASE_URL}/browse/{t.id}",
+                overdue=overdue_by(t.created, t.due, t.priority, SLA_HOURS, now),
+                actions=("take", "decline", "done") if t.assignee != ws_mod.ME else ("decline", "done"),
+            ))
+        return out
+
+    async def fetch_quality(self) -> list[QualityMetric]:
+        await self._call()
+        if self._quality is None:
+            self._quality = ws_mod.quality_counts(self.workspace.contacts, self.clock())
+        total, counts = self._quality
+        return [make_metric(self.name, key, count, total) for key, count in counts.items()]
+
+    # -- actions --------------------------------------------------------------------------------
+    async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
+        await self._call(fetch=False)
+        ws = self.workspace
+        if action in ("activate", "deactivate"):
+            c = ws.campaigns.get(target)
+            if c is None:
+                return ActionOutcome(False, f"campaign {target} not found (610)")
+            if c.kind != "trigger":
+                return ActionOutcome(False, f"'{c.name}' is a batch campaign: only trigger campaigns can be {action}d (709)")
+            if c.status == "Invalid":
+                return ActionOutcome(False, f"Marketo refused: '{c.name}' has errors in its smart list or flow (709)")
+            c.active = action == "activate"
+            c.status = "Active" if c.active else "Inactive"
+            c.updated = self.clock()
+            if c.active:
+                c.note = ""
+            else:
+                c.note = "was deactivated from mopstui"
+            return ActionOutcome(True, f"{'Activated' if c.active else 'Deactivated'} '{c.name}'")
+        t = ws.tickets.get(target)
+        if t is None or t.closed:
+            return ActionOutcome(False, f"request {target} not found or already closed")
+        if action == "take":
+            t.assignee, t.status = ws_mod.ME, "In Progress"
+            return ActionOutcome(True, f"{t.id} assigned to you")
+        if action == "decline":
+            t.closed, t.status = True, "Won't Do"
+            return ActionOutcome(True, f"{t.id} declined with a reply to {t.requester.split(' (')[0]}")
+        if action == "done":
+            t.closed, t.status = True, "Done"
+            return ActionOutcome(True, f"{t.id} marked done")
+        return ActionOutcome(False, f"demo does not support {action}")

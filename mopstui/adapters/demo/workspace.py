@@ -1,0 +1,242 @@
+"""The built-in demo workspace: seeded, believable campaigns, requests and contacts.
+
+Everything derives from the seed and a reference time, so two workspaces with the same seed and
+clock are identical. Actions mutate the in-memory workspace; the next fetch shows the new state.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mopstui.core import quality as q
+
+ME = "you"
+
+PROGRAMS = [
+    "Lead Lifecycle", "Scoring", "Webinar 2026-11 AI in B2B Ops", "Newsletter", "Nurture - Mid Funnel",
+    "Event - Field Summit Q1", "Ops - Data Hygiene", "Trial Onboarding", "Partner Referrals",
+    "Product Launch - Atlas", "Customer Advocacy", "Re-engagement",
+]
+CAMPAIGN_STEMS = [
+    "Registration", "Attended", "No-show Follow-up", "Send Invite", "Reminder", "Form Fill",
+    "Sync to CRM", "Assign Owner", "Change Status", "Drip Step", "Score Update", "Send Recording",
+]
+
+
+@dataclass
+class Campaign:
+    id: str
+    name: str
+    program: str
+    kind: str  # trigger | batch
+    active: bool
+    status: str  # Marketo-style: Active, Inactive, Invalid, Single Run, Never Run...
+    updated: datetime
+    note: str = ""  # planted problem text
+    problem: str = ""  # planted problem kind beyond active/status
+    expect_active: bool = False
+    email_draft: str = ""
+
+
+@dataclass
+class Ticket:
+    id: str
+    title: str
+    requester: str
+    priority: str
+    status: str
+    created: datetime
+    due: datetime | None
+    assignee: str | None
+    closed: bool = False
+
+
+@dataclass
+class Contact:
+    email: str
+    first_name: str
+    last_name: str
+    country: str
+    lead_source: str
+    last_activity: datetime
+    unsubscribed: bool
+    marketable: bool
+
+
+@dataclass
+class Workspace:
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    contacts: list[Contact] = field(default_factory=list)
+
+
+def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int) -> Workspace:
+    rng = random.Random(seed)
+    ws = Workspace()
+    _plant_campaigns(ws, now)
+    _fill_campaigns(ws, rng, now, campaigns)
+    _plant_tickets(ws, now)
+    _fill_tickets(ws, rng, now, requests)
+    ws.contacts = _contacts(rng, now, contacts)
+    return ws
+
+
+def _plant_campaigns(ws: Workspace, now: datetime) -> None:
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    planted = [
+        Campaign("1001", "Lead Routing - Inbound MQL", "Lead Lifecycle", "trigger", False, "Inactive",
+                 midnight - timedelta(hours=7, minutes=48),
+                 "left inactive after yesterday's edit, so the 02:00 routing run never happened; 37 MQLs wait unassigned",
+                 expect_active=True),
+        Campaign("1002", "Webinar - Send Recording", "Webinar 2026-11 AI in B2B Ops", "trigger", False, "Invalid",
+                 midnight - timedelta(hours=3, minutes=12),
+                 "invalid since the email 'Recording Link v2' it sends was deleted"),
+        Campaign("1003", "Newsletter - November Send", "Newsletter", "trigger", True, "Active",
+                 midnight - timedelta(days=1, hours=2),
+                 "is live but its email 'November Newsletter' is still a draft, so it sends nothing",
+                 problem="unapproved-asset", email_draft="November Newsletter"),
+        Campaign("1004", "Scoring - Website Behaviour", "Scoring", "trigger", False, "Inactive",
+                 midnight - timedelta(days=2, hours=5),
+                 "was auto-deactivated by Marketo after 6 months without a qualifying lead",
+                 expect_active=True),
+        Campaign("1005", "Data Hygiene - Normalize Country", "Ops - Data Hygiene", "batch", False, "Single Run",
+                 midnight + timedelta(hours=1, minutes=30),
+                 "last night's run stopped after 1,204 of 8,900 people (flow step 'Change Data Value' failed)",
+                 problem="failed-run"),
+        Campaign("1006", "Nurture - Stream 3 Cadence", "Nurture - Mid Funnel", "trigger", True, "Active",
+                 midnight - timedelta(days=21),
+                 "no one has qualified in 21 days; the stream may be empty", problem="stalled"),
+    ]
+    for c in planted:
+        ws.campaigns[c.id] = c
+
+
+def _fill_campaigns(ws: Workspace, rng: random.Random, now: datetime, size: int) -> None:
+    next_id = 1100
+    for i in range(max(0, size - len(ws.campaigns))):
+        program = PROGRAMS[i % len(PROGRAMS)]
+        stem = CAMPAIGN_STEMS[rng.randrange(len(CAMPAIGN_STEMS))]
+        kind = "trigger" if rng.random() < 0.6 else "batch"
+        roll = rng.random()
+        active, status, note, problem = (kind == "trigger"), ("Active" if kind == "trigger" else "Never Run"), "", ""
+        if kind == "batch":
+            status = rng.choice(["Single Run", "Recurring Run", "Never Run"])
+        # At scale a small share of campaigns is broken, like any real instance.
+        if roll < 0.02:
+            active, status, note = False, "Invalid", "invalid: its smart list references a deleted list"
+        elif roll < 0.035 and kind == "trigger":
+            active, status, note = False, "Inactive", "is not active"
+        updated = now - timedelta(days=rng.randrange(1, 400), minutes=rng.randrange(1440))
+        cid = str(next_id)
+        next_id += 1
+        ws.campaigns[cid] = Campaign(cid, f"{program.split(' - ')[0]} - {stem} {i // len(PROGRAMS) + 1:02d}",
+                                     program, kind, active, status, updated, note, problem,
+                                     expect_active=(status == "Inactive"))
+
+
+def _plant_tickets(ws: Workspace, now: datetime) -> None:
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    planted = [
+        Ticket("MOPS-101", "URGENT: webinar invite won't send, CEO is on the speaker list", "Dana Whitfield (VP Marketing)",
+               "Highest", "Open", midnight + timedelta(minutes=4), None, None),
+        Ticket("MOPS-102", "Send the Black Friday promo to the whole database today", "Rick Alvarez (Sales)",
+               "High", "Open", midnight - timedelta(hours=15), None, None),
+        Ticket("MOPS-103", "Import 412 leads from the Field Summit badge scans", "Priya Natarajan (Events)",
+               "High", "Open", midnight - timedelta(days=3, hours=2), midnight - timedelta(days=1), None),
+        Ticket("MOPS-104", "New UTM fields on the demo-request form", "Tom Becker (Web)",
+               "Medium", "In Progress", midnight - timedelta(days=6), midnight + timedelta(days=3), ME),
+        Ticket("MOPS-105", "Why did my nurture email go to customers?", "Lena Kovacs (Product Marketing)",
+               "High", "Open", midnight - timedelta(days=1, hours=9), None, None),
+    ]
+    for t in planted:
+        ws.tickets[t.id] = t
+
+
+_TITLES = [
+    "Build a list for the {x} campaign", "Clone last quarter's {x} program", "Dedupe the {x} import",
+    "Add {x} to the lead scoring model", "Fix broken link in the {x} email", "Report on {x} attribution",
+    "Set up a landing page for {x}", "Sync {x} field to the CRM", "Suppress {x} from newsletters",
+    "Update the {x} email template", "Approve the {x} email", "Segment {x} by region",
+]
+_TOPICS = ["Q1 webinar", "EMEA event", "partner", "trial users", "churned customers", "APAC launch",
+           "analyst day", "holiday promo", "product update", "customer survey", "ABM tier 1", "newsletter"]
+_PEOPLE = ["Sam Ortiz (Demand Gen)", "Mei Chen (Field Marketing)", "Jonas Weber (Sales Ops)",
+           "Aisha Bello (Content)", "Chris Young (SDR Lead)", "Olivia Grant (Brand)", "Noah Park (Partners)"]
+_PRIORITIES = ["High", "Medium", "Medium", "Low", "Low", "Highest"]
+_STATUSES = ["Open", "Open", "In Progress", "Waiting for requester"]
+
+
+def _fill_tickets(ws: Workspace, rng: random.Random, now: datetime, size: int) -> None:
+    for i in range(max(0, size - len(ws.tickets))):
+        tid = f"MOPS-{106 + i}"
+        created = now - timedelta(hours=rng.randrange(1, 24 * 5), minutes=rng.randrange(60))
+        due = created + timedelta(days=rng.randrange(2, 15)) if rng.random() < 0.4 else None
+        assignee = rng.choice([None, None, ME, "Jordan Lee"])
+        title = _TITLES[rng.randrange(len(_TITLES))].format(x=_TOPICS[rng.randrange(len(_TOPICS))])
+        ws.tickets[tid] = Ticket(tid, title, _PEOPLE[rng.randrange(len(_PEOPLE))],
+                                 _PRIORITIES[rng.randrange(len(_PRIORITIES))],
+                                 _STATUSES[rng.randrange(len(_STATUSES))], created, due, assignee)
+
+
+_FIRST = ["Ana", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jack", "Kim", "Liam"]
+_LAST = ["Smith", "Garcia", "Müller", "Rossi", "Dubois", "Kowalski", "Nguyen", "Tanaka", "Silva", "Brown"]
+_COMPANIES = ["acme.com", "globex.io", "initech.com", "umbrella.co", "hooli.com", "stark.ind", "wayne.co"]
+_COUNTRIES = ["US", "United States", "DE", "Germany", "FR", "UK", "GB", "IN", "JP", "BR"]
+_SOURCES = ["Webinar", "Website", "Trade Show", "Paid Social", "Partner", "List Import"]
+
+
+def _contacts(rng: random.Random, now: datetime, size: int) -> list[Contact]:
+    out: list[Contact] = []
+    for i in range(size):
+        first, last = _FIRST[rng.randrange(len(_FIRST))], _LAST[rng.randrange(len(_LAST))]
+        roll = rng.random()
+        domain = _COMPANIES[rng.randrange(len(_COMPANIES))]
+        email = f"{first.lower()}.{last.lower()}{i}@{domain}"
+        if roll < 0.04 and out:
+            email = out[rng.randrange(len(out))].email.upper()  # a CRM re-sync duplicate
+        elif roll < 0.055:
+            email = rng.choice([f"{first.lower()}@{domain.split('.')[0]}", f"{first} {last}@{domain}", "n/a", "@acme.com"])
+        elif roll < 0.08:
+            email = ""
+        elif roll < 0.10:
+            email = f"{rng.choice(['info', 'sales', 'admin', 'support', 'noreply'])}@{domain}"
+        elif roll < 0.22:
+            email = f"{first.lower()}{i}@{rng.choice(['gmail.com', 'yahoo.com', 'outlook.com'])}"
+        elif roll < 0.228:
+            email, first, last = rng.choice([("test@example.com", "Test", "Test"), (f"asdf{i}@asdf.com", "asdf", "asdf"),
+                                             (f"mickey{i}@disney.example", "Mickey", "Mouse")])
+        country = "" if rng.random() < 0.11 else _COUNTRIES[rng.randrange(len(_COUNTRIES))]
+        source = "" if rng.random() < 0.03 else _SOURCES[rng.randrange(len(_SOURCES))]
+        last_activity = now - timedelta(days=rng.randrange(0, 1000))
+        unsub = rng.random() < 0.06
+        marketable = (not unsub) or rng.random() < 0.02
+        out.append(Contact(email, first, last, country, source, last_activity, unsub, marketable))
+    return out
+
+
+def quality_counts(contacts: list[Contact], now: datetime, stale_days: int = 730) -> tuple[int, dict[str, int]]:
+    """Counts of every quality rule over the generated contacts (see mopstui.core.quality)."""
+    seen: set[str] = set()
+    counts = dict.fromkeys(
+        ["duplicates", "invalid_email", "missing:email", "missing:country", "missing:lead_source",
+         "role_email", "personal_email", "test_record", "stale", "unsubscribed_marketable"], 0)
+    cutoff = now - timedelta(days=stale_days)
+    for c in contacts:
+        norm = q.normalise_email(c.email)
+        if norm:
+            if norm in seen:
+                counts["duplicates"] += 1
+            seen.add(norm)
+        else:
+            counts["missing:email"] += 1
+        counts["invalid_email"] += q.is_invalid_email(c.email)
+        counts["missing:country"] += q.is_blank(c.country)
+        counts["missing:lead_source"] += q.is_blank(c.lead_source)
+        counts["role_email"] += q.is_role_email(c.email)
+        counts["personal_email"] += q.is_personal_email(c.email)
+        counts["test_record"] += q.is_test_record(c.email, c.first_name, c.last_name)
+        counts["stale"] += c.last_activity < cutoff
+        counts["unsubscribed_marketable"] += c.unsubscribed and c.marketable
+    return len(contacts), counts

@@ -1,0 +1,144 @@
+"""Plain dataclasses for what the cockpit shows: workflow problems, requests, quality metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Severity = Literal["critical", "warning", "info", "ok"]
+WorkflowKind = Literal["trigger", "batch", "flow"]
+ProblemKind = Literal["invalid", "inactive", "unapproved-asset", "failed-run", "stalled"]
+
+SEVERITY_RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2, "ok": 3}
+PRIORITY_RANK: dict[str, int] = {"Highest": 0, "High": 1, "Medium": 2, "Low": 3, "Lowest": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowProblem:
+    """A campaign or flow that is broken or will silently not run."""
+
+    source: str
+    id: str
+    name: str
+    kind: WorkflowKind
+    problem: ProblemKind
+    severity: Severity
+    detail: str
+    since: datetime | None = None
+    url: str = ""
+    actions: tuple[str, ...] = ()
+    program: str = ""
+
+    @property
+    def key(self) -> str:
+        """Identity across refreshes: the same campaign with the same problem."""
+        return f"{self.source}:{self.id}:{self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowState:
+    """Whether a trigger campaign or flow is active, reported by adapters for the memory rules."""
+
+    source: str
+    id: str
+    name: str
+    kind: WorkflowKind
+    active: bool
+    url: str = ""
+    actions: tuple[str, ...] = ()
+    program: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowScan:
+    """What one workflow fetch returns: the problems found and the active state of each workflow."""
+
+    problems: list[WorkflowProblem] = field(default_factory=list)
+    states: list[WorkflowState] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """An item in the request queue (a Jira issue, a demo ticket...)."""
+
+    source: str
+    id: str
+    title: str
+    requester: str
+    priority: str
+    status: str
+    created: datetime
+    due: datetime | None = None
+    assignee: str | None = None
+    url: str = ""
+    overdue: bool = False
+    actions: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Severity thresholds for a quality metric, as a percentage of `total` (or a count without one)."""
+
+    warning: float
+    critical: float
+
+    def severity(self, count: int, total: int | None) -> Severity:
+        value = (100.0 * count / total) if total else float(count)
+        if value >= self.critical:
+            return "critical"
+        if value >= self.warning:
+            return "warning"
+        return "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityMetric:
+    """One data-quality count, e.g. `duplicates` or `missing:country`."""
+
+    source: str
+    metric: str
+    label: str
+    count: int
+    total: int | None
+    thresholds: Thresholds
+    severity: Severity
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.metric}"
+
+    @property
+    def percent(self) -> float | None:
+        return (100.0 * self.count / self.total) if self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """The platform's answer to an action: ok, and a one-line message either way."""
+
+    ok: bool
+    message: str
+
+
+def overdue_by(
+    created: datetime,
+    due: datetime | None,
+    priority: str,
+    sla_hours: dict[str, float],
+    now: datetime,
+    done: bool = False,
+) -> bool:
+    """A request is overdue past its due date, else past its priority's SLA from creation."""
+    if done:
+        return False
+    if due is not None:
+        return now > due
+    hours = sla_hours.get(priority)
+    if hours is None:
+        return False
+    return (now - created).total_seconds() > hours * 3600

@@ -1,0 +1,127 @@
+"""Data-quality rules: names, labels, default thresholds, and the row-level predicates.
+
+The predicates are the reference definition of each rule (the README documents them); the file
+adapter runs the same rules in SQL, and tests hold both to the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from mopstui.core.models import QualityMetric, Thresholds
+
+ROLE_LOCALPARTS = frozenset(
+    "info sales admin support noreply no-reply donotreply do-not-reply marketing contact hello "
+    "office billing accounts help team webmaster postmaster hr jobs careers enquiries inquiries".split()
+)
+PERSONAL_DOMAINS = frozenset(
+    "gmail.com googlemail.com yahoo.com yahoo.co.uk hotmail.com outlook.com live.com msn.com aol.com "
+    "icloud.com me.com mac.com proton.me protonmail.com gmx.com gmx.de web.de mail.com yandex.com "
+    "zoho.com qq.com 163.com".split()
+)
+TEST_DOMAINS = frozenset("example.com example.org example.net test.com mailinator.com".split())
+TEST_LOCALPARTS = frozenset("test testing tester asdf asdfasdf qwerty foo bar abc xxx dummy fake".split())
+TEST_NAMES = frozenset({"mickey mouse", "donald duck", "test test", "john doe", "jane doe", "asdf asdf"})
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+LABELS: dict[str, str] = {
+    "duplicates": "Duplicate emails",
+    "invalid_email": "Invalid emails",
+    "role_email": "Role accounts",
+    "personal_email": "Free-mail addresses",
+    "test_record": "Test / junk records",
+    "stale": "Stale (no activity)",
+    "unsubscribed_marketable": "Unsubscribed but marketable",
+}
+
+#: Default thresholds, in percent of the records checked.
+DEFAULT_THRESHOLDS: dict[str, Thresholds] = {
+    "duplicates": Thresholds(1.0, 5.0),
+    "invalid_email": Thresholds(0.5, 2.0),
+    "missing": Thresholds(5.0, 20.0),
+    "role_email": Thresholds(2.0, 5.0),
+    "personal_email": Thresholds(10.0, 25.0),
+    "test_record": Thresholds(0.2, 1.0),
+    "stale": Thresholds(25.0, 50.0),
+    "unsubscribed_marketable": Thresholds(0.01, 0.5),
+}
+
+
+def label_for(metric: str) -> str:
+    if metric.startswith("missing:"):
+        return f"Missing {metric.split(':', 1)[1].replace('_', ' ')}"
+    return LABELS.get(metric, metric.replace("_", " ").capitalize())
+
+
+def thresholds_for(metric: str, overrides: Mapping[str, Thresholds] | None = None) -> Thresholds:
+    if overrides and metric in overrides:
+        return overrides[metric]
+    base = "missing" if metric.startswith("missing:") else metric
+    if overrides and base in overrides:
+        return overrides[base]
+    return DEFAULT_THRESHOLDS.get(base, Thresholds(5.0, 20.0))
+
+
+def make_metric(
+    source: str, metric: str, count: int, total: int | None, overrides: Mapping[str, Thresholds] | None = None
+) -> QualityMetric:
+    thresholds = thresholds_for(metric, overrides)
+    return QualityMetric(
+        source=source,
+        metric=metric,
+        label=label_for(metric),
+        count=count,
+        total=total,
+        thresholds=thresholds,
+        severity=thresholds.severity(count, total),
+    )
+
+
+# -- row-level predicates -------------------------------------------------------------------------
+
+
+def is_blank(value: str | None) -> bool:
+    return value is None or not str(value).strip()
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def is_invalid_email(email: str | None) -> bool:
+    """Non-empty and not a plausible address: no @, nothing before it, two @, spaces, no dot in the domain."""
+    norm = normalise_email(email)
+    if not norm:
+        return False
+    return _EMAIL.match(norm) is None
+
+
+def _parts(email: str | None) -> tuple[str, str] | None:
+    norm = normalise_email(email)
+    if not norm or _EMAIL.match(norm) is None:
+        return None
+    local, _, domain = norm.partition("@")
+    return local, domain
+
+
+def is_role_email(email: str | None) -> bool:
+    parts = _parts(email)
+    return parts is not None and parts[0] in ROLE_LOCALPARTS
+
+
+def is_personal_email(email: str | None) -> bool:
+    parts = _parts(email)
+    return parts is not None and parts[1] in PERSONAL_DOMAINS
+
+
+def is_test_record(email: str | None, first_name: str | None = None, last_name: str | None = None) -> bool:
+    """Junk or test records: test@ / asdf@ style mailboxes, example.com-style domains, cartoon names."""
+    norm = normalise_email(email)
+    if norm:
+        local, _, domain = norm.partition("@")
+        if local in TEST_LOCALPARTS or domain in TEST_DOMAINS or local.startswith("test+"):
+            return True
+    name = f"{(first_name or '').strip()} {(last_name or '').strip()}".strip().lower()
+    return name in TEST_NAMES

@@ -1,0 +1,249 @@
+"""The cockpit service: fans out to every source concurrently, keeps per-source status, runs actions.
+
+A slow or failing source never delays or breaks the others: each fetch runs under its own timeout
+and its error is kept with its status. Results are handed to `on_result` as each source answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Literal, Protocol
+
+from mopstui.core.audit import AuditLog
+from mopstui.core.errors import MopstuiError
+from mopstui.core.models import (
+    ActionOutcome,
+    QualityMetric,
+    Request,
+    WorkflowProblem,
+    WorkflowScan,
+    WorkflowState,
+)
+from mopstui.core.redact import redact
+from mopstui.core.source import Source
+
+State = Literal["idle", "loading", "ok", "error"]
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    name: str
+    kind: str
+    state: State = "idle"
+    fetched_at: datetime | None = None
+    error: str = ""
+    calls: int = 0
+    health: str = ""
+    read_only: bool = False
+    capabilities: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """Everything one source answered in one refresh, plus what memory made of it."""
+
+    status: SourceStatus
+    problems: list[WorkflowProblem] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    metrics: list[QualityMetric] = field(default_factory=list)
+    states: list[WorkflowState] = field(default_factory=list)
+    #: Keys (item.key) of problems and requests not present at the previous snapshot.
+    new_keys: frozenset[str] = frozenset()
+    #: metric key -> change in count since the previous snapshot (None the first time).
+    deltas: Mapping[str, int | None] = field(default_factory=dict)
+    #: metric key -> recent daily counts, oldest first (for sparklines).
+    trends: Mapping[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.status.name
+
+
+class Memory(Protocol):
+    """What the state store offers the service (see mopstui.core.memory)."""
+
+    def annotate(self, result: SourceResult) -> SourceResult: ...
+
+    def record(self, results: list[SourceResult]) -> None: ...
+
+
+@dataclass
+class SourceHandle:
+    source: Source
+    read_only: bool = False
+    timeout: float = 30.0
+
+
+class Cockpit:
+    """Holds the sources and their latest results; refreshes and actions go through here."""
+
+    def __init__(
+        self,
+        handles: Mapping[str, SourceHandle],
+        *,
+        read_only: bool = False,
+        audit: AuditLog | None = None,
+        memory: Memory | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.handles = dict(handles)
+        self.read_only = read_only
+        self.audit = audit
+        self.memory = memory
+        self.clock = clock
+        self.results: dict[str, SourceResult] = {
+            name: SourceResult(self._status(name, "idle")) for name in self.handles
+        }
+        self._refresh_lock = asyncio.Lock()
+
+    # -- status ---------------------------------------------------------------------------------
+    def _status(self, name: str, state: State, **kw: object) -> SourceStatus:
+        handle = self.handles[name]
+        return SourceStatus(
+            name=name,
+            kind=handle.source.kind,
+            state=state,
+            read_only=self.read_only or handle.read_only,
+            capabilities=handle.source.capabilities,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    @property
+    def statuses(self) -> list[SourceStatus]:
+        return [r.status for r in self.results.values()]
+
+    def summary(self) -> str:
+        """`N/N sources ok`, or `K/N sources ok (failed: a, b)`."""
+        total = len(self.results)
+        failed = [s.name for s in self.statuses if s.state == "error"]
+        text = f"{total - len(failed)}/{total} sources ok"
+        return f"{text} (failed: {', '.join(failed)})" if failed else text
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refresh_lock.locked()
+
+    # -- fetching -------------------------------------------------------------------------------
+    async def refresh(
+        self,
+        on_result: Callable[[SourceResult], None] | None = None,
+        names: Iterable[str] | None = None,
+    ) -> list[SourceResult]:
+        """Fetch every source (or `names`) concurrently; refreshes never overlap."""
+        async with self._refresh_lock:
+            wanted = list(names) if names is not None else list(self.handles)
+            for name in wanted:
+                previous = self.results[name]
+                self.results[name] = replace(previous, status=replace(previous.status, state="loading"))
+
+            async def one(name: str) -> SourceResult:
+                result = await self._fetch(name)
+                if self.memory is not None:
+                    try:
+                        result = self.memory.annotate(result)
+                    except Exception as exc:  # memory trouble never hides the data
+                        result = replace(result, status=replace(result.status, health=f"memory: {exc}"))
+                self.results[name] = result
+                if on_result is not None:
+                    on_result(result)
+                return result
+
+            results = list(await asyncio.gather(*(one(n) for n in wanted)))
+            if self.memory is not None:
+                try:
+                    self.memory.record(results)
+                except Exception:
+                    pass
+            return results
+
+    async def _fetch(self, name: str) -> SourceResult:
+        handle = self.handles[name]
+        source = handle.source
+        source.reset_calls()
+        scan = WorkflowScan()
+        requests: list[Request] = []
+        metrics: list[QualityMetric] = []
+        try:
+            async with asyncio.timeout(handle.timeout):
+                jobs = {}
+                async with asyncio.TaskGroup() as group:
+                    if "workflows" in source.capabilities:
+                        jobs["workflows"] = group.create_task(source.fetch_workflows())
+                    if "requests" in source.capabilities:
+                        jobs["requests"] = group.create_task(source.fetch_requests())
+                    if "quality" in source.capabilities:
+                        jobs["quality"] = group.create_task(source.fetch_quality())
+                if "workflows" in jobs:
+                    scan = jobs["workflows"].result()
+                if "requests" in jobs:
+                    requests = jobs["requests"].result()
+                if "quality" in jobs:
+                    metrics = jobs["quality"].result()
+        except TimeoutError:
+            return self._error(name, f"timed out after {handle.timeout:g} s; press r to retry")
+        except* MopstuiError as group_exc:
+            return self._error(name, str(group_exc.exceptions[0]))
+        except* Exception as group_exc:
+            exc = group_exc.exceptions[0]
+            return self._error(name, f"unexpected error: {type(exc).__name__}: {exc}")
+        status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=source.health)
+        return SourceResult(status, list(scan.problems), requests, metrics, list(scan.states))
+
+    def _error(self, name: str, message: str) -> SourceResult:
+        source = self.handles[name].source
+        status = self._status(
+            name, "error", fetched_at=self.clock(), error=redact(message), calls=source.calls, health=source.health
+        )
+        return SourceResult(status)
+
+    # -- actions --------------------------------------------------------------------------------
+    def is_read_only(self, source_name: str) -> bool:
+        return self.read_only or self.handles[source_name].read_only
+
+    async def perform(
+        self, source_name: str, action: str, target: str, params: Mapping[str, str] | None = None
+    ) -> ActionOutcome:
+        """Run an action, audit the attempt and the outcome, and re-fetch the source on success."""
+        params = dict(params or {})
+        handle = self.handles.get(source_name)
+        if handle is None:
+            return ActionOutcome(False, f"no source named {source_name!r}")
+        if self.is_read_only(source_name):
+            outcome = ActionOutcome(False, f"read-only: {action} refused for {target} on {source_name}")
+            self._audit(source_name, action, target, "refused", outcome.message)
+            return outcome
+        if action not in handle.source.action_labels:
+            return ActionOutcome(False, f"{source_name} does not support {action}")
+        self._audit(source_name, action, target, "attempt", "")
+        try:
+            async with asyncio.timeout(handle.timeout):
+                outcome = await handle.source.perform(action, target, params)
+        except TimeoutError:
+            outcome = ActionOutcome(False, f"no answer within {handle.timeout:g} s; the platform's state is unknown, refresh to see it")
+        except MopstuiError as exc:
+            outcome = ActionOutcome(False, str(exc))
+        except Exception as exc:
+            outcome = ActionOutcome(False, f"unexpected error: {type(exc).__name__}: {exc}")
+        outcome = ActionOutcome(outcome.ok, redact(outcome.message))
+        self._audit(source_name, action, target, "ok" if outcome.ok else "failed", outcome.message)
+        if outcome.ok:
+            await self.refresh(names=[source_name])
+        return outcome
+
+    def _audit(self, source: str, action: str, target: str, outcome: str, message: str) -> None:
+        if self.audit is None:
+            return
+        try:
+            self.audit.append(source, action, target, outcome, message)
+        except OSError:
+            pass  # an unwritable audit log must not block the action; the notice still shows
+
+    async def aclose(self) -> None:
+        for handle in self.handles.values():
+            try:
+                await handle.source.aclose()
+            except Exception:
+                pass

@@ -1,0 +1,93 @@
+"""The Source contract every adapter implements, and the context the service hands it.
+
+A source implements any subset of the fetches and actions; `capabilities` says which. Options come
+from the source's `[sources.NAME]` table, validated against the adapter's `Options` dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from mopstui.core.models import ActionOutcome, QualityMetric, Request, WorkflowScan
+
+CAPABILITIES = ("workflows", "requests", "quality", "actions")
+
+
+@dataclass
+class SourceContext:
+    """What a source may ask of the world beyond its options.
+
+    `secret(field)` resolves a secret (env, keyring, file) or raises CredentialError.
+    `memory` carries what the last snapshot knew for this source (e.g. last fetch time), so an
+    adapter can fetch incrementally. `replies` are the canned decline replies by id.
+    """
+
+    state_dir: Path | None = None
+    secret: Callable[[str], str] = lambda field_name: ""
+    memory: dict[str, Any] = field(default_factory=dict)
+    replies: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """Options of a source that takes none beyond `kind` and `read_only`."""
+
+
+class Source:
+    """Base class of every adapter. Override only what the platform supports."""
+
+    kind: ClassVar[str] = ""
+    #: The dataclass describing this kind's config keys (besides `kind` and `read_only`).
+    Options: ClassVar[type] = NoOptions
+    #: Secret fields this kind needs (resolved through SourceContext.secret, never in config).
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+    #: Which of CAPABILITIES this source provides.
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    #: Action ids this source can perform, with the verb shown in confirmations.
+    action_labels: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, name: str, options: Any, context: SourceContext | None = None) -> None:
+        self.name = name
+        self.options = options
+        self.context = context or SourceContext()
+        #: API calls made since the last `reset_calls()`; reported per fetch as the source's `calls`.
+        self.calls = 0
+        #: Extra health facts shown in the source status (e.g. "API quota 82% used").
+        self.health: str = ""
+
+    def reset_calls(self) -> None:
+        self.calls = 0
+
+    async def fetch_workflows(self) -> WorkflowScan:
+        raise NotImplementedError
+
+    async def fetch_requests(self) -> list[Request]:
+        raise NotImplementedError
+
+    async def fetch_quality(self) -> list[QualityMetric]:
+        raise NotImplementedError
+
+    async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
+        """Run `action` on the item `target`; return the platform's answer (never raise for a refusal)."""
+        raise NotImplementedError
+
+    async def check_connection(self) -> str:
+        """A cheap call proving the credentials work; returns a one-line description."""
+        if "workflows" in self.capabilities:
+            await self.fetch_workflows()
+        elif "requests" in self.capabilities:
+            await self.fetch_requests()
+        elif "quality" in self.capabilities:
+            await self.fetch_quality()
+        return "ok"
+
+    async def aclose(self) -> None:
+        """Release network clients; called once when the service stops."""
+
+
+def option_fields(options_cls: type) -> dict[str, dataclasses.Field[Any]]:
+    return {f.name: f for f in dataclasses.fields(options_cls)}

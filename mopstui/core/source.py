@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from mopstui.core.models import ActionOutcome, QualityMetric, Request, WorkflowScan
 
-CAPABILITIES = ("workflows", "requests", "quality", "actions")
+CAPABILITIES = ("workflows", "requests", "quality", "actions", "drilldown")
 
 
 @dataclass
@@ -73,6 +73,14 @@ class Source:
 
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         """Run `action` on the item `target`; return the platform's answer (never raise for a refusal)."""
+        raise NotImplementedError
+
+    async def sample_rows(self, metric: str, limit: int = 50) -> tuple[list[str], list[list[str]]]:
+        """Column names and up to `limit` offending rows for a quality metric ("drilldown")."""
+        raise NotImplementedError
+
+    async def export_rows(self, metric: str, path: Path) -> int:
+        """Write every offending row of `metric` to the CSV `path`; return how many ("drilldown")."""
         raise NotImplementedError
 
     async def check_connection(self) -> str:

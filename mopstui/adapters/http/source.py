@@ -1,0 +1,76 @@
+"""`HttpSource`: the Source base class for adapters that talk HTTP through `HttpClient`."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from mopstui.adapters.http.client import HttpClient, HttpPolicy, ResponseHook
+from mopstui.adapters.http.limits import Clock, Sleep
+from mopstui.core.source import Source, SourceContext
+
+
+class HttpSource(Source):
+    """A Source whose clients count their calls into `self.calls` and close with the source.
+
+    Keyword-only test seams: `transport` (an httpx.MockTransport), `clock` and `sleep` (fake time,
+    so retries and rate limits never really wait) and `rng` (deterministic jitter).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        options: Any,
+        context: SourceContext | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+        rng: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(name, options, context)
+        self.transport = transport
+        self.clock: Clock = clock or time.monotonic
+        self.sleep: Sleep = sleep or asyncio.sleep
+        self.rng: Callable[[], float] = rng or random.random
+        self._clients: list[HttpClient] = []
+
+    def make_client(
+        self,
+        base_url: str,
+        *,
+        policy: HttpPolicy = HttpPolicy(),
+        headers: Mapping[str, str] | None = None,
+        auth: httpx.Auth | tuple[str, str] | None = None,
+        response_hook: ResponseHook | None = None,
+        auth_hint: str = "",
+    ) -> HttpClient:
+        """A client for `base_url`, wired to this source's counter, transport and fake time."""
+        client = HttpClient(
+            self.name,
+            base_url,
+            policy=policy,
+            transport=self.transport,
+            headers=headers,
+            auth=auth,
+            response_hook=response_hook,
+            on_call=self._count_call,
+            auth_hint=auth_hint,
+            clock=self.clock,
+            sleep=self.sleep,
+            rng=self.rng,
+        )
+        self._clients.append(client)
+        return client
+
+    def _count_call(self) -> None:
+        self.calls += 1
+
+    async def aclose(self) -> None:
+        for client in self._clients:
+            await client.aclose()

@@ -1,0 +1,21 @@
+"""Fake time for HTTP tests: `sleep` advances `now` instantly, and remembers every pause."""
+
+from __future__ import annotations
+
+
+class FakeClock:
+    """A monotonic clock that only moves when someone sleeps (or a test calls `advance`)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

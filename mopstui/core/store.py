@@ -1,0 +1,274 @@
+"""The state store: one SQLite file (standard library) in the user state dir.
+
+It holds per-source snapshots, daily metric values for trends, observed deactivations, reviewed
+marks and a few key/value facts. WAL mode and a busy timeout let a cockpit and a cron check write
+at the same time. A store that cannot be read is renamed aside (never deleted) and a fresh one is
+started; `StateStore.warning` then carries one line for the caller to show.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+#: Snapshots kept per source; memory only ever compares with recent ones, trends live elsewhere.
+KEEP_SNAPSHOTS = 30
+#: Days of daily metric values kept (the sparkline shows 14).
+KEEP_DAYS = 60
+BUSY_TIMEOUT_MS = 10_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id);
+CREATE TABLE IF NOT EXISTS daily_metrics (
+    source TEXT NOT NULL, metric TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (source, metric, day)
+);
+CREATE TABLE IF NOT EXISTS deactivations (
+    source TEXT NOT NULL, id TEXT NOT NULL, seen_at TEXT NOT NULL, active_at TEXT NOT NULL,
+    PRIMARY KEY (source, id)
+);
+CREATE TABLE IF NOT EXISTS reviewed (key TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (key, day));
+"""
+
+
+class StoreError(Exception):
+    """The store could not be used at all (not even a fresh one); str() is one line."""
+
+
+class StateStore:
+    """Thread-safe access to `state.db`. Each write is one short IMMEDIATE transaction."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        #: One line for the user when the store had to be set aside, else "".
+        self.warning = ""
+        self._lock = threading.RLock()
+        self._conn = self._open()
+
+    # -- opening --------------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"state store {self.path}: cannot create its folder ({exc.strerror or exc})") from None
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not _unreadable(exc):
+                # busy or locked beyond the timeout: the file is fine, never set it aside for that
+                raise StoreError(f"state store {self.path}: {exc}; try again in a moment") from None
+            problem = str(exc)
+        aside = self._set_aside()
+        try:
+            conn = self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"state store {self.path}: unusable ({exc})") from None
+        where = f"moved it to {aside.name}" if aside else "could not move it aside"
+        self.warning = f"state store {self.path} was unreadable ({problem}); {where} and started a fresh one"
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # WAL lets readers and one writer work side by side (cockpit + cron check).
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+            with _immediate(conn):
+                for statement in _SCHEMA.strip().split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self) -> Path | None:
+        """Rename the unreadable file (and its WAL side files) to state.db.corrupt-<timestamp>."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        moved: Path | None = None
+        try:
+            self.path.rename(target)
+            moved = target
+        except FileNotFoundError:
+            pass  # another process set it aside first
+        except OSError:
+            return None
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            try:
+                side.rename(target.with_name(target.name + suffix))
+            except OSError:
+                pass
+        return moved
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, _immediate(self._conn):
+            yield self._conn
+
+    # -- snapshots ------------------------------------------------------------------------------
+    def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any]) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT INTO snapshots (source, taken_at, data) VALUES (?, ?, ?)",
+                         (source, _iso(taken_at), json.dumps(data, ensure_ascii=False)))
+            conn.execute(
+                "DELETE FROM snapshots WHERE source = ? AND id NOT IN "
+                "(SELECT id FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT ?)",
+                (source, source, KEEP_SNAPSHOTS),
+            )
+
+    def latest_snapshot(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
+        """The most recent snapshot of `source`: (taken_at, data), or None."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT taken_at, data FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[1])
+        except json.JSONDecodeError:
+            return None
+        return datetime.fromisoformat(row[0]), data if isinstance(data, dict) else {}
+
+    def snapshot_count(self, source: str) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM snapshots WHERE source = ?", (source,)).fetchone()[0])
+
+    # -- daily metric values --------------------------------------------------------------------
+    def set_daily(self, source: str, values: dict[str, int], day: date) -> None:
+        """Keep the latest count of each metric for `day` (one value per day)."""
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO daily_metrics (source, metric, day, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (source, metric, day) DO UPDATE SET count = excluded.count",
+                [(source, metric, day.isoformat(), count) for metric, count in values.items()],
+            )
+            conn.execute("DELETE FROM daily_metrics WHERE day < date(?, ?)", (day.isoformat(), f"-{KEEP_DAYS} days"))
+
+    def daily(self, source: str, since: date) -> dict[str, list[tuple[date, int]]]:
+        """metric -> [(day, count)] from `since` on, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT metric, day, count FROM daily_metrics WHERE source = ? AND day >= ? ORDER BY day",
+                (source, since.isoformat()),
+            ).fetchall()
+        out: dict[str, list[tuple[date, int]]] = {}
+        for metric, day, count in rows:
+            out.setdefault(metric, []).append((date.fromisoformat(day), int(count)))
+        return out
+
+    # -- observed deactivations -----------------------------------------------------------------
+    def deactivations(self, source: str) -> dict[str, tuple[datetime, datetime]]:
+        """workflow id -> (first seen inactive, last seen active before that)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, seen_at, active_at FROM deactivations WHERE source = ?", (source,)
+            ).fetchall()
+        return {r[0]: (datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2])) for r in rows}
+
+    def set_deactivations(self, source: str, current: dict[str, tuple[datetime, datetime]]) -> None:
+        """Replace the source's observed deactivations with `current`."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM deactivations WHERE source = ?", (source,))
+            conn.executemany(
+                "INSERT INTO deactivations (source, id, seen_at, active_at) VALUES (?, ?, ?, ?)",
+                [(source, wid, _iso(seen), _iso(active)) for wid, (seen, active) in current.items()],
+            )
+
+    # -- reviewed marks -------------------------------------------------------------------------
+    def mark_reviewed(self, key: str, day: date) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO reviewed (key, day) VALUES (?, ?)", (key, day.isoformat()))
+            conn.execute("DELETE FROM reviewed WHERE day < ?", (day.isoformat(),))
+
+    def unmark_reviewed(self, key: str, day: date) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM reviewed WHERE key = ? AND day = ?", (key, day.isoformat()))
+
+    def reviewed(self, day: date) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT key FROM reviewed WHERE day = ?", (day.isoformat(),)).fetchall()
+        return {r[0] for r in rows}
+
+    # -- key/value facts ------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One IMMEDIATE transaction: takes the write lock up front, so busy_timeout applies cleanly."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+#: SQLite errors meaning the file itself cannot be used (as opposed to busy or locked).
+_UNREADABLE = {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_CANTOPEN", "SQLITE_IOERR"}
+
+
+def _unreadable(exc: sqlite3.DatabaseError) -> bool:
+    name = getattr(exc, "sqlite_errorname", None)
+    if not name:
+        return not isinstance(exc, sqlite3.OperationalError)  # our own integrity-check failure
+    return "_".join(name.split("_")[:2]) in _UNREADABLE  # SQLITE_IOERR_READ -> SQLITE_IOERR
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def default_path() -> Path:
+    """`state.db` in the user state dir (read at call time)."""
+    from mopstui import paths
+
+    return paths.state_dir() / "state.db"
+
+
+def open_default(clock: Callable[[], datetime] | None = None) -> StateStore:
+    """The store at its default place; raises StoreError if even a fresh one cannot be made."""
+    return StateStore(default_path(), clock=clock)

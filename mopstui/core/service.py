@@ -184,10 +184,12 @@ class Cockpit:
                     metrics = jobs["quality"].result()
         except TimeoutError:
             return self._error(name, f"timed out after {handle.timeout:g} s; press r to retry")
-        except* MopstuiError as group_exc:
-            return self._error(name, str(group_exc.exceptions[0]))
-        except* Exception as group_exc:
+        except ExceptionGroup as group_exc:  # TaskGroup wraps what the fetches raised
             exc = group_exc.exceptions[0]
+            while isinstance(exc, ExceptionGroup):
+                exc = exc.exceptions[0]
+            if isinstance(exc, MopstuiError):
+                return self._error(name, str(exc))
             return self._error(name, f"unexpected error: {type(exc).__name__}: {exc}")
         status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=source.health)
         return SourceResult(status, list(scan.problems), requests, metrics, list(scan.states))

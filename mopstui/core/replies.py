@@ -1,0 +1,64 @@
+"""Canned replies for declining a request: "the art of saying no".
+
+Each default gives the requester a reason and a next step, so a "no" moves the work forward instead
+of ending the conversation. The config's `[replies]` table (id = text) replaces a default by using
+its id, or adds a new reply under a new id. The TUI shows these in the decline picker; a request
+source posts the chosen text as its comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: Defaults by id. Plain sentences: they are posted verbatim as a comment on the request.
+DEFAULT_REPLIES: dict[str, str] = {
+    "needs-brief": (
+        "Thanks for sending this over. We can't start yet because we don't have a brief: the audience, "
+        "the goal, the send date and who signs off. Please fill in the campaign brief template and "
+        "open a new request with it attached; we'll pick it up in our next planning round."
+    ),
+    "out-of-scope": (
+        "Thanks for thinking of us. This one sits outside what Marketing Operations looks after, so "
+        "we're closing it here rather than letting it wait in our queue. Your team's lead or the "
+        "owning team is the right place for it; if there is a marketing-automation part, open a "
+        "request for just that part and we'll gladly take it."
+    ),
+    "duplicate": (
+        "Thanks! We're already tracking this in another request, so we're closing this copy to keep "
+        "everything in one place. Please add any new details as a comment on the original request "
+        "and you'll get its updates there."
+    ),
+    "whole-database": (
+        "Thanks for the request. We can't email the whole database: people who haven't engaged or "
+        "opted in would hurt our sender reputation and deliverability for every future send, and "
+        "some of them haven't agreed to hear from us. Tell us who this is really for (a segment, a "
+        "product line, a region) and we'll build a targeted list with you; those sends perform better too."
+    ),
+}
+
+#: Short titles for the picker; ids without one get a title made from the id.
+TITLES: dict[str, str] = {
+    "needs-brief": "Needs a brief",
+    "out-of-scope": "Out of scope",
+    "duplicate": "Duplicate",
+    "whole-database": "Would email the whole database",
+}
+
+
+def replies_for(config_replies: Mapping[str, str] | None) -> dict[str, str]:
+    """The replies to offer, by id: the defaults, replaced or extended by the config's `[replies]`.
+
+    A config entry whose text is blank removes that reply, so a team can drop a default it never uses.
+    """
+    replies = dict(DEFAULT_REPLIES)
+    for reply_id, text in (config_replies or {}).items():
+        if text.strip():
+            replies[reply_id] = text.strip()
+        else:
+            replies.pop(reply_id, None)
+    return replies
+
+
+def title_for(reply_id: str) -> str:
+    """A short human title for a reply id, e.g. `needs-brief` -> "Needs a brief"."""
+    return TITLES.get(reply_id) or reply_id.replace("-", " ").replace("_", " ").capitalize()

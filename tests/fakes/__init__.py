@@ -1,0 +1,1 @@
+"""Fake platforms at the transport layer (httpx.MockTransport handlers) for adapter tests."""

@@ -1,0 +1,176 @@
+"""A fake HubSpot at the transport layer: automation v4 flows and CRM contact search.
+
+Use `FakeHubSpot().transport()` as the `httpx.MockTransport` of a HubSpotSource. Flows are kept
+as full bodies; a PUT must carry the current `revisionId` and replaces the whole flow, exactly as the
+real API does, so a partial body visibly drops fields (tests check the adapter never sends one).
+Search evaluates filter groups over in-memory contacts (OR of groups, AND within a group).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
+
+
+def make_flow(flow_id: str, name: str, *, enabled: bool = True, revision: int = 7) -> dict[str, Any]:
+    """A full flow as `GET /automation/v4/flows/{id}` returns it, enrollment criteria and all."""
+    return {
+        "id": flow_id,
+        "name": name,
+        "isEnabled": enabled,
+        "flowType": "WORKFLOW",
+        "type": "CONTACT_FLOW",
+        "objectTypeId": "0-1",
+        "revisionId": str(revision),
+        "canEnrollFromSalesforce": False,
+        "createdAt": "2024-02-01T10:00:00.000Z",
+        "updatedAt": "2025-05-20T08:30:00.000Z",
+        "startActionId": "1",
+        "nextAvailableActionId": "3",
+        "enrollmentCriteria": {
+            "shouldReEnroll": False,
+            "type": "LIST_BASED",
+            "listFilterBranch": {"filterBranchType": "OR", "filterBranches": [], "filters": []},
+            "unEnrollObjectsNotMeetingCriteria": False,
+        },
+        "actions": [
+            {"actionId": "1", "actionTypeId": "0-5", "type": "SINGLE_CONNECTION",
+             "fields": {"property_name": "hubspot_owner_id", "value": {"type": "STATIC_VALUE", "staticValue": "42"}},
+             "connection": {"edgeType": "STANDARD", "nextActionId": "2"}},
+            {"actionId": "2", "actionTypeId": "0-4", "type": "SINGLE_CONNECTION",
+             "fields": {"content_id": "113782603056"}},
+        ],
+        "timeWindows": [],
+        "blockedDates": [],
+        "customProperties": {},
+        "suppressionListIds": [],
+    }
+
+
+SUMMARY_FIELDS = ("id", "name", "isEnabled", "flowType", "objectTypeId", "revisionId", "createdAt", "updatedAt")
+
+
+@dataclass
+class FakeHubSpot:
+    flows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    token: str = TOKEN
+    page_cap: int = 100
+    log: list[httpx.Request] = field(default_factory=list)
+    #: Bodies of every PUT, as received.
+    puts: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[tuple[str, Callable[[httpx.Request], httpx.Response]]] = field(default_factory=list)
+
+    def add_flows(self, *flows: dict[str, Any]) -> None:
+        for flow in flows:
+            self.flows[flow["id"]] = flow
+
+    def fail_next(self, path_pattern: str, response: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
+        factory = response if callable(response) else (lambda _req, r=response: r)
+        self.failures.append((path_pattern, factory))
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def calls(self, method: str, path_pattern: str) -> list[httpx.Request]:
+        return [r for r in self.log if r.method == method and re.search(path_pattern, r.url.path)]
+
+    # -- the server -------------------------------------------------------------------------------
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.log.append(request)
+        path = request.url.path
+        for i, (pattern, factory) in enumerate(self.failures):
+            if re.search(pattern, path):
+                del self.failures[i]
+                return factory(request)
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return error(401, "Authentication credentials not found.", "INVALID_AUTHENTICATION")
+        if path == "/automation/v4/flows" and request.method == "GET":
+            return self._list(request)
+        m = re.fullmatch(r"/automation/v4/flows/([^/]+)", path)
+        if m:
+            flow = self.flows.get(m.group(1))
+            if flow is None:
+                return error(404, f"Flow {m.group(1)} not found", "OBJECT_NOT_FOUND")
+            if request.method == "GET":
+                return httpx.Response(200, json=copy.deepcopy(flow))
+            if request.method == "PUT":
+                return self._put(request, flow)
+        if path == "/crm/v3/objects/contacts/search" and request.method == "POST":
+            return self._search(json.loads(request.content))
+        return error(404, f"No route {request.method} {path}", "OBJECT_NOT_FOUND")
+
+    def _list(self, request: httpx.Request) -> httpx.Response:
+        limit = min(int(request.url.params.get("limit", 20)), self.page_cap)
+        after = request.url.params.get("after")
+        ids = sorted(self.flows, key=int)
+        start = ids.index(after) + 1 if after else 0
+        page = ids[start : start + limit]
+        body: dict[str, Any] = {
+            "results": [{k: self.flows[i][k] for k in SUMMARY_FIELDS} for i in page]
+        }
+        if start + limit < len(ids):
+            # HubSpot's cursor is opaque; here it is the last id of the page
+            body["paging"] = {"next": {"after": page[-1], "link": f"?after={page[-1]}"}}
+        return httpx.Response(200, json=body)
+
+    def _put(self, request: httpx.Request, flow: dict[str, Any]) -> httpx.Response:
+        body = json.loads(request.content)
+        self.puts.append(body)
+        if body.get("revisionId") != flow["revisionId"]:
+            return error(409, "revisionId is stale: the flow was changed since it was read", "CONFLICT")
+        new = copy.deepcopy(body)  # full replace: whatever is missing is gone
+        new["revisionId"] = str(int(flow["revisionId"]) + 1)
+        new["id"] = flow["id"]
+        self.flows[flow["id"]] = new
+        return httpx.Response(200, json=copy.deepcopy(new))
+
+    def _search(self, body: dict[str, Any]) -> httpx.Response:
+        groups = body.get("filterGroups") or []
+        matched = [c for c in self.contacts if not groups or any(_group(c, g) for g in groups)]
+        limit = int(body.get("limit", 10))
+        results = [{"id": str(i), "properties": c} for i, c in enumerate(matched[:limit])]
+        return httpx.Response(200, json={"total": len(matched), "results": results})
+
+
+def _group(contact: dict[str, Any], group: dict[str, Any]) -> bool:
+    return all(_filter(contact, f) for f in group.get("filters", []))
+
+
+def _filter(contact: dict[str, Any], f: dict[str, Any]) -> bool:
+    value = contact.get(f["propertyName"])
+    has = value not in (None, "")
+    op = f["operator"]
+    if op == "HAS_PROPERTY":
+        return has
+    if op == "NOT_HAS_PROPERTY":
+        return not has
+    if op == "EQ":
+        return has and str(value).lower() == str(f["value"]).lower()
+    if op == "NEQ":
+        return not has or str(value).lower() != str(f["value"]).lower()
+    if op == "IN":
+        return has and str(value).lower() in [str(v).lower() for v in f["values"]]
+    if op == "CONTAINS_TOKEN":
+        return has and str(f["value"]).strip("*").lower() in str(value).lower()
+    raise ValueError(f"fake does not know operator {op}")
+
+
+def error(status: int, message: str, category: str, **extra: Any) -> httpx.Response:
+    """HubSpot's error body: status, message, category, correlationId (plus e.g. policyName)."""
+    body = {"status": "error", "message": message, "category": category,
+            "correlationId": "aeb5f871-7f07-4993-9211-075dc63e7cbf", **extra}
+    return httpx.Response(status, json=body)
+
+
+def rate_limited(policy: str) -> httpx.Response:
+    """A 429 as HubSpot sends it for `policy` (TEN_SECONDLY_ROLLING, SECONDLY or DAILY)."""
+    return error(429, "You have reached your " + policy.lower() + " limit.", "RATE_LIMITS", policyName=policy)

@@ -14,7 +14,14 @@ def audit_log() -> AuditLog:
 
 
 def build_cockpit(config: Config, *, read_only: bool = False, memory: object | None = None) -> Cockpit:
-    """Instantiate every configured source; `read_only` (from --read-only) adds to the config's."""
+    """Instantiate every configured source; `read_only` (from --read-only) adds to the config's.
+
+    Secrets the sources declare are looked up first (env, keyring with a timeout, file), so that
+    `context.secret` answers from memory inside the event loop. Secrets already looked up in this
+    process are not asked again, so call `warm_secrets` (sync, before the loop) or
+    `build_cockpit_async` (from inside a loop) to keep the keyring off the event loop entirely.
+    """
+    warm_secrets(config)
     handles = {}
     for sc in config.sources:
         name = sc.name
@@ -33,3 +40,20 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
         audit=audit_log(),
         memory=memory,  # type: ignore[arg-type]
     )
+
+
+def warm_secrets(config: Config) -> None:
+    """Look up every secret the config needs that this process has not looked up yet."""
+    from mopstui import credentials
+
+    pending = [p for p in credentials.config_secrets(config) if credentials.cached(*p) is None]
+    if pending:
+        credentials.preresolve(pending)
+
+
+async def build_cockpit_async(config: Config, *, read_only: bool = False, memory: object | None = None) -> Cockpit:
+    """`build_cockpit` for async callers: the keyring lookups run in a worker thread."""
+    import asyncio
+
+    await asyncio.to_thread(warm_secrets, config)
+    return build_cockpit(config, read_only=read_only, memory=memory)

@@ -51,3 +51,51 @@ def write_config(config_dir: Path):
         return path
 
     return write
+
+
+def _memory_keyring_class() -> type:
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class _MemoryKeyring(KeyringBackend):
+        """An in-memory keyring: tests never reach the developer's real one."""
+
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.entries: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.entries.pop((service, username), None) is None:
+                raise PasswordDeleteError("not found")
+
+    return _MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch):
+    """Every test gets a fresh in-memory keyring; subprocesses get the no-backend keyring.
+
+    Also forgets what mopstui.credentials cached or learnt about the keyring in earlier tests.
+    """
+    import keyring
+
+    from mopstui import credentials
+    from mopstui.credentials import keyring_store
+
+    backend = _memory_keyring_class()()
+    keyring.set_keyring(backend)
+    # A child process must not find the real keyring either.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring_store.reset()
+    credentials.forget()
+    yield backend
+    keyring_store.reset()
+    credentials.forget()

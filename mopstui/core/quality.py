@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, timedelta
 
 from mopstui.core.models import QualityMetric, Thresholds
 
@@ -125,3 +126,38 @@ def is_test_record(email: str | None, first_name: str | None = None, last_name: 
             return True
     name = f"{(first_name or '').strip()} {(last_name or '').strip()}".strip().lower()
     return name in TEST_NAMES
+
+
+#: Values read as "yes" in an unsubscribed or marketable column (after trimming, case-insensitive).
+TRUTHY = frozenset({"true", "t", "yes", "y", "1"})
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in TRUTHY
+
+
+def activity_date(value: str | None) -> date | None:
+    """The calendar date a last-activity value starts with (`YYYY-MM-DD...`), or None if it has none.
+
+    Only the leading ISO date counts, so `2024-03-01`, `2024-03-01 09:30` and `2024-03-01T09:30:00Z`
+    are all 1 March 2024 whatever their time zone; anything else (blank, `03/01/2024`) is unknown.
+    """
+    text = (value or "").strip()
+    if _ISO_DATE.match(text) is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:  # 2024-02-30, 0000-01-01
+        return None
+
+
+def is_stale(last_activity: str | None, today: date, stale_after_days: int) -> bool:
+    """Last activity strictly before `today - stale_after_days`; an unknown date is not stale."""
+    day = activity_date(last_activity)
+    return day is not None and day < today - timedelta(days=stale_after_days)
+
+
+def is_unsubscribed_marketable(unsubscribed: str | None, marketable: str | None) -> bool:
+    return is_truthy(unsubscribed) and is_truthy(marketable)

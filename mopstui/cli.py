@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from mopstui import __version__
 
 #: Subcommands, each a module in mopstui.commands with `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS: list[str] = []
+COMMANDS: list[str] = ["check", "log"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""The Textual app. Talks to mopstui.core only."""

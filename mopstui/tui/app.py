@@ -1,0 +1,125 @@
+"""MopsApp: the Textual application. Builds the cockpit from config, refreshes it, routes results.
+
+Refreshes run as one async worker; each source's answer reaches the panes as it arrives. The next
+automatic refresh is armed only after the previous one finished, so refreshes never overlap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+
+from mopstui import paths
+from mopstui.config import Config
+from mopstui.core.service import Cockpit, SourceResult
+from mopstui.tui.commands import MopsCommands
+from mopstui.tui.screens.help import HelpScreen
+from mopstui.tui.screens.main import MainScreen
+
+
+class MopsApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "mopstui"
+    COMMANDS = App.COMMANDS | {MopsCommands}
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("r", "refresh_all", "Refresh", id="refresh"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        read_only: bool = False,
+        theme: str | None = None,
+        cockpit: Cockpit | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.config_location = str(config.path or paths.config_path())
+        if cockpit is None:
+            from mopstui.runtime import build_cockpit
+
+            cockpit = build_cockpit(config, read_only=read_only)
+        self.cockpit = cockpit
+        self._requested_theme = theme or config.theme
+        self._auto_timer = None
+        self.extra_commands: list[tuple[str, str, str]] = []
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._requested_theme:
+            if self._requested_theme in self.available_themes:
+                self.theme = self._requested_theme
+            else:
+                self.notify(f"Unknown theme {self._requested_theme!r}; using {self.theme}", severity="warning")
+        self.push_screen(MainScreen())
+        self.action_refresh_all()
+
+    @property
+    def main(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # -- refresh --------------------------------------------------------------------------------
+    def action_refresh_all(self) -> None:
+        if self.cockpit.refreshing:
+            self.notify("A refresh is already running", severity="information")
+            return
+        if self._auto_timer is not None:
+            self._auto_timer.stop()
+            self._auto_timer = None
+        self.run_worker(self._refresh(), group="refresh", exit_on_error=False)
+
+    async def _refresh(self) -> None:
+        await self.cockpit.refresh(on_result=self._on_result)
+        self.show_results()
+        self._auto_timer = self.set_timer(self.config.refresh_minutes * 60, self.action_refresh_all)
+
+    def _on_result(self, result: SourceResult) -> None:
+        self.show_results()
+
+    def show_results(self) -> None:
+        main = self.main
+        if main is not None and main.is_mounted:
+            main.show_results()
+
+    # -- other keys -----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.binding_rows()))
+
+    def binding_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, description, id) for every binding, with the user's [keys] remapping applied."""
+        from mopstui.tui.widgets.table import ItemTable
+
+        keymap = dict(self.config.keys)
+        rows = []
+        seen = set()
+        for group in (MainScreen.BINDINGS, ItemTable.BINDINGS, self.BINDINGS):
+            for binding in group:
+                if not isinstance(binding, Binding) or binding.id in seen:
+                    continue
+                seen.add(binding.id)
+                keys = keymap.get(binding.id or "", binding.key)
+                rows.append((_pretty_keys(keys), binding.description, binding.id or ""))
+        rows.append(("ctrl+p", "Command palette (same actions, themes)", "command_palette"))
+        return rows
+
+    async def action_quit(self) -> None:
+        await self.cockpit.aclose()
+        self.exit(0)
+
+
+def _pretty_keys(keys: str) -> str:
+    names = {"question_mark": "?", "slash": "/", "shift+tab": "shift+tab"}
+    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def default_config_path() -> Path:
+    return paths.config_path()

@@ -1,0 +1,1 @@
+"""Panes of the cockpit, one module each."""

@@ -1,0 +1,184 @@
+"""Pane: a titled, filterable list of one kind of item gathered from every source.
+
+A pane rebuilds its rows from the latest SourceResults. A failing source shows its error inline,
+where its rows would be; a loading one says so. The most important item sorts to the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input
+
+from mopstui.core.service import SourceResult
+from mopstui.tui.format import SEVERITY_GLYPH
+from mopstui.tui.palette import Palette
+from mopstui.tui.widgets.table import Column, ItemTable, Row
+
+
+class FilterInput(Input):
+    """The `/` filter line: live as you type; enter keeps it, escape clears it."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter_clear")]
+
+    class Done(Message):
+        def __init__(self, keep: bool) -> None:
+            super().__init__()
+            self.keep = keep
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.post_message(self.Done(keep=False))
+
+
+class Pane(Vertical, can_focus=False):
+    """Base of the Workflows, Requests and Data quality panes."""
+
+    title: ClassVar[str] = ""
+    capability: ClassVar[str] = ""
+    empty_text: ClassVar[str] = "Nothing here"
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, classes="pane")
+        self.results: dict[str, SourceResult] = {}
+        self.items: dict[str, Any] = {}
+        self.new_keys: set[str] = set()
+        self.pending: set[str] = set()
+        self.reviewed: set[str] = set()
+        self.filter_text = ""
+        self.multi_source = False
+        self.palette: Palette | None = None
+        self.border_title = self.title
+
+    # -- to implement ---------------------------------------------------------------------------
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def collect(self, result: SourceResult) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def sort_key(self, item: Any) -> Any:
+        raise NotImplementedError
+
+    def cells(self, item: Any) -> tuple[Text | str, ...]:
+        raise NotImplementedError
+
+    def counts(self) -> str:
+        """Short summary for the border subtitle."""
+        return f"{len(self.items)}"
+
+    # -- composition ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield ItemTable(self.columns(), id=f"{self.id}-table")
+        yield FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
+
+    @property
+    def table(self) -> ItemTable:
+        return self.query_one(ItemTable)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    # -- data -----------------------------------------------------------------------------------
+    def update_results(self, results: Mapping[str, SourceResult], multi_source: bool) -> None:
+        self.results = {k: v for k, v in results.items() if self.capability in v.status.capabilities}
+        if multi_source != self.multi_source:
+            self.multi_source = multi_source
+            self.table.columns = self.columns()
+            self.table._layout_width = -1
+        items: dict[str, Any] = {}
+        new: set[str] = set()
+        for result in self.results.values():
+            for item in self.collect(result):
+                items[item.key] = item
+            new |= set(result.new_keys)
+        self.items = items
+        self.new_keys = new
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Recompute rows (sort, filter, notices) keeping the cursor on the same item."""
+        self.palette = Palette.from_app(self.app)
+        current = self.table.current
+        keep = current.key if current is not None and current.kind == "" else None
+        rows = self.notice_rows()
+        needle = self.filter_text.lower()
+        for item in sorted(self.items.values(), key=self.sort_key):
+            cells = self.cells(item)
+            if needle and needle not in " ".join(c.plain if isinstance(c, Text) else str(c) for c in cells).lower():
+                continue
+            rows.append(Row(item.key, cells))
+        if not rows:
+            text = f"No match for “{self.filter_text}”" if self.filter_text else self.empty_text
+            rows.append(Row("notice:empty", (Text(text, style="dim"),), kind="notice"))
+        if keep is None:
+            keep = next((r.key for r in rows if r.kind == ""), None)
+        self.table.set_rows(rows, keep=keep)
+        self.border_subtitle = self.counts()
+
+    def notice_rows(self) -> list[Row]:
+        rows = []
+        p = self.palette or Palette({})
+        for name, result in self.results.items():
+            status = result.status
+            if status.state == "error":
+                text = Text.assemble(("✖ ", p["critical"]), (f"{name}: ", "bold"), status.error, ("  (r to retry)", "dim"))
+                rows.append(Row(f"notice:{name}", (text,), kind="notice"))
+            elif status.state in ("loading", "idle") and not any(
+                getattr(i, "source", None) == name for i in self.items.values()
+            ):
+                rows.append(Row(f"notice:{name}", (Text(f"⟳ loading {name}…", style="dim italic"),), kind="notice"))
+        return rows
+
+    def selected(self) -> Any | None:
+        row = self.table.current
+        if row is None or row.kind:
+            return None
+        return self.items.get(row.key)
+
+    def marker(self, item: Any, severity: str, glyph: str | None = None) -> Text:
+        """Severity glyph (or … while an action is pending) plus • when the item is new."""
+        p = self.palette or Palette({})
+        if item.key in self.pending:
+            text = Text("…", style="bold")
+        else:
+            text = Text(glyph or SEVERITY_GLYPH.get(severity, " "), style=p[severity] if severity else "")
+        if item.key in self.new_keys and item.key not in self.reviewed:
+            text.append("•", style=p["new"])
+        return text
+
+    # -- filter ---------------------------------------------------------------------------------
+    def open_filter(self) -> None:
+        self.filter_input.add_class("-open")
+        self.filter_input.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        self.rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_filter(keep=True)
+
+    def on_filter_input_done(self, event: FilterInput.Done) -> None:
+        event.stop()
+        self._close_filter(keep=event.keep)
+
+    def _close_filter(self, keep: bool) -> None:
+        if not keep:
+            self.filter_text = ""
+            self.rebuild()
+        if not self.filter_text:
+            self.filter_input.remove_class("-open")
+        first = next((r.key for r in self.table.rows if r.kind == ""), None)
+        if first is not None:
+            self.table.move_to(first)
+        self.table.focus()

@@ -1,0 +1,59 @@
+"""The Workflows pane: campaigns and flows that are broken or will silently not run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from rich.text import Text
+
+from mopstui.core.models import SEVERITY_RANK, WorkflowProblem
+from mopstui.core.service import SourceResult
+from mopstui.tui.format import ago
+from mopstui.tui.panes.base import Pane
+from mopstui.tui.widgets.table import Column
+
+PROBLEM_LABEL = {
+    "invalid": "invalid",
+    "inactive": "inactive",
+    "unapproved-asset": "draft asset",
+    "failed-run": "failed run",
+    "stalled": "stalled",
+}
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class WorkflowsPane(Pane):
+    title = "Workflows"
+    capability = "workflows"
+    empty_text = "✓ No failing workflows"
+
+    def columns(self) -> list[Column]:
+        cols = [Column("", 2), Column("Workflow"), Column("Problem", 11), Column("Since", 8, "right")]
+        if self.multi_source:
+            cols.insert(3, Column("Source", 12))
+        return cols
+
+    def collect(self, result: SourceResult) -> Iterable[WorkflowProblem]:
+        return result.problems
+
+    def sort_key(self, item: WorkflowProblem) -> tuple[int, int, int, float, str]:
+        """Worst first; within a severity, what one key can fix, then what is new, then the latest."""
+        since = item.since or _EPOCH
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        return (SEVERITY_RANK[item.severity], 0 if item.actions else 1,
+                0 if item.key in self.new_keys else 1, -since.timestamp(), item.name)
+
+    def cells(self, item: WorkflowProblem) -> tuple[Text | str, ...]:
+        p = self.palette
+        problem = Text(PROBLEM_LABEL.get(item.problem, item.problem), style=p[item.severity] if p else "")
+        cells: list[Text | str] = [self.marker(item, item.severity), item.name, problem, ago(item.since)]
+        if self.multi_source:
+            cells.insert(3, item.source)
+        return tuple(cells)
+
+    def counts(self) -> str:
+        by = {"critical": 0, "warning": 0, "info": 0}
+        for item in self.items.values():
+            by[item.severity] = by.get(item.severity, 0) + 1
+        return f"{by['critical']} critical · {by['warning']} warning · {by['info']} info"

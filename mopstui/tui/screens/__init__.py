@@ -1,0 +1,1 @@
+"""Modal and detail screens."""

@@ -1,0 +1,45 @@
+"""Pick a canned, polite reply to decline a request with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from mopstui.core.replies import title_for
+
+
+class DeclineScreen(ModalScreen[str | None]):
+    """Returns the chosen reply id, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="decline_cancel")]
+
+    def __init__(self, request_label: str, replies: Mapping[str, str]) -> None:
+        super().__init__()
+        self.request_label = request_label
+        self.replies = dict(replies)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decline", classes="dialog"):
+            yield Static(f"Decline {self.request_label}: pick a reply (enter), escape to cancel", classes="dialog-title")
+            yield OptionList(*(Option(title_for(reply_id), id=reply_id) for reply_id in self.replies), id="replies")
+            yield Static("", id="reply-preview", classes="dialog-body")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#reply-preview", Static).update(self.replies.get(event.option.id or "", ""))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,161 @@
+"""The cockpit screen: pulse header, three panes, status bar, footer.
+
+At 120x40 the panes share the screen (Workflows and Requests side by side, Data quality below);
+below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse header naming the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from mopstui.tui.actions import ActionsMixin
+from mopstui.tui.palette import Palette
+from mopstui.tui.panes.base import Pane
+from mopstui.tui.panes.quality import QualityPane
+from mopstui.tui.panes.requests import RequestsPane
+from mopstui.tui.panes.workflows import WorkflowsPane
+from mopstui.tui.screens.detail import DetailScreen
+from mopstui.tui.widgets.pulse import Pulse
+from mopstui.tui.widgets.status import StatusBar
+from mopstui.tui.widgets.table import ItemTable
+
+if TYPE_CHECKING:
+    from mopstui.tui.app import MopsApp
+
+PANES = ("workflows", "requests", "quality")
+COMPACT_WIDTH, COMPACT_HEIGHT = 110, 30
+
+
+class MainScreen(ActionsMixin, Screen[None]):
+    app: MopsApp
+
+    BINDINGS = [
+        Binding("tab", "next_pane", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "prev_pane", "Previous pane", show=False, id="prev_pane"),
+        Binding("1", "show_pane('workflows')", "Workflows", show=False, id="pane_workflows"),
+        Binding("2", "show_pane('requests')", "Requests", show=False, id="pane_requests"),
+        Binding("3", "show_pane('quality')", "Data quality", show=False, id="pane_quality"),
+        Binding("enter", "detail", "Detail", id="detail"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("a", "activate", "Activate", id="activate"),
+        Binding("d", "deactivate", "Deactivate", show=False, id="deactivate"),
+        Binding("t", "take", "Take", id="take"),
+        Binding("x", "decline", "Decline", id="decline"),
+        Binding("m", "done", "Done", id="done"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Pulse(id="pulse")
+        if self.app.config.is_default_demo:
+            where = self.app.config_location
+            banner = Static(
+                "Demo workspace (no config yet): `mopstui init` connects Marketo, HubSpot, Jira",
+                id="banner",
+            )
+            banner.tooltip = f"Looked for {where}"
+            yield banner
+        with Container(id="panes"):
+            yield WorkflowsPane(id="workflows")
+            yield RequestsPane(id="requests")
+            yield QualityPane(id="quality")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.active = "workflows"
+        self._apply_layout(self.app.size.width, self.app.size.height)
+        self.pane("workflows").table.focus()
+        self.show_results()
+
+    # -- panes ----------------------------------------------------------------------------------
+    def pane(self, name: str) -> Pane:
+        return self.query_one(f"#{name}", Pane)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        for name in PANES:
+            self.pane(name).set_class(name == self.active, "-active")
+
+    def action_show_pane(self, name: str) -> None:
+        self.active = name
+        self._apply_layout(self.size.width, self.size.height)
+        self.pane(name).table.focus()
+        self.refresh_chrome()
+
+    def action_next_pane(self) -> None:
+        self.action_show_pane(PANES[(PANES.index(self.active) + 1) % len(PANES)])
+
+    def action_prev_pane(self) -> None:
+        self.action_show_pane(PANES[(PANES.index(self.active) - 1) % len(PANES)])
+
+    def on_descendant_focus(self, event: object) -> None:
+        focused = self.focused
+        if isinstance(focused, ItemTable) and focused.parent is not None and focused.parent.id in PANES:
+            if focused.parent.id != self.active:
+                self.active = focused.parent.id
+                self._apply_layout(self.size.width, self.size.height)
+                self.refresh_chrome()
+
+    @property
+    def active_pane(self) -> Pane:
+        return self.pane(self.active)
+
+    # -- data -----------------------------------------------------------------------------------
+    def show_results(self) -> None:
+        results = self.app.cockpit.results
+        multi = len(results) > 1
+        for name in PANES:
+            self.pane(name).update_results(results, multi)
+        self.refresh_chrome()
+
+    def refresh_chrome(self) -> None:
+        palette = Palette.from_app(self.app)
+        wf = self.pane("workflows").items.values()
+        by: dict[str, int] = {}
+        for p in wf:
+            by[p.severity] = by.get(p.severity, 0) + 1
+        reqs = self.pane("requests").items.values()
+        metrics = self.pane("quality").items.values()
+        self.query_one(Pulse).show(
+            palette, self.active, by,
+            (len(reqs), sum(1 for r in reqs if r.overdue)),
+            (sum(1 for m in metrics if m.severity == "critical"), sum(1 for m in metrics if m.severity == "warning")),
+        )
+        cockpit = self.app.cockpit
+        self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)
+
+    # -- item keys ------------------------------------------------------------------------------
+    def action_detail(self) -> None:
+        item = self.active_pane.selected()
+        if item is None:
+            return
+        hint = {
+            "workflows": "a activate · d deactivate · y copy link · escape close",
+            "requests": "t take · x decline · m done · y copy link · escape close",
+            "quality": "escape close",
+        }[self.active]
+        title = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "label", "")
+        self.app.push_screen(DetailScreen(str(title), item, hint))
+
+    def action_filter(self) -> None:
+        self.active_pane.open_filter()
+
+    def action_copy_link(self) -> None:
+        item = self.active_pane.selected()
+        url = getattr(item, "url", "") if item is not None else ""
+        if not url:
+            self.notify("Nothing to copy: select an item with a link", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", title="Link copied (OSC 52)")

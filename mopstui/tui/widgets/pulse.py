@@ -1,0 +1,43 @@
+"""The pulse header (k9s-style): counts per area at a glance, and which pane is active."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from mopstui.tui.palette import Palette
+
+
+class Pulse(Static):
+    """`1 Workflows ✖2 ▲2 i1 │ 2 Requests 24 !8 late │ 3 Quality ✖1 ▲8`: the active pane is reversed."""
+
+    def show(
+        self,
+        palette: Palette,
+        active: str,
+        workflows: dict[str, int],
+        requests: tuple[int, int],
+        quality_over: tuple[int, int],
+    ) -> None:
+        text = Text()
+
+        def section(number: str, title: str, pane: str) -> None:
+            style = "bold reverse" if pane == active else "bold"
+            if number != "1":
+                text.append("│ ", style="dim")
+            text.append(f"{number} {title}", style=style)
+            text.append(" ")
+
+        section("1", "Workflows", "workflows")
+        text.append(f"✖{workflows.get('critical', 0)} ", style=palette["critical"])
+        text.append(f"▲{workflows.get('warning', 0)} ", style=palette["warning"])
+        text.append(f"i{workflows.get('info', 0)} ", style=palette["info"])
+        section("2", "Requests", "requests")
+        open_, overdue = requests
+        text.append(f"{open_} ")
+        text.append(f"!{overdue} late ", style=palette["critical"] if overdue else "")
+        section("3", "Quality", "quality")
+        critical, warning = quality_over
+        text.append(f"✖{critical} ", style=palette["critical"])
+        text.append(f"▲{warning}", style=palette["warning"])
+        self.update(text)

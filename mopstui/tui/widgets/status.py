@@ -1,0 +1,37 @@
+"""The status bar: each source's state, then `N/N sources ok · updated HH:MM`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from mopstui.core.service import SourceStatus
+from mopstui.tui.format import local_hhmm
+from mopstui.tui.palette import Palette
+
+STATE_GLYPH = {"ok": "✓", "error": "✖", "loading": "⟳", "idle": "·"}
+
+
+class StatusBar(Static):
+    def show(self, palette: Palette, statuses: list[SourceStatus], summary: str, read_only: bool) -> None:
+        text = Text()
+        if read_only:
+            text.append(" READ-ONLY ", style="bold reverse")
+            text.append(" ")
+        for status in statuses:
+            style = {"ok": palette["ok"], "error": palette["critical"]}.get(status.state, "dim")
+            text.append(f"{STATE_GLYPH.get(status.state, '?')} {status.name}", style=style)
+            if status.state == "ok":
+                text.append(f" {status.calls} calls", style="dim")
+            if status.health:
+                text.append(f" {status.health}", style=palette["warning"])
+            text.append("  ")
+        if statuses and all(s.state in ("ok", "error") for s in statuses):
+            text.append("│ ", style="dim")
+            ok = all(s.state == "ok" for s in statuses)
+            text.append(summary, style=palette["ok"] if ok else palette["critical"])
+            latest = max((s.fetched_at for s in statuses if s.fetched_at), default=None)
+            text.append(f" · updated {local_hhmm(latest)}")
+        else:
+            text.append("│ refreshing…", style="dim")
+        self.update(text)

@@ -1,0 +1,196 @@
+"""ItemTable: a virtualised, line-API table. Only visible rows are rendered, so 100,000 rows cost
+what 30 do. Rows are (key, cells); one column may flex to fill the width."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    label: str
+    width: int = 0  # 0: flex, takes the room left
+    justify: str = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    key: str
+    cells: tuple[Text | str, ...]
+    #: "" for a normal row; "notice" for inline errors and loading lines (not an item).
+    kind: str = ""
+
+
+class ItemTable(ScrollView, can_focus=True):
+    """A table with a row cursor, fixed header and virtual scrolling."""
+
+    COMPONENT_CLASSES = {"item-table--header", "item-table--cursor", "item-table--notice"}
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="cursor_down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="cursor_up"),
+        Binding("g,home", "cursor_top", "Top", show=False, id="cursor_top"),
+        Binding("G,end", "cursor_bottom", "Bottom", show=False, id="cursor_bottom"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="page_up"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, table: ItemTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    def __init__(self, columns: list[Column], *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = columns
+        self.rows: list[Row] = []
+        self._widths: list[int] = []
+        self._layout_width = -1
+
+    # -- data -----------------------------------------------------------------------------------
+    def set_rows(self, rows: list[Row], *, keep: str | None = None) -> None:
+        """Replace the rows; keep the cursor on `keep` (a row key) when it is still there."""
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        index = 0
+        if keep is not None:
+            for i, row in enumerate(rows):
+                if row.key == keep:
+                    index = i
+                    break
+        self.cursor = min(index, max(0, len(rows) - 1))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    @property
+    def current(self) -> Row | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def move_to(self, key: str) -> bool:
+        for i, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor = i
+                return True
+        return False
+
+    # -- cursor ---------------------------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        row = self.current
+        self.post_message(self.Highlighted(self, row.key if row else None))
+
+    def _page(self) -> int:
+        return max(1, self.size.height - 2)
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        if self.cursor < len(self.rows) - 1:
+            self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        if self.cursor > 0:
+            self.cursor -= 1
+
+    def action_cursor_top(self) -> None:
+        self.cursor = 0
+
+    def action_cursor_bottom(self) -> None:
+        self.cursor = max(0, len(self.rows) - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor = min(max(0, len(self.rows) - 1), self.cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self.cursor = max(0, self.cursor - self._page())
+
+    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+        index = int(self.scroll_offset.y) + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self.rows):
+            self.cursor = index
+
+    # -- rendering ------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._scroll_to_cursor()
+
+    def _column_widths(self, width: int) -> list[int]:
+        if width == self._layout_width:
+            return self._widths
+        gaps = len(self.columns) - 1
+        fixed = sum(c.width for c in self.columns if c.width)
+        flex = [c for c in self.columns if not c.width]
+        room = max(8, width - fixed - gaps)
+        widths = [c.width or max(8, room // max(1, len(flex))) for c in self.columns]
+        self._widths, self._layout_width = widths, width
+        return widths
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        widths = self._column_widths(width)
+        if y == 0:
+            style = self.get_component_rich_style("item-table--header")
+            cells: tuple[Text | str, ...] = tuple(c.label for c in self.columns)
+            return self._strip(cells, widths, width, style)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[index]
+        base = self.rich_style
+        if row.kind == "notice":
+            base = base + self.get_component_rich_style("item-table--notice")
+            text = row.cells[0] if isinstance(row.cells[0], Text) else Text(row.cells[0])
+            return self._strip((text,), [width], width, base, cursor=index == self.cursor and self.has_focus)
+        return self._strip(row.cells, widths, width, base, cursor=index == self.cursor)
+
+    def _strip(self, cells: tuple[Text | str, ...], widths: list[int], width: int, base: Style, cursor: bool = False) -> Strip:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for i, (cell, w) in enumerate(zip(cells, widths)):
+            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            justify = self.columns[i].justify if len(widths) == len(self.columns) else "left"
+            text.truncate(w, overflow="ellipsis")
+            if justify == "right":
+                text.pad_left(w - text.cell_len)
+            else:
+                text.pad_right(w - text.cell_len)
+            if i:
+                line.append(" ")
+            line.append_text(text)
+        line.truncate(width, pad=True)
+        segments = list(line.render(self.app.console))
+        if cursor:
+            cursor_style = self.get_component_rich_style("item-table--cursor")
+            if not self.has_focus:
+                cursor_style = Style(reverse=False, bgcolor=cursor_style.bgcolor, dim=False)
+            segments = [Segment(t, (base + (s or Style()) + cursor_style)) for t, s, _ in segments]
+        else:
+            segments = [Segment(t, base + (s or Style())) for t, s, _ in segments]
+        return Strip(segments, width)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

@@ -1,0 +1,50 @@
+"""`mopstui log`: the action audit log, newest first (`--limit N`, `--json`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {number}")
+    return number
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from mopstui.cli import add_common
+
+    parser = sub.add_parser("log", help="show the action audit log, newest first",
+                            description="Show every action attempted from mopstui and its outcome, newest first.")
+    add_common(parser)
+    parser.add_argument("--limit", type=_positive, default=50, metavar="N", help="show at most N entries (default: 50)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line, as stored")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mopstui import runtime
+
+    log = runtime.audit_log()
+    try:
+        entries = list(reversed(log.read()))[: args.limit]
+    except OSError as exc:
+        print(f"mopstui: audit log {log.path}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    if args.json:
+        for entry in entries:
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    if not entries:
+        print(f"No actions recorded yet ({log.path}).")
+        return 0
+    for e in entries:
+        message = f" - {e.get('message')}" if e.get("message") else ""
+        print(f"{e.get('time', '?')}  {e.get('user', '?')}  {e.get('outcome', '?'):<8} "
+              f"{e.get('source', '?')}: {e.get('action', '?')} {e.get('target', '?')}{message}")
+    return 0

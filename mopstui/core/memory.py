@@ -1,0 +1,334 @@
+"""Memory of earlier checks: what is new, what was resolved, how counts moved, what got switched off.
+
+`Memory` implements the service's `Memory` protocol on top of the SQLite `StateStore`:
+
+- `annotate(result)` compares one source's fresh result with the *baseline*: the latest snapshot of
+  that source recorded before this Memory first saw it. A cron check builds a new Memory each run,
+  so its baseline is the previous check; the cockpit keeps one Memory for the session, so its "new"
+  marks stay put across auto-refreshes instead of vanishing after five minutes.
+- The generic deactivation rule compares workflow states with the *latest* snapshot: a trigger or
+  flow active then and inactive now becomes an `inactive` problem, and stays one (with the time it
+  was first seen inactive) until it is active again, whichever platform it came from.
+- `record(results)` writes a snapshot per healthy source; a failed source writes nothing, so its
+  items do not all look "resolved" next time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from mopstui.core.audit import AuditLog
+from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
+from mopstui.core.service import SourceResult
+from mopstui.core.store import StateStore
+
+TREND_DAYS = 14
+_KIND_WORDS = {"trigger": "Trigger campaign", "flow": "Flow", "batch": "Campaign"}
+
+
+@dataclass(frozen=True)
+class ChangedItem:
+    """A problem or request that appeared or was resolved since the baseline."""
+
+    key: str
+    source: str
+    what: str  # "workflow" | "request"
+    id: str
+    title: str
+    detail: str
+    severity: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    """A quality count that moved since the baseline."""
+
+    source: str
+    metric: str
+    label: str
+    count: int
+    delta: int
+    severity: str
+
+
+@dataclass(frozen=True)
+class SinceLastCheck:
+    """What appeared and what was resolved since each source's baseline snapshot."""
+
+    #: source name -> time of the snapshot compared with (None: nothing recorded before).
+    baseline_at: dict[str, datetime | None] = field(default_factory=dict)
+    appeared: list[ChangedItem] = field(default_factory=list)
+    resolved: list[ChangedItem] = field(default_factory=list)
+    metrics: list[MetricChange] = field(default_factory=list)
+    #: sources whose latest fetch failed (nothing can be said about them).
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.appeared or self.resolved or self.metrics)
+
+
+class Memory:
+    """The service's memory: snapshots, new keys, deltas, trends, deactivations, reviewed marks."""
+
+    def __init__(self, store: StateStore, *, clock: Callable[[], datetime] | None = None,
+                 trend_days: int = TREND_DAYS, audit: AuditLog | None = None) -> None:
+        self.store = store
+        #: Deactivations done on purpose through mopstui (audited) are not problems.
+        self.audit = audit
+        #: One line when the last `record` failed (the service swallows it; the check shows it).
+        self.error = ""
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.trend_days = trend_days
+        self._baselines: dict[str, tuple[datetime, dict[str, Any]] | None] = {}
+        self._current: dict[str, SourceResult] = {}
+        self._deactivations: dict[str, dict[str, tuple[datetime, datetime]]] = {}
+
+    # -- the Memory protocol --------------------------------------------------------------------
+    def annotate(self, result: SourceResult) -> SourceResult:
+        """Add new_keys, deltas, trends and deactivation problems to a fresh result."""
+        name = result.name
+        baseline = self.baseline(name)
+        if result.status.state != "ok":
+            self._current[name] = result
+            return result
+        now = self.clock()
+        latest = self.store.latest_snapshot(name)
+        observed = self._observe_deactivations(result, latest, now)
+        self._deactivations[name] = observed
+        problems = list(result.problems) + self._deactivation_problems(result, observed, now)
+        base = baseline[1] if baseline else {}
+        seen = set(base.get("problems", {})) | set(base.get("requests", {}))
+        keys = [p.key for p in problems] + [r.key for r in result.requests]
+        new_keys = frozenset(k for k in keys if baseline is None or k not in seen)
+        base_metrics = base.get("metrics", {})
+        deltas: dict[str, int | None] = {}
+        for m in result.metrics:
+            before = base_metrics.get(m.metric)
+            deltas[m.metric] = None if baseline is None or before is None else m.count - int(before["count"])
+        annotated = replace(result, problems=problems, new_keys=new_keys, deltas=deltas,
+                            trends=self._trends(result, now))
+        self._current[name] = annotated
+        return annotated
+
+    def record(self, results: list[SourceResult]) -> None:
+        """Write a snapshot, today's metric values and observed deactivations per healthy source."""
+        now = self.clock()
+        try:
+            for result in results:
+                if result.status.state != "ok":
+                    continue
+                name = result.name
+                observed = self._deactivations.get(name)
+                if observed is None:  # recorded without annotate: work it out now
+                    observed = self._observe_deactivations(result, self.store.latest_snapshot(name), now)
+                self.store.add_snapshot(name, now, snapshot_data(result))
+                self.store.set_daily(name, {m.metric: m.count for m in result.metrics}, _local_day(now))
+                self.store.set_deactivations(name, observed)
+        except sqlite3.Error as exc:
+            self.error = f"state store {self.store.path}: snapshot not saved ({exc})"
+            raise
+        self.error = ""
+
+    # -- baseline, since last check -------------------------------------------------------------
+    def baseline(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
+        """The snapshot this Memory compares `source` with, pinned the first time it is asked."""
+        if source not in self._baselines:
+            self._baselines[source] = self.store.latest_snapshot(source)
+        return self._baselines[source]
+
+    def since_last_check(self) -> SinceLastCheck:
+        """What appeared and what was resolved in the results annotated so far, per baseline."""
+        out = SinceLastCheck()
+        for name, result in self._current.items():
+            baseline = self.baseline(name)
+            out.baseline_at[name] = baseline[0] if baseline else None
+            if result.status.state != "ok":
+                out.failed.append(name)
+                continue
+            for p in result.problems:
+                if p.key in result.new_keys:
+                    out.appeared.append(_problem_item(p))
+            for r in result.requests:
+                if r.key in result.new_keys:
+                    out.appeared.append(_request_item(r))
+            out.resolved.extend(self._resolved(result, baseline))
+            for m in result.metrics:
+                delta = result.deltas.get(m.metric)
+                if delta:
+                    out.metrics.append(MetricChange(name, m.metric, m.label, m.count, delta, m.severity))
+        out.appeared.sort(key=_item_order)
+        out.resolved.sort(key=_item_order)
+        out.metrics.sort(key=lambda c: (SEVERITY_RANK.get(c.severity, 9), -c.delta))
+        return out
+
+    def _resolved(self, result: SourceResult, baseline: tuple[datetime, dict[str, Any]] | None) -> list[ChangedItem]:
+        if baseline is None:
+            return []
+        now_keys = {p.key for p in result.problems} | {r.key for r in result.requests}
+        out = []
+        for key, p in baseline[1].get("problems", {}).items():
+            if key not in now_keys:
+                out.append(ChangedItem(key, result.name, "workflow", str(p.get("id", "")), str(p.get("name", "")),
+                                       str(p.get("detail", "")), str(p.get("severity", "")), str(p.get("url", ""))))
+        for key, r in baseline[1].get("requests", {}).items():
+            if key not in now_keys:
+                out.append(ChangedItem(key, result.name, "request", str(r.get("id", "")), str(r.get("title", "")),
+                                       f"{r.get('priority', '')}, {r.get('status', '')}".strip(", "), "",
+                                       str(r.get("url", ""))))
+        return out
+
+    # -- reviewed marks (kept for the day) ------------------------------------------------------
+    def mark_reviewed(self, key: str) -> None:
+        self.store.mark_reviewed(key, _local_day(self.clock()))
+
+    def unmark_reviewed(self, key: str) -> None:
+        self.store.unmark_reviewed(key, _local_day(self.clock()))
+
+    def is_reviewed(self, key: str) -> bool:
+        return key in self.store.reviewed(_local_day(self.clock()))
+
+    def reviewed_keys(self) -> set[str]:
+        return self.store.reviewed(_local_day(self.clock()))
+
+    # -- the last check's verdict (for "notify only when worse") --------------------------------
+    def previous_check_status(self) -> str | None:
+        return self.store.get_meta("last_check_status")
+
+    def remember_check_status(self, status: str) -> None:
+        self.store.set_meta("last_check_status", status)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _observe_deactivations(
+        self, result: SourceResult, latest: tuple[datetime, dict[str, Any]] | None, now: datetime
+    ) -> dict[str, tuple[datetime, datetime]]:
+        """workflow id -> (first seen inactive, last seen active) for every switched-off workflow."""
+        known = self.store.deactivations(result.name)
+        before = latest[1].get("states", {}) if latest else {}
+        observed: dict[str, tuple[datetime, datetime]] = {}
+        for state in result.states:
+            if state.active:
+                continue  # active again: forget the deactivation
+            if state.id in known:
+                observed[state.id] = known[state.id]
+            elif latest is not None and before.get(state.id, {}).get("active") is True:
+                observed[state.id] = (now, latest[0])
+        return observed
+
+    def _deactivation_problems(
+        self, result: SourceResult, observed: dict[str, tuple[datetime, datetime]], now: datetime
+    ) -> list[WorkflowProblem]:
+        # adapters report active state, core decides; an adapter's own inactive problem wins
+        reported = {p.id for p in result.problems if p.problem == "inactive"}
+        states = {s.id: s for s in result.states}
+        out = []
+        for wid, (seen, active_at) in observed.items():
+            state = states.get(wid)
+            if state is None or wid in reported or self._deactivated_on_purpose(result.name, wid, active_at):
+                continue
+            out.append(deactivation_problem(state, seen, active_at, now))
+        return out
+
+    def _deactivated_on_purpose(self, source: str, wid: str, after: datetime) -> bool:
+        """True when the audit log shows a successful deactivate of `wid` from mopstui since `after`."""
+        if self.audit is None:
+            return False
+        try:
+            entries = self.audit.read()
+        except OSError:
+            return False
+        floor = after.replace(microsecond=0)
+        for entry in reversed(entries):
+            if (entry.get("source"), entry.get("action"), entry.get("target"), entry.get("outcome")) != (
+                source, "deactivate", wid, "ok"
+            ):
+                continue
+            try:
+                at = datetime.fromisoformat(str(entry.get("time")))
+            except ValueError:
+                continue
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=timezone.utc)
+            return at >= floor
+        return False
+
+    def _trends(self, result: SourceResult, now: datetime) -> dict[str, list[int]]:
+        today = _local_day(now)
+        start = today - timedelta(days=self.trend_days - 1)
+        stored = self.store.daily(result.name, start)
+        trends: dict[str, list[int]] = {}
+        for m in result.metrics:
+            days = {d: c for d, c in stored.get(m.metric, []) if d < today}
+            days[today] = m.count  # today's value is the one just fetched
+            trends[m.metric] = [days[d] for d in sorted(days)]
+        return trends
+
+
+def deactivation_problem(state: WorkflowState, seen: datetime, active_at: datetime, now: datetime) -> WorkflowProblem:
+    """The `inactive` problem for a workflow seen active at `active_at` and inactive since `seen`."""
+    word = _KIND_WORDS.get(state.kind, "Workflow")
+    detail = f"{word} deactivated since {when(seen, now)} (still active at {when(active_at, now)})."
+    actions = state.actions if "activate" in state.actions else ("activate", *state.actions)
+    return WorkflowProblem(source=state.source, id=state.id, name=state.name, kind=state.kind, problem="inactive",
+                           severity="critical", detail=detail, since=seen, url=state.url,
+                           actions=tuple(a for a in actions if a != "deactivate"), program=state.program)
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """`09:12 today`, `09:12 yesterday`, `Mon 09:12`, or `12 Mar 09:12`, in local time."""
+    local, today = _local(moment), _local(now).date()
+    clock = local.strftime("%H:%M")
+    days = (today - local.date()).days
+    if days == 0:
+        return f"{clock} today"
+    if days == 1:
+        return f"{clock} yesterday"
+    if 1 < days < 7:
+        return f"{local.strftime('%a')} {clock}"
+    return f"{local.day} {local.strftime('%b')} {clock}"
+
+
+def snapshot_data(result: SourceResult) -> dict[str, Any]:
+    """What one snapshot keeps: enough to say what was resolved, and to compare counts and states."""
+    return {
+        "problems": {p.key: {"id": p.id, "name": p.name, "kind": p.kind, "problem": p.problem,
+                             "severity": p.severity, "detail": p.detail, "url": p.url} for p in result.problems},
+        "requests": {r.key: {"id": r.id, "title": r.title, "priority": r.priority, "status": r.status,
+                             "overdue": r.overdue, "url": r.url} for r in result.requests},
+        "metrics": {m.metric: {"count": m.count, "total": m.total, "label": m.label, "severity": m.severity}
+                    for m in result.metrics},
+        "states": {s.id: {"active": s.active, "name": s.name, "kind": s.kind} for s in result.states},
+    }
+
+
+def _problem_item(p: WorkflowProblem) -> ChangedItem:
+    return ChangedItem(p.key, p.source, "workflow", p.id, p.name, p.detail, p.severity, p.url)
+
+
+def _request_item(r: Request) -> ChangedItem:
+    return ChangedItem(r.key, r.source, "request", r.id, r.title, f"{r.priority}, {r.status}",
+                       "warning" if r.overdue else "", r.url)
+
+
+def _item_order(item: ChangedItem) -> tuple[int, int, str]:
+    return (0 if item.what == "workflow" else 1, SEVERITY_RANK.get(item.severity, 9), item.title.lower())
+
+
+def _local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone()
+
+
+def _local_day(moment: datetime) -> date:
+    return _local(moment).date()
+
+
+def keys_of(results: Iterable[SourceResult]) -> set[str]:
+    """Every problem and request key in `results`."""
+    return {p.key for r in results for p in r.problems} | {q.key for r in results for q in r.requests}

@@ -26,11 +26,12 @@ WORKFLOW_CONSEQUENCE = {
 class ActionsMixin:
     """Item actions for the main screen (which provides `pane()`, `notify` and `app`)."""
 
-    app: MopsApp
+    if TYPE_CHECKING:  # provided by the screen this is mixed into
+        app: MopsApp
 
-    def pane(self, name: str) -> Pane: ...  # provided by the screen
+        def pane(self, name: str) -> Pane: ...
 
-    def notify(self, message: str, **kw: Any) -> None: ...  # provided by Textual
+        def notify(self, message: str, **kw: Any) -> None: ...
 
     # -- workflows ------------------------------------------------------------------------------
     def action_activate(self) -> None:

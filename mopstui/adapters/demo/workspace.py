@@ -164,7 +164,7 @@ _TOPICS = ["Q1 webinar", "EMEA event", "partner", "trial users", "churned custom
            "analyst day", "holiday promo", "product update", "customer survey", "ABM tier 1", "newsletter"]
 _PEOPLE = ["Sam Ortiz (Demand Gen)", "Mei Chen (Field Marketing)", "Jonas Weber (Sales Ops)",
            "Aisha Bello (Content)", "Chris Young (SDR Lead)", "Olivia Grant (Brand)", "Noah Park (Partners)"]
-_PRIORITIES = ["High", "Medium", "Medium", "Low", "Low", "Highest"]
+_PRIORITIES = ["High", "Medium", "Medium", "Low", "Low", "Medium"]  # the VP's is the one Highest
 _STATUSES = ["Open", "Open", "In Progress", "Waiting for requester"]
 
 

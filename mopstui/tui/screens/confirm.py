@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,8 +26,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.body, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("[y] Yes, do it", id="yes", variant="warning")
-                yield Button("[n] No", id="no")
+                yield Button(Text("y  Yes, do it"), id="yes", variant="warning")
+                yield Button(Text("n  No"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

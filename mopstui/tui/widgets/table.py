@@ -64,7 +64,7 @@ class ItemTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[Row], *, keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on `keep` (a row key) when it is still there."""
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
         index = 0
         if keep is not None:
             for i, row in enumerate(rows):
@@ -133,7 +133,7 @@ class ItemTable(ScrollView, can_focus=True):
 
     # -- rendering ------------------------------------------------------------------------------
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
         self._scroll_to_cursor()
 
     def _column_widths(self, width: int) -> list[int]:
@@ -148,7 +148,7 @@ class ItemTable(ScrollView, can_focus=True):
         return widths
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         widths = self._column_widths(width)
         if y == 0:
             style = self.get_component_rich_style("item-table--header")

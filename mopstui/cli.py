@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from mopstui import __version__
 
 #: Subcommands, each a module in mopstui.commands with `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS: list[str] = ["check", "log"]
+COMMANDS: list[str] = ["check", "log", "auth", "init", "config"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +61,10 @@ def run_cockpit(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"mopstui: config error: {exc}", file=sys.stderr)
         return 2
+    from mopstui.runtime import warm_secrets
+
+    # Keyring lookups (which may wait for a locked keyring) happen here, before the event loop.
+    warm_secrets(config)
     from mopstui.tui.app import MopsApp
 
     app = MopsApp(config, read_only=read_only, theme=args.theme)

@@ -1,0 +1,263 @@
+"""Marketo Engage (`kind = "marketo"`): smart-campaign problems, API health, activate/deactivate.
+
+Frugal by design, because the daily quota is shared by every integration on the instance: a check
+with a new token lists everything (campaigns and emails, 200 per call); a check within the same
+token's life asks only for what changed since the last one (`earliestUpdatedAt`) and merges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from mopstui.adapters.http import HttpPolicy, HttpSource
+from mopstui.adapters.marketo.auth import TokenKeeper
+from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns
+from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
+from mopstui.adapters.marketo.envelope import QUOTA_MESSAGE, MarketoRefused, TokenRejected, make_classifier, no_assets
+from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
+from mopstui.core.models import ActionOutcome, WorkflowScan
+from mopstui.core.source import SourceContext
+
+PAGE = 200  # maxReturn's documented maximum
+#: Pages asked for in one listing before we call the answer garbage (1,000,000 assets).
+MAX_PAGES = 5000
+#: Ask for changes since a little before the last check: clocks differ, merging is idempotent.
+OVERLAP = timedelta(minutes=5)
+CAMPAIGNS = "/rest/asset/v1/smartCampaigns.json"
+EMAILS = "/rest/asset/v1/emails.json"
+USAGE = "/rest/v1/stats/usage.json"
+
+
+@dataclass(frozen=True)
+class MarketoOptions:
+    base_url: str
+    client_id: str
+    #: Trigger campaigns (shell-style name patterns, case-insensitive) that must be active.
+    expect_active: list[str] = field(default_factory=list)
+    #: This integration's share of the instance's 100 calls per 20 s.
+    max_calls_per_20s: int = 50
+    #: Concurrent calls (the instance allows 10 in all).
+    max_concurrency: int = 5
+    #: The instance's daily quota, for the 80% warning (50,000 unless Adobe raised it).
+    daily_quota: int = 50000
+    #: Look for draft-only emails (the `unapproved-asset` problem); off saves the email listing.
+    check_emails: bool = True
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("base_url: expected the REST endpoint, like https://123-ABC-456.mktorest.com")
+        if parts.path.rstrip("/").endswith("/rest"):
+            raise ValueError("base_url: expected the endpoint without /rest, like https://123-ABC-456.mktorest.com")
+        if not self.client_id.strip():
+            raise ValueError("client_id: expected the custom service's Client ID")
+        if not 1 <= self.max_calls_per_20s <= 100:
+            raise ValueError("max_calls_per_20s: expected 1 to 100 (the instance's limit is 100 per 20 s)")
+        if not 1 <= self.max_concurrency <= 10:
+            raise ValueError("max_concurrency: expected 1 to 10 (the instance's limit is 10)")
+        if self.daily_quota < 1:
+            raise ValueError("daily_quota: expected a positive number of calls")
+
+
+class MarketoSource(HttpSource):
+    """Smart campaigns from one Marketo instance. See the README's Marketo section."""
+
+    kind = "marketo"
+    Options = MarketoOptions
+    secret_fields = ("client_secret",)
+    capabilities = frozenset({"workflows", "actions"})
+    action_labels = {"activate": "Activate trigger campaign", "deactivate": "Deactivate trigger campaign"}
+
+    def __init__(
+        self,
+        name: str,
+        options: MarketoOptions,
+        context: SourceContext | None = None,
+        *,
+        now: Callable[[], datetime] | None = None,
+        **seams: Any,
+    ) -> None:
+        """`now` is the wall clock (quota reset, earliestUpdatedAt); `seams` are HttpSource's test seams."""
+        super().__init__(name, options, context, **seams)
+        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.auth_hint = f"check client_id and run `mopstui auth set {name} client_secret`"
+        self.http = self.make_client(
+            options.base_url,
+            policy=HttpPolicy(
+                max_calls=options.max_calls_per_20s,
+                per_seconds=20.0,
+                max_concurrency=options.max_concurrency,
+                retries=4,
+                backoff_base=1.0,
+                backoff_cap=20.0,
+            ),
+            response_hook=make_classifier(name),
+            auth_hint=self.auth_hint,
+        )
+        self.tokens = TokenKeeper(
+            self.http, options.client_id, lambda: self.context.secret("client_secret"), self.clock, self.auth_hint
+        )
+        #: After a 607, no call at all until this time (UTC).
+        self.quota_stop_until: datetime | None = None
+        self._campaigns: dict[str, dict[str, Any]] = {}
+        self._emails: dict[str, dict[str, Any]] = {}
+        self._cache_generation = -1
+        self._last_fetch: datetime | None = None
+        self._usage_note = ""
+
+    # -- calls ----------------------------------------------------------------------------------
+    def _check_quota(self) -> None:
+        if self.quota_stop_until is None:
+            return
+        if self.now() >= self.quota_stop_until:
+            self.quota_stop_until = None
+            return
+        raise QuotaError(f"{self.name}: {QUOTA_MESSAGE}")
+
+    async def api(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
+        """One REST call with the Bearer token; a 601/602 re-authenticates once and retries."""
+        for attempt in (1, 2):
+            self._check_quota()
+            token = await self.tokens.token()
+            try:
+                data: dict[str, Any] = await self.http.request(
+                    method, path, headers={"Authorization": f"Bearer {token}"}, **kw
+                )
+                return data
+            except TokenRejected as exc:
+                self.tokens.invalidate()
+                if attempt == 2:
+                    raise AuthError(f"{exc}; a fresh token was refused too: {self.auth_hint}") from None
+            except QuotaError:
+                self.quota_stop_until = next_quota_reset(self.now())
+                self.health = self._quota_health()
+                raise
+        raise AssertionError("unreachable")
+
+    async def browse(self, path: str, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Every asset of a browse endpoint, 200 a page, until a short page or the "No assets" warning."""
+        out: list[dict[str, Any]] = []
+        for page in range(MAX_PAGES):
+            params: dict[str, Any] = {"maxReturn": PAGE, "offset": page * PAGE}
+            if since is not None:
+                params["earliestUpdatedAt"] = format_marketo_date(since)
+            data = await self.api("GET", path, params=params)
+            result = data.get("result")
+            if result is None or (result == [] and no_assets(data)):
+                return out
+            if not isinstance(result, list) or not all(isinstance(r, dict) and "id" in r for r in result):
+                raise BadAnswerError(f"{self.name}: Marketo's {path} answer is not a list of assets with ids; press r to retry")
+            out.extend(result)
+            if len(result) < PAGE:  # a short page is the last: no need to spend a call on the warning
+                return out
+        raise BadAnswerError(f"{self.name}: {path} kept paging past {MAX_PAGES * PAGE:,} assets; giving up")
+
+    # -- fetch ----------------------------------------------------------------------------------
+    async def fetch_workflows(self) -> WorkflowScan:
+        self._check_quota()
+        await self.tokens.token()
+        started = self.now()
+        # Within one token's life, only what changed; a new token (about hourly) re-lists all,
+        # which also drops deleted campaigns and catches changes that did not touch updatedAt.
+        full = self.tokens.generation != self._cache_generation or self._last_fetch is None
+        since = None if full else self._last_fetch - OVERLAP  # type: ignore[operator]
+        try:
+            async with asyncio.TaskGroup() as group:  # a 607 in one cancels the others at once
+                campaigns_job = group.create_task(self.browse(CAMPAIGNS, since))
+                emails_job = group.create_task(self.browse(EMAILS, since)) if self.options.check_emails else None
+                group.create_task(self._refresh_usage())
+        except BaseExceptionGroup as group_exc:
+            raise _first(group_exc) from None
+        campaigns = campaigns_job.result()
+        emails = emails_job.result() if emails_job is not None else []
+        if full:
+            self._campaigns, self._emails = {}, {}
+            self._cache_generation = self.tokens.generation
+        self._campaigns.update((str(c["id"]), c) for c in campaigns)
+        self._emails.update((str(e["id"]), e) for e in emails)
+        self._last_fetch = started
+        return scan_campaigns(self.name, self._campaigns.values(), self._emails.values(), self.options.expect_active)
+
+    async def _refresh_usage(self) -> None:
+        """Calls used today, into `self.health`; trouble here never fails the fetch (except 607)."""
+        try:
+            data = await self.api("GET", USAGE)
+            result = data.get("result")
+            entry = result[0] if isinstance(result, list) and result and isinstance(result[0], dict) else {}
+            total = entry.get("total")
+            if not isinstance(total, int):
+                users = entry.get("users")
+                counts = [u.get("count") for u in users if isinstance(u, dict)] if isinstance(users, list) else []
+                total = sum(c for c in counts if isinstance(c, int)) if counts else None
+        except (QuotaError, AuthError):
+            raise
+        except SourceError as exc:
+            self.health = f"API usage unknown ({str(exc).removeprefix(self.name + ': ')})"
+            return
+        if total is None:
+            self.health = "API usage unknown (no total in stats/usage)"
+            return
+        quota = self.options.daily_quota
+        percent = 100.0 * total / quota
+        text = f"API {total:,}/{quota:,} calls today ({percent:.0f}%)"
+        self.health = f"warning: {text}: the quota is shared by every integration" if percent >= 80 else text
+
+    def _quota_health(self) -> str:
+        until = self.quota_stop_until
+        if until is None:
+            return ""
+        hours = max(0.0, (until - self.now()).total_seconds() / 3600)
+        return f"{QUOTA_MESSAGE} (in {hours:.1f} h); no calls until then"
+
+    # -- actions --------------------------------------------------------------------------------
+    async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
+        if action not in self.action_labels:
+            return ActionOutcome(False, f"Marketo does not support {action}")
+        if not target.isdigit():
+            return ActionOutcome(False, f"'{target}' is not a Marketo smart campaign id")
+        known = self._campaigns.get(target, {})
+        label = f"'{known.get('name')}'" if known.get("name") else f"campaign {target}"
+        want_active = action == "activate"
+        if known and not is_trigger(known):
+            return ActionOutcome(False, f"{label} is a {known.get('type', 'batch')} campaign: only trigger campaigns can be {action}d")
+        try:
+            await self.api("POST", f"/rest/asset/v1/smartCampaign/{target}/{action}.json")
+        except MarketoRefused as exc:
+            return ActionOutcome(False, f"Marketo refused to {action} {label}: {exc.reason} ({exc.code})")
+        # Confirm with Marketo's own view rather than trusting the acknowledgement.
+        data = await self.api("GET", f"/rest/asset/v1/smartCampaign/{target}.json")
+        result = data.get("result")
+        if not isinstance(result, list) or not result or not isinstance(result[0], dict):
+            return ActionOutcome(False, f"Marketo accepted the request, but {label} could not be re-read; refresh to see its state")
+        campaign = result[0]
+        self._campaigns[target] = campaign
+        label = f"'{campaign.get('name', target)}'"
+        if is_active(campaign) == want_active:
+            return ActionOutcome(True, f"{'Activated' if want_active else 'Deactivated'} {label}; Marketo confirms it is {'active' if want_active else 'inactive'}")
+        return ActionOutcome(False, f"Marketo accepted the request but {label} is still {'inactive' if want_active else 'active'}; open it in Marketo")
+
+    async def check_connection(self) -> str:
+        """One token and one usage call: proves the credentials without listing anything."""
+        await self.tokens.token()
+        await self._refresh_usage()
+        return f"Marketo at {self.http.host}: token ok; {self.health or 'usage unknown'}"
+
+
+def _first(group: BaseExceptionGroup) -> BaseException:
+    """The first real error of a task group (a QuotaError over the cancellations it caused)."""
+    errors = [e for e in _leaves(group) if not isinstance(e, asyncio.CancelledError)]
+    for error in errors:
+        if isinstance(error, QuotaError):
+            return error
+    return errors[0] if errors else group
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]

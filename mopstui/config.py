@@ -6,6 +6,7 @@ Every error is a ConfigError naming the file, the key (or line) and what was exp
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 import types
 import typing
@@ -94,7 +95,11 @@ def _demo_config(path: Path | None, *, is_default: bool) -> Config:
 
 
 def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
+    # Python 3.11 keeps the position only in the message: "Invalid value (at line 3, column 11)".
     lineno = getattr(exc, "lineno", None)
+    if lineno is None:
+        match = re.search(r"at line (\d+)", str(exc))
+        lineno = match.group(1) if match else None
     return f"line {lineno}" if lineno else "file"
 
 

@@ -1,0 +1,75 @@
+"""The demo workspace: deterministic, believable, and changed by actions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from mopstui.adapters.demo import DemoOptions, DemoSource
+
+MORNING = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
+
+
+def source(**options) -> DemoSource:
+    options.setdefault("contacts", 1500)
+    return DemoSource("demo", DemoOptions(**options), clock=lambda: MORNING)
+
+
+async def snapshot(s: DemoSource):
+    scan = await s.fetch_workflows()
+    return scan.problems, scan.states, await s.fetch_requests(), await s.fetch_quality()
+
+
+async def test_same_seed_same_workspace_other_seed_other_workspace():
+    a, b, c = await snapshot(source(seed=3)), await snapshot(source(seed=3)), await snapshot(source(seed=4))
+    assert a == b
+    assert a[2] != c[2] or a[3] != c[3]
+
+
+async def test_planted_morning_problems_are_there():
+    problems, states, requests, metrics = await snapshot(source())
+    by_name = {p.name: p for p in problems}
+    routing = by_name["Lead Routing - Inbound MQL"]
+    assert (routing.problem, routing.severity, routing.kind) == ("inactive", "critical", "trigger")
+    assert "02:00" in routing.detail and routing.actions == ("activate",)
+    assert by_name["Webinar - Send Recording"].problem == "invalid"
+    assert by_name["Newsletter - November Send"].problem == "unapproved-asset"
+    assert "auto-deactivated" in by_name["Scoring - Website Behaviour"].detail
+    assert {p.problem for p in problems} >= {"invalid", "inactive", "unapproved-asset", "failed-run", "stalled"}
+    assert len(requests) == 24
+    vp = next(r for r in requests if r.id == "MOPS-101")
+    assert "URGENT" in vp.title and vp.priority == "Highest" and vp.overdue  # midnight ask, 4 h SLA, now 07:03
+    assert any("whole database" in r.title for r in requests)
+    assert 0 < sum(r.overdue for r in requests) < len(requests)
+    keys = {m.metric for m in metrics}
+    assert {"duplicates", "invalid_email", "missing:country"} <= keys
+    assert all(m.total == 1500 for m in metrics)
+    assert any(m.severity in ("warning", "critical") for m in metrics)
+    assert len(states) > 10 and any(not s.active for s in states)
+
+
+async def test_activate_fixes_the_problem_on_the_next_fetch():
+    s = source()
+    outcome = await s.perform("activate", "1001", {})
+    assert outcome.ok
+    problems, states, _, _ = await snapshot(s)
+    assert "1001" not in {p.id for p in problems}
+    assert next(st for st in states if st.id == "1001").active
+
+
+async def test_request_actions_change_the_queue():
+    s = source()
+    assert (await s.perform("take", "MOPS-101", {})).ok
+    assert (await s.perform("decline", "MOPS-102", {"reply": "no"})).ok
+    assert (await s.perform("done", "MOPS-103", {})).ok
+    requests = {r.id: r for r in await s.fetch_requests()}
+    assert requests["MOPS-101"].assignee == "you" and "take" not in requests["MOPS-101"].actions
+    assert "MOPS-102" not in requests and "MOPS-103" not in requests
+    assert not (await s.perform("done", "MOPS-103", {})).ok  # already closed
+
+
+async def test_scale_sizes_for_big_list_tests():
+    s = source(campaigns=20_000, requests=100_000, contacts=0)
+    requests = await s.fetch_requests()
+    scan = await s.fetch_workflows()
+    assert len(requests) == 100_000
+    assert len(scan.problems) > 300

@@ -17,12 +17,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from mopstui import paths
+from mopstui import credentials, paths
 from mopstui.cli import add_common, common
 from mopstui.config import load_config
 from mopstui.core.errors import ConfigError
 from mopstui.wizard import configfile, connection, plan, secrets_step
-from mopstui.wizard.interactive import ask_platforms, ask_settings
+from mopstui.wizard.interactive import ask_kinds, ask_settings, ask_source
 from mopstui.wizard.prompts import Aborted, Prompter
 
 
@@ -82,11 +82,15 @@ def _run(p: Prompter, args: argparse.Namespace, path: Path) -> int:
     taken = set(existing.get("sources", {}) or {})
 
     planned = plan.from_flags(args.source, args.settings, taken)
-    if interactive:
-        if not planned:
-            planned = ask_platforms(p, taken)
+    if interactive and planned:
         for source in planned:
+            p.say()
             ask_settings(p, source, path)
+    elif interactive:
+        names = set(taken)
+        for kind in ask_kinds(p):
+            planned.append(ask_source(p, kind, names, path))
+            names.add(planned[-1].name)
     else:
         for source in planned:
             missing = source.missing_required()
@@ -105,15 +109,16 @@ def _run(p: Prompter, args: argparse.Namespace, path: Path) -> int:
         p.say(f"The previous file is kept as {kept}")
 
     wanted = [(s.name, f) for s in planned for f in s.cls.secret_fields]
+    session = secrets_step.SecretsSession(p, insecure=args.insecure_storage)
     if wanted:
         p.say()
         p.say("Secrets (never written to config.toml):")
         if interactive:
-            secrets_step.ask_secrets(p, wanted, insecure=args.insecure_storage)
+            session.ask(wanted)
         else:
             secrets_step.report_only(p, wanted)
     if interactive and p.yes_no("Post new problems to a Slack channel from `mopstui check --notify`?", False):
-        secrets_step.ask_secrets(p, [("notify", "slack_webhook")], insecure=args.insecure_storage)
+        session.ask([(credentials.NOTIFY_SOURCE, credentials.NOTIFY_FIELD)])
 
     if args.no_check:
         return 0

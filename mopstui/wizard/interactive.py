@@ -6,40 +6,39 @@ from pathlib import Path
 
 from mopstui.core.errors import ConfigError
 from mopstui.wizard.fields import Setting, parse_value
-from mopstui.wizard.plan import PlanError, PlannedSource, available_kinds, check_name, free_name, new_source, validate_source
+from mopstui.wizard.plan import PlanError, PlannedSource, available_kinds, free_name, new_source, validate_source
 from mopstui.wizard.prompts import Prompter
 
 
-def ask_platforms(p: Prompter, taken: set[str]) -> list[PlannedSource]:
-    """Which platforms, then a name for each (a kind may be listed twice: prod and sandbox)."""
+def ask_kinds(p: Prompter) -> list[str]:
+    """Which platforms to connect; a kind may be listed twice (say, Marketo prod and sandbox)."""
     kinds = available_kinds()
     while True:
         answer = p.ask(f"Which platforms do you want to connect? Comma-separated, from: {', '.join(kinds)}", "demo")
         wanted = [k.strip() for k in answer.split(",") if k.strip()]
         unknown = [k for k in wanted if k not in kinds]
         if wanted and not unknown:
-            break
+            return wanted
         p.say(f"  unknown: {', '.join(unknown) or '(none given)'}; expected some of: {', '.join(kinds)}")
-    planned: list[PlannedSource] = []
-    names = set(taken)
-    for kind in wanted:
-        while True:
-            name = p.ask(f"Name for this {kind} source (used in commands, e.g. {kind}-prod)", free_name(kind, names))
-            try:
-                check_name(name, names)
-            except PlanError as exc:
-                p.say(f"  {exc}")
-                continue
-            break
-        planned.append(new_source(name, kind, names))
-        names.add(name)
-    return planned
+
+
+def ask_source(p: Prompter, kind: str, taken: set[str], path: Path) -> PlannedSource:
+    """A name for one source of `kind`, then its settings."""
+    p.say()
+    while True:
+        name = p.ask(f"Name for this {kind} source (used in commands, e.g. {kind}-prod)", free_name(kind, taken))
+        try:
+            source = new_source(name, kind, taken)
+        except PlanError as exc:
+            p.say(f"  {exc}")
+            continue
+        ask_settings(p, source, path)
+        return source
 
 
 def ask_settings(p: Prompter, source: PlannedSource, path: Path, *, ask_given: bool = False) -> None:
     """Prompt for each setting of the kind (Enter keeps the default), then validate the source as
     the config loader will; on a problem, say which key and ask again."""
-    p.say()
     p.say(f"Settings for {source.name} ({source.kind}); press Enter to keep the value in [brackets].")
     given = set(source.values)
     while True:

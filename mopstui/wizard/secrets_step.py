@@ -29,9 +29,20 @@ def report_only(p: Prompter, wanted: list[tuple[str, str]]) -> list[str]:
     return missing
 
 
-def ask_secrets(p: Prompter, wanted: list[tuple[str, str]], *, insecure: bool) -> None:
-    """Prompt for each secret not already resolvable (or replace it on request) and store it."""
-    use_file: bool | None = True if insecure else None  # None: not asked yet
+class SecretsSession:
+    """Asks for secrets; remembers the answer about the plain-text file for the whole run."""
+
+    def __init__(self, p: Prompter, *, insecure: bool) -> None:
+        self.p = p
+        self.use_file: bool | None = True if insecure else None  # None: not asked yet
+
+    def ask(self, wanted: list[tuple[str, str]]) -> None:
+        self.use_file = ask_secrets(self.p, wanted, self.use_file)
+
+
+def ask_secrets(p: Prompter, wanted: list[tuple[str, str]], use_file: bool | None) -> bool | None:
+    """Prompt for each secret not already resolvable (or replace it on request) and store it.
+    Returns whether to use the file from now on (None while the question never came up)."""
     for source, field in wanted:
         found = credentials.lookup(source, field)
         if found.found:
@@ -55,6 +66,7 @@ def ask_secrets(p: Prompter, wanted: list[tuple[str, str]], *, insecure: bool) -
             p.say(f"  {line}")
         for line in outcome.warnings:
             p.warn(line)
+    return use_file
 
 
 def _offer_file(p: Prompter, reason: str, source: str, field: str) -> bool:

@@ -63,6 +63,7 @@ class FakeHubSpot:
     flows: dict[str, dict[str, Any]] = field(default_factory=dict)
     contacts: list[dict[str, Any]] = field(default_factory=list)
     token: str = TOKEN
+    portal_id: int = 4242
     page_cap: int = 100
     log: list[httpx.Request] = field(default_factory=list)
     #: Bodies of every PUT, as received.
@@ -93,6 +94,10 @@ class FakeHubSpot:
                 return factory(request)
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return error(401, "Authentication credentials not found.", "INVALID_AUTHENTICATION")
+        if path == "/account-info/v3/details":
+            return httpx.Response(200, json={"portalId": self.portal_id, "accountType": "STANDARD",
+                                             "timeZone": "Europe/Paris", "uiDomain": "app-eu1.hubspot.com",
+                                             "dataHostingLocation": "eu1"})
         if path == "/automation/v4/flows" and request.method == "GET":
             return self._list(request)
         m = re.fullmatch(r"/automation/v4/flows/([^/]+)", path)

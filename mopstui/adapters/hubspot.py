@@ -1,0 +1,266 @@
+"""HubSpot (`kind = "hubspot"`): automation v4 workflows and contact data quality from CRM search.
+
+Workflows: every flow is listed (paged by `paging.next.after`) and reported as a WorkflowState; a
+flow that is off while matching `expect_active` is an `inactive` problem. Turning a flow on or off is
+a full-replace PUT: GET the flow, flip `isEnabled`, PUT the whole body back with its `revisionId`
+(a partial body silently drops the enrollment criteria). Quality: CRM search totals with `limit: 1`,
+one `missing:<property>` metric per required property plus the named counts of
+`[sources.NAME.quality.<metric>]`, paced to the search endpoint's own ~4 requests/s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+
+from mopstui.adapters.hubspot_filters import QualityCount, parse_quality
+from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource, RateLimiter, Transient, parse_retry_after
+from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, QuotaError, RateLimitError, SourceError
+from mopstui.core.models import ActionOutcome, QualityMetric, WorkflowProblem, WorkflowScan, WorkflowState
+from mopstui.core.quality import make_metric
+from mopstui.core.source import SourceContext
+
+FLOWS = "/automation/v4/flows"
+SEARCH = "/crm/v3/objects/contacts/search"
+PAGE_SIZE = 100
+MAX_PAGES = 1000
+#: The search endpoint's own limit is about 4-5 requests/s per token: stay under it.
+SEARCH_PER_SECOND = 4
+#: How long to stop calling after HubSpot says the daily limit is spent (it resets at the account's midnight).
+DAILY_PAUSE_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class HubSpotOptions:
+    """`[sources.NAME]` keys for kind "hubspot" (the private app token is a secret, not an option)."""
+
+    base_url: str = "https://api.hubapi.com"
+    expect_active: list[str] = field(default_factory=list)
+    required_properties: list[str] = field(default_factory=list)
+    #: `[sources.NAME.quality.<metric>]` tables: filter_groups, optional label, warning, critical.
+    quality: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.base_url.startswith(("https://", "http://")):
+            raise ValueError(f"base_url: expected an address like https://api.hubapi.com, got {self.base_url!r}")
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        for i, prop in enumerate(self.required_properties):
+            if not prop.strip() or " " in prop.strip():
+                raise ValueError(f"required_properties[{i}]: expected an internal property name like 'country', got {prop!r}")
+        parse_quality(self.quality, self.required_properties)  # raises ValueError naming the key
+
+    @property
+    def counts(self) -> list[QualityCount]:
+        return parse_quality(self.quality, self.required_properties)
+
+
+def flow_url(ui_domain: str, portal_id: int | None, flow_id: str) -> str:
+    """The workflow's page in the HubSpot UI ("" until the portal id is known)."""
+    if portal_id is None:
+        return ""
+    return f"https://{ui_domain}/workflows/{portal_id}/platform/flow/{flow_id}/edit"
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def matches(name: str, patterns: list[str]) -> str | None:
+    """The first `expect_active` pattern matching `name` (case-insensitive shell pattern), or None."""
+    lowered = name.casefold()
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(lowered, pattern.casefold()):
+            return pattern
+    return None
+
+
+class HubSpotSource(HttpSource):
+    """A HubSpot portal: workflows to watch and switch, contact data quality to count."""
+
+    kind = "hubspot"
+    Options = HubSpotOptions
+    secret_fields = ("token",)
+    capabilities = frozenset({"workflows", "quality", "actions"})
+    action_labels = {"activate": "Activate (turn the workflow on)", "deactivate": "Deactivate (turn the workflow off)"}
+
+    def __init__(self, name: str, options: HubSpotOptions, context: SourceContext | None = None, **seams: Any) -> None:
+        super().__init__(name, options, context, **seams)
+        self._http: HttpClient | None = None
+        self._search_limiter = RateLimiter(SEARCH_PER_SECOND, 1.0, clock=self.clock, sleep=self.sleep)
+        self._stopped_at: float | None = None
+        self._portal: tuple[str, int | None] | None = None
+
+    @property
+    def http(self) -> HttpClient:
+        # Built on first use: a missing token then fails this source's fetch, not the start-up.
+        if self._http is None:
+            token = self.context.secret("token")
+            self._http = self.make_client(
+                self.options.base_url,
+                # 100 per 10 s is the smallest private-app allowance; stay inside it whatever the tier.
+                policy=HttpPolicy(max_calls=90, per_seconds=10.0, max_concurrency=5),
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                response_hook=self._classify,
+            )
+        return self._http
+
+    # -- answers ----------------------------------------------------------------------------------
+    def _classify(self, response: httpx.Response, data: Any) -> None:
+        """HubSpot specifics before the shared mapping: 429 by policyName, 401/403 naming the token."""
+        self._note_daily_headers(response)
+        status = response.status_code
+        body = data if isinstance(data, dict) else {}
+        message = str(body.get("message") or "").strip()
+        fix = f"run `mopstui auth set {self.name} token`"
+        if status == 401:
+            raise AuthError(f"{self.name}: HubSpot refused the token (HTTP 401): {fix} with a valid private app access token")
+        if status == 403:
+            reason = f": {message[:120]}" if message else ""
+            raise AuthError(
+                f"{self.name}: HubSpot refused access (HTTP 403{reason}): give the private app the automation and "
+                f"crm.objects.contacts.read scopes, or {fix}"
+            )
+        if status == 429:
+            policy = str(body.get("policyName") or "")
+            if policy == "DAILY":
+                self._stopped_at = self.clock()
+                raise QuotaError(self._daily_message())
+            if policy in ("TEN_SECONDLY_ROLLING", "SECONDLY"):
+                wait = parse_retry_after(response.headers.get("Retry-After"))
+                if wait is None:
+                    wait = 10.0 if policy == "TEN_SECONDLY_ROLLING" else 1.0
+                error = RateLimitError(f"{self.name}: HubSpot is rate limiting this app ({policy}); press r in a minute")
+                raise Transient(error, retry_after=wait, max_retries=2, slow_down=True)
+
+    def _note_daily_headers(self, response: httpx.Response) -> None:
+        left = response.headers.get("X-HubSpot-RateLimit-Daily-Remaining")
+        cap = response.headers.get("X-HubSpot-RateLimit-Daily")
+        if left and cap and left.isdigit() and cap.isdigit() and int(cap):
+            used = 100 - 100 * int(left) // int(cap)
+            self.health = f"API {used}% of the daily limit used" + (" (warning)" if used >= 80 else "")
+
+    def _daily_message(self) -> str:
+        return (f"{self.name}: HubSpot's daily API limit is spent (DAILY); it resets at midnight in the account's "
+                f"time zone; no calls for an hour")
+
+    def _guard(self) -> None:
+        """After a DAILY 429, refuse to call at all for a while: each refused call still counts."""
+        if self._stopped_at is not None:
+            if self.clock() - self._stopped_at < DAILY_PAUSE_SECONDS:
+                raise QuotaError(self._daily_message())
+            self._stopped_at = None
+
+    # -- workflows --------------------------------------------------------------------------------
+    async def _ui(self) -> tuple[str, int | None]:
+        """UI domain and portal id for deep links, asked once; links are a nicety, so failures leave them out."""
+        if self._portal is None:
+            try:
+                info = await self.http.get("/account-info/v3/details")
+                portal = info.get("portalId")
+                self._portal = (str(info.get("uiDomain") or "app.hubspot.com"), portal if isinstance(portal, int) else None)
+            except (NotFoundError, BadAnswerError):
+                self._portal = ("app.hubspot.com", None)
+        return self._portal
+
+    async def list_flows(self) -> list[dict[str, Any]]:
+        flows: list[dict[str, Any]] = []
+        after: str | None = None
+        for _ in range(MAX_PAGES):
+            params: dict[str, Any] = {"limit": PAGE_SIZE}
+            if after:
+                params["after"] = after
+            page = await self.http.get(FLOWS, params=params)
+            results = page.get("results")
+            if not isinstance(results, list):
+                raise BadAnswerError(f"{self.name}: HubSpot's flow list has no results; press r to retry")
+            flows.extend(r for r in results if isinstance(r, dict))
+            paging = page.get("paging")
+            nxt = paging.get("next") if isinstance(paging, dict) else None
+            after = nxt.get("after") if isinstance(nxt, dict) else None
+            if not after:
+                return flows
+        raise BadAnswerError(f"{self.name}: HubSpot kept paging flows past {MAX_PAGES} pages")
+
+    async def fetch_workflows(self) -> WorkflowScan:
+        self._guard()
+        flows = await self.list_flows()
+        ui_domain, portal = await self._ui()
+        problems: list[WorkflowProblem] = []
+        states: list[WorkflowState] = []
+        for flow in flows:
+            flow_id, name, enabled = str(flow.get("id") or ""), str(flow.get("name") or ""), flow.get("isEnabled")
+            if not flow_id or not isinstance(enabled, bool):
+                raise BadAnswerError(f"{self.name}: a HubSpot flow without id or isEnabled ({name or '?'}); press r to retry")
+            url = flow_url(ui_domain, portal, flow_id)
+            states.append(WorkflowState(self.name, flow_id, name, "flow", enabled, url,
+                                        ("deactivate",) if enabled else ("activate",)))
+            pattern = matches(name, self.options.expect_active)
+            if not enabled and pattern is not None:
+                problems.append(WorkflowProblem(
+                    source=self.name, id=flow_id, name=name, kind="flow", problem="inactive", severity="critical",
+                    detail=f"Workflow is off but matches expect_active {pattern!r}: nothing is being enrolled.",
+                    since=_parse_time(flow.get("updatedAt")), url=url, actions=("activate",),
+                ))
+        return WorkflowScan(problems, states)
+
+    async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
+        if action not in ("activate", "deactivate"):
+            return ActionOutcome(False, f"HubSpot source {self.name} does not support {action!r}")
+        self._guard()
+        want = action == "activate"
+        try:
+            flow = await self.http.get(f"{FLOWS}/{target}")
+        except NotFoundError:
+            return ActionOutcome(False, f"workflow {target} not found in HubSpot (deleted, or the token cannot see it)")
+        name = str(flow.get("name") or target)
+        if flow.get("isEnabled") is want:
+            return ActionOutcome(True, f"'{name}' is already {'on' if want else 'off'}")
+        if "revisionId" not in flow:
+            return ActionOutcome(False, f"HubSpot sent '{name}' without a revisionId; nothing was changed")
+        # The whole body goes back, only isEnabled flipped: a partial body drops the enrollment criteria.
+        body = dict(flow, isEnabled=want)
+        try:
+            # Not retried on a timeout: a second PUT with the old revisionId would fail or undo a change.
+            updated = await self.http.put(f"{FLOWS}/{target}", json=body, idempotent=False)
+        except SourceError as exc:
+            if "409" in str(exc) or "revision" in str(exc).lower():
+                return ActionOutcome(False, f"'{name}' changed in HubSpot while we switched it; refresh and try again ({exc})")
+            raise
+        if updated.get("isEnabled") is not want:
+            return ActionOutcome(False, f"HubSpot accepted the change but '{name}' is still {'off' if want else 'on'}")
+        return ActionOutcome(True, f"{'Activated' if want else 'Deactivated'} '{name}'")
+
+    # -- data quality -----------------------------------------------------------------------------
+    async def count(self, filter_groups: list[dict[str, Any]]) -> int:
+        """Contacts matching `filter_groups` (OR of groups, AND within one): one paced search call."""
+        await self._search_limiter.acquire()
+        answer = await self.http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True)
+        total = answer.get("total")
+        if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+            raise BadAnswerError(f"{self.name}: HubSpot's search answer has no total; press r to retry")
+        return total
+
+    async def fetch_quality(self) -> list[QualityMetric]:
+        self._guard()
+        total = await self.count([])
+        metrics = []
+        for count in self.options.counts:
+            found = await self.count(count.filter_groups)
+            metric = make_metric(self.name, count.metric, found, total, count.thresholds)
+            if count.label:
+                metric = dataclasses.replace(metric, label=count.label)
+            metrics.append(metric)
+        return metrics
+

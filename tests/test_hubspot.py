@@ -1,0 +1,258 @@
+"""HubSpotSource against a fake HubSpot at the transport: flows, full-replace PUT, search counts, 429s."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from fakes.hubspot import TOKEN, FakeHubSpot, error, make_flow, rate_limited
+
+from mopstui.adapters.hubspot import HubSpotOptions, HubSpotSource
+from mopstui.config import parse_config
+from mopstui.core.errors import AuthError, BadAnswerError, ConfigError, QuotaError, RateLimitError
+from mopstui.core.source import SourceContext
+
+NO_OWNER = {"filter_groups": [{"filters": [{"propertyName": "hubspot_owner_id", "operator": "NOT_HAS_PROPERTY"}]}]}
+
+
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps: back-offs cost no real time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake() -> FakeHubSpot:
+    hub = FakeHubSpot()
+    hub.add_flows(
+        make_flow("101", "EMEA Lead Routing", enabled=False),
+        make_flow("102", "Welcome nurture", enabled=True),
+        make_flow("103", "lead routing - APAC", enabled=True),
+        make_flow("104", "Old webinar follow-up", enabled=False),
+    )
+    hub.contacts = [
+        {"email": "a@acme.com", "country": "FR", "lifecyclestage": "lead", "hubspot_owner_id": "1"},
+        {"email": "b@acme.com", "country": "", "lifecyclestage": "lead"},
+        {"email": "c@acme.com", "lifecyclestage": "customer"},
+        {"email": "", "country": "DE"},
+    ]
+    return hub
+
+
+def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeTime | None = None, **opts: object) -> HubSpotSource:
+    time = time or FakeTime()
+    base = dict(base_url="https://hubspot.test", expect_active=["*Lead Routing*"],
+                required_properties=["email", "country", "lifecyclestage"])
+    base.update(opts)
+    ctx = SourceContext(secret=lambda field: token if field == "token" else "")
+    return HubSpotSource("hubspot", HubSpotOptions(**base), ctx, transport=fake.transport(),  # type: ignore[arg-type]
+                         clock=time.clock, sleep=time.sleep, rng=lambda: 0.0)
+
+
+# -- config ---------------------------------------------------------------------------------------
+
+
+def test_config_accepts_the_issue_example_and_custom_counts(tmp_path: Path) -> None:
+    table = {"kind": "hubspot", "expect_active": ["*Lead Routing*"],
+             "required_properties": ["email", "country", "lifecyclestage"],
+             "quality": {"no_owner": {**NO_OWNER, "label": "No owner", "warning": 2, "critical": 10}}}
+    opts = parse_config({"sources": {"hubspot": table}}, tmp_path / "c.toml").source("hubspot").options
+    assert opts.base_url == "https://api.hubapi.com"
+    assert [c.metric for c in opts.counts] == ["missing:email", "missing:country", "missing:lifecyclestage", "no_owner"]
+    assert HubSpotSource.secret_fields == ("token",)
+    assert set(HubSpotSource.action_labels) == {"activate", "deactivate"}
+
+
+@pytest.mark.parametrize("quality, needle", [
+    ({"no_owner": {"filters": []}}, "quality.no_owner.filters: unknown key"),
+    ({"no_owner": {}}, "quality.no_owner.filter_groups: expected a list"),
+    ({"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "LIKE"}]}]}},
+     r"quality.no_owner.filter_groups\[0\].filters\[0\].operator: expected one of"),
+    ({"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "EQ"}]}]}},
+     r"filters\[0\].value: required with operator EQ"),
+    ({"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "IN", "values": []}]}]}},
+     r"values: expected a non-empty list"),
+    ({"no_owner": {**NO_OWNER, "warning": 50, "critical": 5}}, "warning <= critical"),
+    ({"No Owner": NO_OWNER}, "metric name"),
+    ({"no_owner": "x"}, "quality.no_owner: expected a table"),
+])
+def test_custom_count_errors_name_the_key(tmp_path: Path, quality: dict, needle: str) -> None:
+    table = {"kind": "hubspot", "quality": quality}
+    with pytest.raises(ConfigError, match=needle):
+        parse_config({"sources": {"hubspot": table}}, tmp_path / "c.toml")
+
+
+# -- workflows ------------------------------------------------------------------------------------
+
+
+async def test_flows_page_and_report_every_state(fake: FakeHubSpot) -> None:
+    fake.page_cap = 3
+    src = source(fake)
+    scan = await src.fetch_workflows()
+    assert [s.id for s in scan.states] == ["101", "102", "103", "104"]
+    assert {s.id: s.active for s in scan.states} == {"101": False, "102": True, "103": True, "104": False}
+    assert all(s.kind == "flow" for s in scan.states)
+    assert scan.states[0].actions == ("activate",) and scan.states[1].actions == ("deactivate",)
+    pages = fake.calls("GET", "/automation/v4/flows$")
+    assert [p.url.params.get("after") for p in pages] == [None, "103"]
+    # only the disabled flow matching expect_active is a problem (case-insensitive pattern)
+    assert [(p.id, p.problem, p.severity) for p in scan.problems] == [("101", "inactive", "critical")]
+    problem = scan.problems[0]
+    assert problem.actions == ("activate",) and "*Lead Routing*" in problem.detail
+    assert problem.url == "https://app-eu1.hubspot.com/workflows/4242/platform/flow/101/edit"
+    assert src.calls == 3  # two pages and the account details, asked once
+    src.reset_calls()
+    await src.fetch_workflows()
+    assert src.calls == 2
+
+
+async def test_activate_puts_back_the_whole_flow(fake: FakeHubSpot) -> None:
+    before = json.loads(json.dumps(fake.flows["101"]))
+    outcome = await source(fake).perform("activate", "101", {})
+    assert outcome.ok, outcome.message
+    assert len(fake.puts) == 1
+    sent = fake.puts[0]
+    assert set(sent) == set(before)
+    assert {k: v for k, v in sent.items() if k != "isEnabled"} == {k: v for k, v in before.items() if k != "isEnabled"}
+    assert sent["isEnabled"] is True and sent["revisionId"] == before["revisionId"]
+    assert fake.flows["101"]["enrollmentCriteria"] == before["enrollmentCriteria"]
+    assert fake.flows["101"]["isEnabled"] is True
+
+
+async def test_deactivate_and_already_in_state(fake: FakeHubSpot) -> None:
+    src = source(fake)
+    assert (await src.perform("deactivate", "102", {})).ok
+    assert fake.flows["102"]["isEnabled"] is False
+    again = await src.perform("deactivate", "102", {})
+    assert again.ok and "already off" in again.message
+    assert len(fake.puts) == 1
+
+
+async def test_stale_revision_is_reported_not_retried(fake: FakeHubSpot) -> None:
+    def bump(request: httpx.Request) -> httpx.Response:
+        flow = json.loads(json.dumps(fake.flows["101"]))
+        fake.flows["101"]["revisionId"] = "99"  # someone edits it between our GET and PUT
+        return httpx.Response(200, json=flow)
+
+    fake.fail_next("/flows/101$", bump)
+    outcome = await source(fake).perform("activate", "101", {})
+    assert not outcome.ok and "refresh and try again" in outcome.message
+    assert len(fake.puts) == 1 and fake.flows["101"]["isEnabled"] is False
+
+
+async def test_unknown_flow_and_unknown_action(fake: FakeHubSpot) -> None:
+    src = source(fake)
+    missing = await src.perform("activate", "999", {})
+    assert not missing.ok and "999 not found" in missing.message
+    assert not (await src.perform("take", "101", {})).ok
+
+
+# -- data quality ---------------------------------------------------------------------------------
+
+
+async def test_quality_counts_from_search_totals(fake: FakeHubSpot) -> None:
+    src = source(fake, quality={"no_owner": {**NO_OWNER, "label": "No owner"}})
+    metrics = {m.metric: m for m in await src.fetch_quality()}
+    assert list(metrics) == ["missing:email", "missing:country", "missing:lifecyclestage", "no_owner"]
+    assert {k: (m.count, m.total) for k, m in metrics.items()} == {
+        "missing:email": (1, 4), "missing:country": (2, 4), "missing:lifecyclestage": (1, 4), "no_owner": (3, 4)}
+    assert metrics["missing:country"].label == "Missing country" and metrics["no_owner"].label == "No owner"
+    bodies = [json.loads(r.content) for r in fake.calls("POST", "/search$")]
+    assert all(b["limit"] == 1 for b in bodies)
+    assert bodies[0]["filterGroups"] == []
+    assert bodies[2]["filterGroups"] == [{"filters": [{"propertyName": "country", "operator": "NOT_HAS_PROPERTY"}]}]
+
+
+async def test_search_is_paced_to_four_per_second(fake: FakeHubSpot) -> None:
+    time = FakeTime()
+    props = [f"p{i}" for i in range(8)]
+    src = source(fake, time=time, required_properties=props)
+    await src.fetch_quality()
+    assert len(fake.calls("POST", "/search$")) == 9
+    # nine searches at four per second cannot finish in under two seconds of (fake) time
+    assert time.now - 1000.0 >= 2.0
+
+
+# -- 429, auth and garbage ------------------------------------------------------------------------
+
+
+async def test_ten_secondly_429_backs_off_then_succeeds(fake: FakeHubSpot) -> None:
+    time = FakeTime()
+    fake.fail_next("/automation/v4/flows$", rate_limited("TEN_SECONDLY_ROLLING"))
+    scan = await source(fake, time=time).fetch_workflows()
+    assert len(scan.states) == 4
+    assert 10.0 in time.sleeps
+
+
+async def test_secondly_429_honours_retry_after(fake: FakeHubSpot) -> None:
+    time = FakeTime()
+    response = rate_limited("SECONDLY")
+    response.headers["Retry-After"] = "3"
+    fake.fail_next("/search$", response)
+    await source(fake, time=time).fetch_quality()
+    assert 3.0 in time.sleeps
+
+
+async def test_endless_ten_secondly_429_gives_up(fake: FakeHubSpot) -> None:
+    for _ in range(5):
+        fake.fail_next("/automation/v4/flows$", rate_limited("TEN_SECONDLY_ROLLING"))
+    with pytest.raises(RateLimitError, match="TEN_SECONDLY_ROLLING"):
+        await source(fake).fetch_workflows()
+
+
+async def test_daily_429_stops_the_source(fake: FakeHubSpot) -> None:
+    time = FakeTime()
+    src = source(fake, time=time)
+    fake.fail_next("/automation/v4/flows$", rate_limited("DAILY"))
+    with pytest.raises(QuotaError, match="daily"):
+        await src.fetch_workflows()
+    assert len(fake.log) == 1  # not retried
+    with pytest.raises(QuotaError):
+        await src.fetch_quality()
+    with pytest.raises(QuotaError):
+        await src.perform("activate", "101", {})
+    assert len(fake.log) == 1  # no call at all while stopped
+    time.now += 3601
+    await src.fetch_quality()
+    assert len(fake.log) > 1
+
+
+async def test_401_names_the_token_to_fix(fake: FakeHubSpot) -> None:
+    with pytest.raises(AuthError) as info:
+        await source(fake, token="pat-wrong-token").fetch_workflows()
+    message = str(info.value)
+    assert "401" in message and "mopstui auth set hubspot token" in message and "pat-wrong" not in message
+
+
+async def test_403_missing_scopes_names_the_scopes(fake: FakeHubSpot) -> None:
+    fake.fail_next("/search$", error(403, "This app hasn't been granted all required scopes", "MISSING_SCOPES"))
+    with pytest.raises(AuthError, match="crm.objects.contacts.read"):
+        await source(fake).fetch_quality()
+
+
+@pytest.mark.parametrize("path, response", [
+    ("/automation/v4/flows$", httpx.Response(200, text="<html>maintenance</html>")),
+    ("/automation/v4/flows$", httpx.Response(200, json={"flows": []})),
+    ("/automation/v4/flows$", httpx.Response(200, json={"results": [{"id": "1", "name": "x", "isEnabled": "yes"}]})),
+    ("/search$", httpx.Response(200, json={"total": "many"})),
+    ("/search$", httpx.Response(200, json=[])),
+])
+async def test_garbage_is_a_clear_error(fake: FakeHubSpot, path: str, response: httpx.Response) -> None:
+    fake.fail_next(path, response)
+    with pytest.raises(BadAnswerError) as info:
+        if "search" in path:
+            await source(fake).fetch_quality()
+        else:
+            await source(fake).fetch_workflows()
+    assert str(info.value).startswith("hubspot: ")

@@ -342,3 +342,18 @@ def test_options_validation() -> None:
         MarketoOptions(base_url=BASE_URL, client_id="x", max_calls_per_20s=500)
     with pytest.raises(ValueError, match="max_concurrency"):
         MarketoOptions(base_url=BASE_URL, client_id="x", max_concurrency=0)
+
+
+async def test_secrets_stay_out_of_errors_and_health(fake: FakeMarketo, clock: FakeClock) -> None:
+    from mopstui.core.redact import redact
+
+    source = build(fake, clock)
+    await source.fetch_workflows()
+    token = source.tokens.current
+    assert token and token not in redact(f"GET /x Authorization: Bearer {token} ?access_token={token}")
+    source.tokens.invalidate()
+    fake.fail_next("/identity/oauth/token", status=500, times=10, message=f"boom {CLIENT_SECRET}")
+    with pytest.raises(UnreachableError) as info:
+        await source.fetch_workflows()
+    assert CLIENT_SECRET not in str(info.value) and "client_secret" not in str(info.value)
+    assert CLIENT_SECRET not in source.health

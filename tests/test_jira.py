@@ -286,3 +286,16 @@ async def test_garbage_is_a_clear_error(fake: FakeJira, response: httpx.Response
     with pytest.raises(BadAnswerError) as info:
         await source(fake).fetch_requests()
     assert str(info.value).startswith("requests: ")
+
+
+async def test_decline_through_the_cockpit_refetches_the_queue(fake: FakeJira) -> None:
+    from mopstui.core.service import Cockpit, SourceHandle
+
+    cockpit = Cockpit({"requests": SourceHandle(source(fake))})
+    await cockpit.refresh()
+    assert len(cockpit.results["requests"].requests) == 4
+    outcome = await cockpit.perform("requests", "decline", "MOPS-2", {"reply": DEFAULT_REPLIES["duplicate"], "reply_id": "duplicate"})
+    assert outcome.ok, outcome.message
+    # the cockpit re-fetched the source: the queue now shows what Jira says (the fake ignores the JQL)
+    refreshed = {r.id: r for r in cockpit.results["requests"].requests}
+    assert refreshed["MOPS-2"].status == "Won't Do"

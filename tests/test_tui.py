@@ -1,0 +1,186 @@
+"""The cockpit driven by keys through Textual's Pilot, at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Input
+
+from mopstui import paths
+from mopstui.config import load_config
+from mopstui.tui.app import MopsApp
+from mopstui.tui.screens.confirm import ConfirmScreen
+from mopstui.tui.screens.help import HelpScreen
+from mopstui.tui.widgets.status import StatusBar
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def make_app(read_only: bool = False, config_text: str | None = None, write_config=None) -> MopsApp:
+    path = write_config(config_text) if config_text else paths.config_path()
+    return MopsApp(load_config(path), read_only=read_only)
+
+
+async def loaded(pilot) -> None:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if not app.cockpit.refreshing and app.main is not None and app.main.pane("workflows").items:
+            return
+    raise AssertionError("cockpit did not load")
+
+
+def row_names(app: MopsApp, pane: str) -> list[str]:
+    return [row.key for row in app.main.pane(pane).table.rows]
+
+
+def status_text(app: MopsApp) -> str:
+    return str(app.main.query_one(StatusBar).render())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_panes_load_with_the_most_important_item_selected(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        main = app.main
+        assert main.pane("workflows").selected().name == "Lead Routing - Inbound MQL"
+        assert main.pane("requests").selected().id == "MOPS-101"
+        assert len(main.pane("requests").items) == 24
+        assert main.pane("quality").selected().severity == "critical"
+        assert "1/1 sources ok" in status_text(app) and "updated" in status_text(app)
+        assert main.has_class("-compact") == (size == (80, 24))
+        banner = main.query_one("#banner")
+        assert "mopstui init" in str(banner.render())
+
+
+async def test_pane_switching_by_number_and_tab():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        assert app.main.active == "requests" and app.main.pane("requests").display
+        assert not app.main.pane("workflows").display  # compact: one pane at a time
+        await pilot.press("tab")
+        assert app.main.active == "quality"
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.main.active == "workflows"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_filter_is_live_enter_selects_first_match_escape_clears(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        pane = app.main.pane("workflows")
+        total = len(pane.table.rows)
+        await pilot.press("slash", *"scoring")
+        assert isinstance(app.focused, Input)
+        assert [pane.items[k].name for k in row_names(app, "workflows")] == ["Scoring - Website Behaviour"]
+        await pilot.press("enter")
+        assert pane.selected().name == "Scoring - Website Behaviour"
+        assert app.focused is pane.table
+        await pilot.press("slash", "escape")
+        assert len(pane.table.rows) == total
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_activate_with_confirmation(size, state_dir):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.body)
+        assert "Lead Routing - Inbound MQL" in body and "'demo'" in body and "Activate" in body
+        await pilot.press("y")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "demo:1001:inactive" not in app.main.pane("workflows").items:
+                break
+        assert "demo:1001:inactive" not in app.main.pane("workflows").items
+        assert any("Activated" in n.message for n in app._notifications)
+    log = [json.loads(line) for line in (state_dir / "audit.jsonl").read_text().splitlines()]
+    assert [e["outcome"] for e in log] == ["attempt", "ok"]
+
+
+async def test_cancel_changes_nothing(state_dir):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "demo:1001:inactive" in app.main.pane("workflows").items
+        assert any("Cancelled" in n.message for n in app._notifications)
+    assert not (state_dir / "audit.jsonl").exists()
+
+
+async def test_read_only_refuses_with_a_notice(state_dir):
+    app = make_app(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "demo:1001:inactive" in app.main.pane("workflows").items
+        assert any("Read-only" in n.message for n in app._notifications)
+        assert "READ-ONLY" in status_text(app)
+    assert '"refused"' in (state_dir / "audit.jsonl").read_text()
+
+
+async def test_take_and_decline_with_a_canned_reply():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "t", "y")
+        await pilot.pause(0.3)
+        assert app.main.pane("requests").items["demo:MOPS-101"].assignee == "you"
+        pane = app.main.pane("requests")
+        pane.table.move_to("demo:MOPS-102")
+        await pilot.press("x")
+        await pilot.press("down", "down", "down", "enter")  # "Would email the whole database"
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "whole database" in str(app.screen.body)
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        assert "demo:MOPS-102" not in pane.items
+
+
+async def test_help_lists_every_key():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[2] for row in app.screen.rows}
+        for binding_id in ("activate", "deactivate", "take", "decline", "done", "refresh", "filter", "detail",
+                           "copy_link", "help", "quit", "next_pane", "pane_workflows", "cursor_down", "cursor_top"):
+            assert binding_id in ids
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_failing_source_shows_inline_error_and_the_rest_loads(write_config):
+    text = "[sources.good]\nkind='demo'\ncontacts=300\n[sources.down]\nkind='demo'\nfail='error'\n"
+    app = make_app(config_text=text, write_config=write_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        rows = app.main.pane("workflows").table.rows
+        notice = next(r for r in rows if r.key == "notice:down")
+        assert "connection refused" in notice.cells[0].plain and "r to retry" in notice.cells[0].plain
+        assert any(r.key.startswith("good:") for r in rows)
+        assert app.main.pane("workflows").selected().source == "good"  # an item, not the notice
+        assert "1/2 sources ok (failed: down)" in status_text(app)
+
+
+async def test_detail_and_copy_link():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        assert "Lead Routing" in app.screen.title_text
+        await pilot.press("escape", "y")
+        assert any("Copied https://demo.mopstui.invalid/campaigns/1001" in n.message for n in app._notifications)

@@ -357,3 +357,23 @@ async def test_secrets_stay_out_of_errors_and_health(fake: FakeMarketo, clock: F
         await source.fetch_workflows()
     assert CLIENT_SECRET not in str(info.value) and "client_secret" not in str(info.value)
     assert CLIENT_SECRET not in source.health
+
+
+async def test_through_the_cockpit_service(fake: FakeMarketo, clock: FakeClock) -> None:
+    from mopstui.core.service import Cockpit, SourceHandle
+
+    source = build(fake, clock, expect_active=["*Lead Routing*"])
+    cockpit = Cockpit({NAME: SourceHandle(source)})
+    [result] = await cockpit.refresh()
+    assert result.status.state == "ok" and result.status.calls == 4
+    assert result.status.health.startswith("API 1,203/50,000")
+    assert {p.problem for p in result.problems} >= {"inactive", "invalid"}
+    outcome = await cockpit.perform(NAME, "activate", "1")
+    assert outcome.ok
+    assert not [p for p in cockpit.results[NAME].problems if p.problem == "inactive"]
+    fake.usage_today = fake.daily_quota
+    fake.expire_tokens()  # a new token: a full listing, which meets the 607
+    [result] = await cockpit.refresh()
+    assert result.status.state == "error"
+    assert result.status.error == f"{NAME}: daily API quota reached; resets at midnight US Central"
+    await cockpit.aclose()

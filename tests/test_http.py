@@ -290,3 +290,16 @@ async def test_module_transport_factory_is_used_when_none_is_given(monkeypatch: 
     monkeypatch.setattr(client_mod, "transport_factory", lambda name: httpx.MockTransport(handler))
     client = HttpClient("src", BASE)
     assert await client.get("/x") == {"via": "factory"} and len(seen) == 1
+
+
+async def test_penalty_pauses_without_forgetting_the_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, 20, clock=clock, sleep=clock.sleep)
+    await limiter.acquire()
+    await limiter.acquire()
+    limiter.penalise(1.0)
+    await limiter.acquire()  # the pause is shorter than the window: the window still decides
+    assert clock.now - 1000.0 == 20.0
+    limiter.penalise(30.0)
+    await limiter.acquire()
+    assert clock.now - 1000.0 == 50.0

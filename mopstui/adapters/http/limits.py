@@ -32,6 +32,7 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._starts: deque[float] = deque()
+        self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
@@ -39,6 +40,9 @@ class RateLimiter:
         async with self._lock:  # one waiter at a time keeps the order fair
             while True:
                 now = self._clock()
+                if now < self._paused_until:
+                    await self._sleep(self._paused_until - now)
+                    continue
                 while self._starts and now - self._starts[0] >= self.per_seconds:
                     self._starts.popleft()
                 if len(self._starts) < self.max_calls:
@@ -47,11 +51,8 @@ class RateLimiter:
                 await self._sleep(self.per_seconds - (now - self._starts[0]))
 
     def penalise(self, seconds: float) -> None:
-        """The platform said "slow down": treat the window as full for `seconds` from now."""
-        now = self._clock()
-        fill_at = now + seconds - self.per_seconds
-        self._starts.clear()
-        self._starts.extend([fill_at] * self.max_calls)
+        """The platform said "slow down": start no call for `seconds` from now (the window still applies after)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float] = random.random) -> float:

@@ -299,3 +299,10 @@ async def test_decline_through_the_cockpit_refetches_the_queue(fake: FakeJira) -
     # the cockpit re-fetched the source: the queue now shows what Jira says (the fake ignores the JQL)
     refreshed = {r.id: r for r in cockpit.results["requests"].requests}
     assert refreshed["MOPS-2"].status == "Won't Do"
+
+
+async def test_a_5xx_on_search_is_retried(fake: FakeJira) -> None:
+    time = FakeTime()
+    fake.fail_next("/search/jql", httpx.Response(503, text="Service Unavailable"))
+    assert len(await source(fake, time=time).fetch_requests()) == 4
+    assert len(fake.calls("POST", "/search/jql")) == 2 and time.sleeps

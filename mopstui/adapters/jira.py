@@ -20,6 +20,7 @@ from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, SourceError
 from mopstui.core.models import ActionOutcome, Request, overdue_by
 from mopstui.core.replies import replies_for
+from mopstui.core.redact import register_secret
 from mopstui.core.source import SourceContext
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0}
@@ -177,6 +178,7 @@ class JiraSource(HttpSource):
         # Built on first use: a missing api_token then fails this source's fetch, not the start-up.
         if self._http is None:
             token = self.context.secret("api_token")
+            register_secret(token)  # whoever resolved it, no message may ever show it
             self._http = self.make_client(
                 self.options.base_url,
                 policy=HttpPolicy(max_calls=10, per_seconds=1.0, max_concurrency=4),

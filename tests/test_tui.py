@@ -184,3 +184,35 @@ async def test_detail_and_copy_link():
         assert "Lead Routing" in app.screen.title_text
         await pilot.press("escape", "y")
         assert any("Copied https://demo.mopstui.invalid/campaigns/1001" in n.message for n in app._notifications)
+
+
+async def test_command_palette_offers_the_same_actions():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"activate selected")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Lead Routing - Inbound MQL" in str(app.screen.body)
+
+
+async def test_auto_refresh_rearms_after_each_refresh(write_config):
+    app = make_app(config_text="refresh_minutes = 0.005\n[sources.demo]\nkind='demo'\ncontacts=100\n",
+                   write_config=write_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        source = app.cockpit.handles["demo"].source
+        fetches = 0
+        original = source.fetch_requests
+
+        async def counting():
+            nonlocal fetches
+            fetches += 1
+            return await original()
+
+        source.fetch_requests = counting  # type: ignore[method-assign]
+        await pilot.pause(1.5)  # 0.3 s period: several refreshes, one after another
+        assert fetches >= 2

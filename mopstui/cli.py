@@ -12,8 +12,20 @@ from mopstui import __version__
 #: Subcommands, each a module in mopstui.commands with `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS: list[str] = ["check", "log", "auth", "init", "config"]
 
+#: One line per subcommand for `mopstui --help`, so listing them imports none of them.
+COMMAND_HELP: dict[str, str] = {
+    "check": "run every source once and report (text, markdown, json); exit 0/1/2/3 for cron",
+    "log": "print the action audit log, newest first",
+    "auth": "set, delete or show where each secret comes from",
+    "init": "guided set-up: write config.toml and store secrets",
+    "config": "validate the config (check) or print where it is looked for (path)",
+    "screenshot": "write SVG screenshots of the cockpit into screenshots/",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. Only the subcommand named in `argv` is imported (start-up stays light);
+    the others get a one-line placeholder so `--help` still lists them."""
     parser = argparse.ArgumentParser(
         prog="mopstui",
         description="A terminal cockpit for Marketing Operations: failing workflows, the request queue, data quality.",
@@ -22,10 +34,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mopstui {__version__}")
     parser.add_argument("--theme", metavar="NAME", help="colour theme for this run")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = _named_command(argv)
     for name in COMMANDS:
-        module = importlib.import_module(f"mopstui.commands.{name}")
-        module.add_parser(sub)
+        if wanted is None or name == wanted:
+            module = importlib.import_module(f"mopstui.commands.{name}")
+            module.add_parser(sub)
+        else:
+            sub.add_parser(name, help=COMMAND_HELP.get(name, ""))
     return parser
+
+
+def _named_command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand in argv, '' for none (the cockpit), None when unsure (--help: load them all)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in args[:1]) and len(args) == 1:
+        return None
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg in ("--config", "--theme"):
+            skip_next = True
+            continue
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return ""
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +77,7 @@ def common(args: argparse.Namespace) -> tuple[str | None, bool, bool]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     if args.command:
         module = importlib.import_module(f"mopstui.commands.{args.command}")
         return int(module.run(args) or 0)

@@ -16,11 +16,12 @@ from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.tui.commands import MopsCommands
+from mopstui.tui.memory_keys import MemoryKeys, open_memory
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.main import MainScreen
 
 
-class MopsApp(App[int]):
+class MopsApp(MemoryKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
     COMMANDS = App.COMMANDS | {MopsCommands}
@@ -28,6 +29,8 @@ class MopsApp(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("r", "refresh_all", "Refresh", id="refresh"),
+        Binding("space", "review", "Reviewed", show=False, id="review"),
+        Binding("s", "since", "Since last check", id="since"),
     ]
 
     def __init__(
@@ -44,7 +47,8 @@ class MopsApp(App[int]):
         if cockpit is None:
             from mopstui.runtime import build_cockpit
 
-            cockpit = build_cockpit(config, read_only=read_only)
+            self.memory, self.memory_warning = open_memory()
+            cockpit = build_cockpit(config, read_only=read_only, memory=self.memory)
         self.cockpit = cockpit
         self._requested_theme = theme or config.theme
         self._auto_timer = None
@@ -58,6 +62,7 @@ class MopsApp(App[int]):
             else:
                 self.notify(f"Unknown theme {self._requested_theme!r}; using {self.theme}", severity="warning")
         self.push_screen(MainScreen())
+        self.show_memory_warning()
         self.action_refresh_all()
 
     @property

@@ -20,6 +20,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Go to Requests", "screen.show_pane('requests')", "Request queue pane"),
     ("Go to Data quality", "screen.show_pane('quality')", "Data-quality pane"),
     ("Help: list every key", "app.help", "Every key binding and its id"),
+    ("Since last check", "app.since", "What appeared and what was resolved since the last check"),
+    ("Mark selected item reviewed", "app.review", "Hide its new mark for today (again to undo)"),
 ]
 
 

@@ -113,6 +113,7 @@ class MainScreen(ActionsMixin, Screen[None]):
 
     # -- data -----------------------------------------------------------------------------------
     def show_results(self) -> None:
+        self.app.sync_reviewed(self)  # today's reviewed marks, from the state store
         results = self.app.cockpit.results
         multi = len(results) > 1
         for name in PANES:

@@ -1,0 +1,185 @@
+"""Themes as data: TOML files in `themes/` become Textual `Theme`s.
+
+Shipped themes live in the top-level `themes/` folder, installed as the package data
+`mopstui/themes/*.toml`; user themes in `themes/` under the user config dir use the same format and
+may replace a shipped theme by reusing its name. A file that does not parse or validate is skipped
+and reported once, naming the file and what is wrong: a bad theme never stops the cockpit.
+
+Format: top-level keys are `Theme` fields (`name` and `primary` required; colours as `#RRGGBB`, CSS
+names or ANSI names like `ansi_red`), plus a `[variables]` table of Textual design variables and our
+own tokens (`mops-critical`, `mops-warning`, `mops-info`, `mops-ok`, `mops-new`; see palette.py).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from textual.color import Color, ColorParseError
+from textual.theme import Theme
+
+#: The theme used when neither `--theme` nor `theme = "..."` in the config names one.
+DEFAULT_THEME = "mops-dark"
+#: Our own colour tokens, read by mopstui.tui.palette.
+TOKENS = ("mops-critical", "mops-warning", "mops-info", "mops-ok", "mops-new")
+
+_COLOUR_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
+                  "boost", "warning", "error", "success")
+_BOOL_FIELDS = ("dark", "ansi")
+_FLOAT_FIELDS = {"luminosity_spread": (0.0, 1.0), "text_alpha": (0.0, 1.0)}
+_KNOWN = {"name", "variables", *_COLOUR_FIELDS, *_BOOL_FIELDS, *_FLOAT_FIELDS}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Variables whose value must be a colour (others, like `block-cursor-text-style`, are free text).
+_COLOUR_VARIABLE = re.compile(r"(^mops-)|(background|foreground|color|colour)$|^(border|scrollbar)")
+
+
+class ThemeFileError(ValueError):
+    """A theme file that cannot be used; the message says what is wrong, in one line."""
+
+
+@dataclass(frozen=True)
+class ThemeProblem:
+    """One skipped theme file: which file and what is wrong with it."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass
+class ThemeSet:
+    """Every usable theme by name, where each came from, and the files that were skipped."""
+
+    themes: dict[str, Theme] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    problems: list[ThemeProblem] = field(default_factory=list)
+
+
+def parse_theme(text: str, where: str = "<theme>") -> Theme:
+    """Build a Theme from the text of one theme file; raise ThemeFileError naming what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeFileError(f"invalid TOML ({exc})") from None
+    return theme_from_dict(data)
+
+
+def theme_from_dict(data: dict[str, Any]) -> Theme:
+    unknown = sorted(set(data) - _KNOWN)
+    if unknown:
+        raise ThemeFileError(f"unknown key {unknown[0]!r} (expected one of: {', '.join(sorted(_KNOWN))})")
+    name = data.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ThemeFileError("'name' is required: lowercase letters, digits, '-' or '_' (e.g. \"my-dark\")")
+    if "primary" not in data:
+        raise ThemeFileError("'primary' is required (a colour such as \"#4C8DFF\" or \"ansi_blue\")")
+    kwargs: dict[str, Any] = {"name": name}
+    for key in _COLOUR_FIELDS:
+        if key in data:
+            kwargs[key] = _colour(data[key], key)
+    for key in _BOOL_FIELDS:
+        if key in data:
+            if not isinstance(data[key], bool):
+                raise ThemeFileError(f"'{key}' expected true or false, got {data[key]!r}")
+            kwargs[key] = data[key]
+    for key, (lo, hi) in _FLOAT_FIELDS.items():
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+                raise ThemeFileError(f"'{key}' expected a number from {lo:g} to {hi:g}, got {value!r}")
+            kwargs[key] = float(value)
+    variables = data.get("variables", {})
+    if not isinstance(variables, dict):
+        raise ThemeFileError("'variables' expected a table ([variables])")
+    for key, value in variables.items():
+        if not isinstance(value, str):
+            raise ThemeFileError(f"'variables.{key}' expected a string, got {value!r}")
+        if _COLOUR_VARIABLE.search(key):
+            _colour(value, f"variables.{key}")
+    kwargs["variables"] = dict(variables)
+    theme = Theme(**kwargs)
+    try:
+        # Deriving the full colour system catches what field checks cannot (e.g. a bad alpha suffix).
+        theme.to_color_system().generate()
+    except Exception as exc:  # Textual raises several types here; any of them means "unusable"
+        raise ThemeFileError(f"Textual cannot build this theme ({exc})") from None
+    return theme
+
+
+def _colour(value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise ThemeFileError(f"'{key}' expected a colour string, got {value!r}")
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise ThemeFileError(
+            f"'{key}' = {value!r} is not a colour (use \"#RRGGBB\", a CSS name or an ANSI name like \"ansi_red\")"
+        ) from None
+    return value
+
+
+# -- where theme files are ------------------------------------------------------------------------
+def shipped_theme_files() -> list[Traversable]:
+    """The theme files shipped with mopstui, installed or from the source tree."""
+    folder: Traversable | None = None
+    try:
+        candidate = resources.files("mopstui") / "themes"
+        if candidate.is_dir():
+            folder = candidate
+    except (ModuleNotFoundError, OSError):
+        folder = None
+    if folder is None:
+        # A source checkout where the package's themes link is missing (e.g. symlinks disabled).
+        source_tree = Path(__file__).resolve().parents[2] / "themes"
+        if not source_tree.is_dir():
+            return []
+        folder = source_tree
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def user_theme_dir() -> Path:
+    from mopstui import paths
+
+    return paths.config_dir() / "themes"
+
+
+def load_themes(user_dir: Path | None = None, shipped: Iterable[Traversable] | None = None) -> ThemeSet:
+    """Shipped themes, then user themes (a user theme may replace a shipped one of the same name)."""
+    found = ThemeSet()
+    files: list[Traversable] = list(shipped if shipped is not None else shipped_theme_files())
+    folder = user_dir if user_dir is not None else user_theme_dir()
+    if folder.is_dir():
+        files += sorted(folder.glob("*.toml"))
+    for file in files:
+        where = str(file)
+        try:
+            theme = parse_theme(file.read_bytes().decode("utf-8"), where)
+        except ThemeFileError as exc:
+            found.problems.append(ThemeProblem(where, str(exc)))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            found.problems.append(ThemeProblem(where, f"cannot be read ({exc})"))
+            continue
+        found.themes[theme.name] = theme
+        found.origins[theme.name] = where
+    return found
+
+
+def choose_theme(requested: str | None, available: Iterable[str]) -> tuple[str, str | None]:
+    """(theme to use, warning or None). An unknown name falls back to the default, with a warning."""
+    names = set(available)
+    fallback = DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark"
+    if not requested:
+        return fallback, None
+    if requested in names:
+        return requested, None
+    ours = sorted(n for n in names if n.startswith("mops-"))
+    return fallback, f"Unknown theme {requested!r}; using {fallback} (try: {', '.join(ours)}, or ctrl+p → theme)"

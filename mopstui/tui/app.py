@@ -19,9 +19,10 @@ from mopstui.tui.commands import MopsCommands
 from mopstui.tui.memory_keys import MemoryKeys, open_memory
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.main import MainScreen
+from mopstui.tui.sources_keys import SourcesKeys
 
 
-class MopsApp(MemoryKeys, App[int]):
+class MopsApp(SourcesKeys, MemoryKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
     COMMANDS = App.COMMANDS | {MopsCommands}
@@ -31,6 +32,7 @@ class MopsApp(MemoryKeys, App[int]):
         Binding("r", "refresh_all", "Refresh", id="refresh"),
         Binding("space", "review", "Reviewed", show=False, id="review"),
         Binding("s", "since", "Since last check", id="since"),
+        Binding("S", "sources", "Sources", id="sources"),
     ]
 
     def __init__(

@@ -1,0 +1,108 @@
+"""Sources: each source's state, last fetch, API calls, health and where its credentials came from.
+
+Reads only what the cockpit and the credential cache already know: opening it never calls a
+platform or the keyring. It redraws every second, so a refresh running underneath shows live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from mopstui import credentials
+from mopstui.core.memory import when
+from mopstui.core.service import Cockpit
+
+STATE_STYLE = {"ok": "bold green", "error": "bold red", "loading": "yellow", "idle": "dim"}
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    name: str
+    kind: str
+    state: str
+    fetched: str
+    calls: str
+    health: str
+    secrets: str
+    error: str
+
+
+def source_rows(cockpit: Cockpit, now: datetime | None = None) -> list[SourceRow]:
+    """One row per source, in config order; credentials as `field: origin` (never a value)."""
+    now = now or datetime.now(timezone.utc)
+    rows = []
+    for name, handle in cockpit.handles.items():
+        status = cockpit.results[name].status
+        fields = type(handle.source).secret_fields
+        places = []
+        for field in fields:
+            found = credentials.cached(name, field)
+            places.append(f"{field}: {found.origin if found else 'not looked up'}")
+        read_only = " (read-only)" if status.read_only else ""
+        rows.append(SourceRow(
+            name=name,
+            kind=status.kind + read_only,
+            state=status.state,
+            fetched=when(status.fetched_at, now) if status.fetched_at else "never",
+            calls=str(status.calls),
+            health=status.health or "",
+            secrets=", ".join(places) if places else "none needed",
+            error=status.error,
+        ))
+    return rows
+
+
+class SourcesScreen(ModalScreen[None]):
+    """A read-only table of the sources; escape (or S) closes it."""
+
+    DEFAULT_CSS = """
+    SourcesScreen { align: center middle; }
+    #sources { width: 110; }
+    """
+    BINDINGS = [Binding("escape,q,S", "close", "Close", id="sources_close")]
+
+    def __init__(self, cockpit: Cockpit) -> None:
+        super().__init__()
+        self.cockpit = cockpit
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="sources", classes="dialog"):
+            yield Static("Sources  (escape to close; r refreshes)", classes="dialog-title")
+            yield Static(id="sources-table")
+            yield Static(
+                "Credentials: env, keyring, file (plain text, 0600) or missing. "
+                "Change them with `mopstui auth set SOURCE FIELD`; see `mopstui auth status`.",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.set_interval(1.0, self.redraw)
+
+    def redraw(self) -> None:
+        self.query_one("#sources-table", Static).update(self._table())
+
+    def _table(self) -> Table:
+        table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
+        for column, kw in (("Source", {"no_wrap": True}), ("Kind", {}), ("State", {"no_wrap": True}),
+                           ("Last fetch", {"no_wrap": True}), ("API calls", {"justify": "right"}),
+                           ("Health", {"ratio": 2}), ("Credentials", {"ratio": 2})):
+            table.add_column(column, **kw)  # type: ignore[arg-type]
+        for row in source_rows(self.cockpit):
+            # A failed source's error says more than its health line, and is already redacted.
+            health = Text(row.error, style="red") if row.error else Text(row.health)
+            table.add_row(row.name, row.kind, Text(row.state, style=STATE_STYLE.get(row.state, "")),
+                          row.fetched, row.calls, health, row.secrets)
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

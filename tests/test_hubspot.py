@@ -256,3 +256,9 @@ async def test_garbage_is_a_clear_error(fake: FakeHubSpot, path: str, response: 
         else:
             await source(fake).fetch_workflows()
     assert str(info.value).startswith("hubspot: ")
+
+
+async def test_no_account_details_means_no_links_not_a_failure(fake: FakeHubSpot) -> None:
+    fake.fail_next("/account-info/", error(403, "This app hasn't been granted all required scopes", "MISSING_SCOPES"))
+    scan = await source(fake).fetch_workflows()
+    assert len(scan.states) == 4 and scan.problems[0].url == ""

@@ -172,7 +172,9 @@ class HubSpotSource(HttpSource):
                 info = await self.http.get("/account-info/v3/details")
                 portal = info.get("portalId")
                 self._portal = (str(info.get("uiDomain") or "app.hubspot.com"), portal if isinstance(portal, int) else None)
-            except (NotFoundError, BadAnswerError):
+            except (NotFoundError, BadAnswerError, AuthError):
+                # AuthError too: a token without the account-info scope still watches workflows
+                # (the flow listing before this call already proved the token itself works).
                 self._portal = ("app.hubspot.com", None)
         return self._portal
 

@@ -35,9 +35,9 @@ class HttpSource(Source):
     ) -> None:
         super().__init__(name, options, context)
         self.transport = transport
-        self.clock: Clock = clock or time.monotonic
-        self.sleep: Sleep = sleep or asyncio.sleep
-        self.rng: Callable[[], float] = rng or random.random
+        self.clock: Clock = time.monotonic if clock is None else clock
+        self.sleep: Sleep = asyncio.sleep if sleep is None else sleep
+        self.rng: Callable[[], float] = random.random if rng is None else rng
         self._clients: list[HttpClient] = []
 
     def make_client(

@@ -91,8 +91,7 @@ class Pane(Vertical, can_focus=False):
         self.results = {k: v for k, v in results.items() if self.capability in v.status.capabilities}
         if multi_source != self.multi_source:
             self.multi_source = multi_source
-            self.table.columns = self.columns()
-            self.table._layout_width = -1
+            self.table.set_columns(self.columns())
         items: dict[str, Any] = {}
         new: set[str] = set()
         for result in self.results.values():

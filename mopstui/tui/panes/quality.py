@@ -25,9 +25,9 @@ class QualityPane(Pane):
 
     def columns(self) -> list[Column]:
         cols = [Column("", 2), Column("Metric"), Column("Count", 8, "right"), Column("%", 6, "right"),
-                Column("Δ", 6, "right"), Column("14 days", 14)]
+                Column("Δ", 6, "right", drop=1), Column("14 days", 14, drop=2)]
         if self.multi_source:
-            cols.insert(2, Column("Source", 12))
+            cols.insert(2, Column("Source", 12, drop=3))
         return cols
 
     def collect(self, result: SourceResult) -> Iterable[QualityMetric]:

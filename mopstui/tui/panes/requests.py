@@ -19,10 +19,10 @@ class RequestsPane(Pane):
     empty_text = "✓ The queue is empty"
 
     def columns(self) -> list[Column]:
-        cols = [Column("", 2), Column("Key", 9), Column("Request"), Column("Requester", 14),
-                Column("Priority", 8), Column("Due", 9), Column("Owner", 6)]
+        cols = [Column("", 2), Column("Key", 9), Column("Request"), Column("Requester", 14, drop=2),
+                Column("Priority", 8, drop=1), Column("Due", 9), Column("Owner", 7, drop=3)]
         if self.multi_source:
-            cols.insert(6, Column("Source", 10))
+            cols.insert(6, Column("Source", 10, drop=4))
         return cols
 
     def collect(self, result: SourceResult) -> Iterable[Request]:

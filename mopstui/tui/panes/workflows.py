@@ -31,7 +31,7 @@ class WorkflowsPane(Pane):
     def columns(self) -> list[Column]:
         cols = [Column("", 2), Column("Workflow"), Column("Problem", 11), Column("Since", 8, "right")]
         if self.multi_source:
-            cols.insert(3, Column("Source", 12))
+            cols.insert(3, Column("Source", 12, drop=1))
         return cols
 
     def collect(self, result: SourceResult) -> Iterable[WorkflowProblem]:

@@ -21,6 +21,12 @@ class Column:
     label: str
     width: int = 0  # 0: flex, takes the room left
     justify: str = "left"
+    #: When the flex column would get fewer than MIN_FLEX cells, columns with the highest `drop`
+    #: are hidden first; 0 never hides.
+    drop: int = 0
+
+
+MIN_FLEX = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,7 @@ class ItemTable(ScrollView, can_focus=True):
         self.columns = columns
         self.rows: list[Row] = []
         self._widths: list[int] = []
+        self._visible: list[int] = []
         self._layout_width = -1
 
     # -- data -----------------------------------------------------------------------------------
@@ -136,23 +143,36 @@ class ItemTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
         self._scroll_to_cursor()
 
+    def set_columns(self, columns: list[Column]) -> None:
+        self.columns = columns
+        self._layout_width = -1
+        self.refresh()
+
     def _column_widths(self, width: int) -> list[int]:
+        """Widths of the visible columns (see `_visible`), dropping optional ones when narrow."""
         if width == self._layout_width:
             return self._widths
-        gaps = len(self.columns) - 1
-        fixed = sum(c.width for c in self.columns if c.width)
-        flex = [c for c in self.columns if not c.width]
-        room = max(8, width - fixed - gaps)
-        widths = [c.width or max(8, room // max(1, len(flex))) for c in self.columns]
-        self._widths, self._layout_width = widths, width
-        return widths
+        visible = list(range(len(self.columns)))
+        droppable = sorted((c.drop, i) for i, c in enumerate(self.columns) if c.drop)
+        while True:
+            cols = [self.columns[i] for i in visible]
+            fixed = sum(c.width for c in cols if c.width)
+            flex = [c for c in cols if not c.width]
+            room = width - fixed - (len(cols) - 1)
+            if room >= MIN_FLEX * max(1, len(flex)) or not droppable:
+                break
+            visible.remove(droppable.pop()[1])
+        room = max(8, room)
+        self._widths = [c.width or max(8, room // max(1, len(flex))) for c in cols]
+        self._visible, self._layout_width = visible, width
+        return self._widths
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = self._column_widths(width)
         if y == 0:
             style = self.get_component_rich_style("item-table--header")
-            cells: tuple[Text | str, ...] = tuple(c.label for c in self.columns)
+            cells: tuple[Text | str, ...] = tuple(self.columns[i].label for i in self._visible)
             return self._strip(cells, widths, width, style)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
@@ -163,13 +183,14 @@ class ItemTable(ScrollView, can_focus=True):
             base = base + self.get_component_rich_style("item-table--notice")
             text = row.cells[0] if isinstance(row.cells[0], Text) else Text(row.cells[0])
             return self._strip((text,), [width], width, base, cursor=index == self.cursor and self.has_focus)
-        return self._strip(row.cells, widths, width, base, cursor=index == self.cursor)
+        cells = tuple(row.cells[i] for i in self._visible if i < len(row.cells))
+        return self._strip(cells, widths, width, base, cursor=index == self.cursor)
 
     def _strip(self, cells: tuple[Text | str, ...], widths: list[int], width: int, base: Style, cursor: bool = False) -> Strip:
         line = Text(no_wrap=True, overflow="ellipsis")
         for i, (cell, w) in enumerate(zip(cells, widths)):
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
-            justify = self.columns[i].justify if len(widths) == len(self.columns) else "left"
+            justify = self.columns[self._visible[i]].justify if len(widths) == len(self._visible) else "left"
             text.truncate(w, overflow="ellipsis")
             if justify == "right":
                 text.pad_left(w - text.cell_len)
@@ -184,7 +205,8 @@ class ItemTable(ScrollView, can_focus=True):
             cursor_style = self.get_component_rich_style("item-table--cursor")
             if not self.has_focus:
                 cursor_style = Style(reverse=False, bgcolor=cursor_style.bgcolor, dim=False)
-            segments = [Segment(t, (base + (s or Style()) + cursor_style)) for t, s, _ in segments]
+            # Cell colours (severities) are applied over the cursor, so they stay visible on it.
+            segments = [Segment(t, (base + cursor_style + (s or Style()))) for t, s, _ in segments]
         else:
             segments = [Segment(t, base + (s or Style())) for t, s, _ in segments]
         return Strip(segments, width)

@@ -1,0 +1,199 @@
+"""Opening a contact export with DuckDB: the reader for each format, the columns, and plain-words errors.
+
+DuckDB is imported here, and this module is only imported when a file source first scans, so the
+cockpit's start-up never pays for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mopstui.adapters.files.options import KNOWN_FIELDS
+from mopstui.adapters.files.rules_sql import lit
+from mopstui.core.errors import SourceError
+
+if TYPE_CHECKING:
+    import duckdb
+
+#: DuckDB's own buffers stay under this; with Python and the reader around it the process stays
+#: well under the 600 MB budget, and bigger files spill to disk instead of growing.
+MEMORY_LIMIT = "384MB"
+
+#: Headers we recognise for a field nobody mapped, compared lower-case with only letters and digits.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "email": ("email", "emailaddress", "mail"),
+    "first_name": ("firstname", "givenname"),
+    "last_name": ("lastname", "surname", "familyname"),
+    "last_activity": ("lastactivity", "lastactivitydate", "lastactivityat", "lastengagementdate"),
+    "unsubscribed": ("unsubscribed", "emailoptout", "hasoptedoutofemail"),
+    "marketable": ("marketable", "ismarketable"),
+}
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB with a memory cap; spills go to `temp_dir`, never the working directory."""
+    import duckdb
+
+    spill = temp_dir or Path(tempfile.gettempdir()) / "mopstui-duckdb"
+    return duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+class ExportFile:
+    """One contact export on disk: how to read it, what columns it has, what went wrong in words."""
+
+    def __init__(self, path: Path, fmt: str, display: str) -> None:
+        self.path = path
+        self.fmt = fmt
+        #: The path as the user wrote it in the config, used in every message.
+        self.display = display
+        self._delimiter: str | None = None
+
+    # -- readers --------------------------------------------------------------------------------
+    def table(self, columns: Sequence[str] | None = None) -> str:
+        """A DuckDB table expression reading the whole file; every CSV value is text, as written."""
+        path = lit(str(self.path))
+        if self.fmt == "parquet":
+            return f"read_parquet({path})"
+        if self.fmt == "jsonl":
+            # Read every column as text: the type guessed from the first lines may not fit line 50,000.
+            typed = ""
+            if columns is not None:
+                typed = ", columns={" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
+            return f"read_json({path}, format='newline_delimited'{typed})"
+        # A fixed dialect (delimiter from the header, RFC 4180 quotes, no skipped lines) so a ragged
+        # row or a stray quote is an error, not a silently re-guessed layout.
+        return (
+            f"read_csv({path}, all_varchar=true, header=true, skip=0, delim={lit(self.delimiter())}, "
+            "quote='\"', escape='\"', strict_mode=true, encoding='utf-8')"
+        )
+
+    def delimiter(self) -> str:
+        """The delimiter used most in the header line (`,` `;` tab or `|`)."""
+        if self._delimiter is None:
+            header = self._first_line()
+            counts = {d: header.count(d) for d in _DELIMITERS}
+            best = max(_DELIMITERS, key=lambda d: counts[d])
+            self._delimiter = best if counts[best] else ","
+        return self._delimiter
+
+    def _first_line(self) -> str:
+        opener = gzip.open if self.path.name.lower().endswith(".gz") else open
+        try:
+            with opener(self.path, "rb") as fh:  # type: ignore[operator]
+                head = fh.readline(1 << 20)
+        except (OSError, EOFError) as exc:
+            raise SourceError(f"{self.display}: cannot be read ({_os_reason(exc)})") from None
+        return head.decode("utf-8", errors="replace")
+
+    def columns(self, con: duckdb.DuckDBPyConnection) -> list[str]:
+        """The file's column names (a CSV header, Parquet schema, keys of the JSON lines)."""
+        if self.fmt == "csv" and not self._first_line().strip():
+            raise SourceError(f"{self.display}: the first line is empty; expected a header row naming the columns")
+        try:
+            rows = con.execute(f"DESCRIBE SELECT * FROM {self.table()}").fetchall()
+        except Exception as exc:
+            raise self.error(exc) from None
+        return [str(r[0]) for r in rows]
+
+    # -- column mapping -------------------------------------------------------------------------
+    def resolve(self, available: Sequence[str], mapped: Mapping[str, str], required: Sequence[str]) -> dict[str, str]:
+        """Our field names -> this file's headers. Mapped and required fields must exist; others are optional."""
+        found: dict[str, str] = {}
+        by_squash: dict[str, str] = {}
+        for name in available:
+            by_squash.setdefault(_squash(name), name)
+        for ours in dict.fromkeys(["email", *required, *KNOWN_FIELDS, *mapped]):
+            if ours in mapped:
+                theirs = mapped[ours]
+                match = theirs if theirs in available else by_squash.get(_squash(theirs))
+                if match is None:
+                    raise SourceError(
+                        f"{self.display}: no column {theirs!r} (mapped from {ours}); its columns are {_listing(available)}"
+                    )
+                found[ours] = match
+                continue
+            for alias in (_squash(ours), *ALIASES.get(ours, ())):
+                if alias in by_squash:
+                    found[ours] = by_squash[alias]
+                    break
+            else:
+                if ours == "email" or ours in required:
+                    raise SourceError(
+                        f"{self.display}: no {ours} column (its columns are {_listing(available)}); "
+                        f"map one with columns = {{ {ours} = \"...\" }}"
+                    )
+        return found
+
+    # -- errors ---------------------------------------------------------------------------------
+    def error(self, exc: BaseException) -> SourceError:
+        """DuckDB's multi-paragraph error as one line saying what is wrong with the file."""
+        if isinstance(exc, SourceError):
+            return exc
+        message = str(exc)
+        line = re.search(r"(?:CSV Error on )?Line:? (\d+)", message)
+        where = f"line {line.group(1)}" if line else "the file"
+        if "Invalid unicode" in message or "not utf-8" in message.lower():
+            return SourceError(f"{self.display}: {where} is not UTF-8 text; re-export the file as UTF-8")
+        columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+        if columns:
+            return SourceError(
+                f"{self.display}: {where} has {columns.group(2)} fields but the header has {columns.group(1)}; "
+                "check for a stray delimiter or quote"
+            )
+        if "No files found" in message or "No such file" in message:
+            return SourceError(f"{self.display}: file not found")
+        if "magic bytes" in message or "not a parquet file" in message.lower():
+            return SourceError(f"{self.display}: not a Parquet file (or it is truncated)")
+        if "Malformed JSON" in message:
+            detail = re.search(r"in line (\d+)", message)
+            return SourceError(f"{self.display}: line {detail.group(1) if detail else '?'} is not valid JSON")
+        if "sniffing" in message or "CSV" in message:
+            return SourceError(f"{self.display}: {self.diagnose()}")
+        if "Interrupt" in type(exc).__name__:
+            return SourceError(f"{self.display}: scan interrupted")
+        first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+        return SourceError(f"{self.display}: cannot be read ({first})")
+
+    def diagnose(self, max_rows: int = 200_000) -> str:
+        """Find the first thing wrong in a CSV DuckDB refused, using Python's csv module on its head."""
+        opener = gzip.open if self.path.name.lower().endswith(".gz") else open
+        try:
+            with opener(self.path, "rb") as raw:  # type: ignore[operator]
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                reader = csv.reader(text, delimiter=self.delimiter(), strict=True)
+                width = None
+                for n, row in enumerate(reader):
+                    if width is None:
+                        width = len(row)
+                    elif len(row) != width:
+                        return f"line {reader.line_num} has {len(row)} fields but the header has {width}; check for a stray delimiter or quote"
+                    if n >= max_rows:
+                        break
+        except UnicodeDecodeError:
+            return "not UTF-8 text; re-export the file as UTF-8"
+        except csv.Error as exc:
+            return f"not readable as CSV ({exc}); check for an unclosed quote"
+        except (OSError, EOFError) as exc:
+            return f"cannot be read ({_os_reason(exc)})"
+        return "not readable as CSV; check the delimiter and quoting"
+
+
+def _listing(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _os_reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

@@ -71,3 +71,19 @@ async def test_palette_offers_the_sources_view(app):
 
     assert any(action == "app.sources" for _, action, _ in COMMANDS)
     assert ("S", "Sources", "sources") in [(k, d, i) for k, d, i in app.binding_rows()]
+
+
+async def test_r_refreshes_from_the_sources_view(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        before = app.cockpit.results["demo"].status.fetched_at
+        await pilot.press("S")
+        await pilot.pause(0.05)
+        await pilot.press("r")
+        await settled(pilot)
+        for _ in range(40):
+            if app.cockpit.results["demo"].status.fetched_at != before:
+                break
+            await pilot.pause(0.05)
+        assert app.cockpit.results["demo"].status.fetched_at != before
+        assert isinstance(app.screen, SourcesScreen)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from rich.table import Table
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,9 +66,13 @@ class SourcesScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     SourcesScreen { align: center middle; }
-    #sources { width: 110; }
+    #sources { width: 100; }
     """
-    BINDINGS = [Binding("escape,q,S", "close", "Close", id="sources_close")]
+    BINDINGS = [
+        Binding("escape,q,S", "close", "Close", id="sources_close"),
+        # A modal stops the app's keys; refreshing while watching the sources is the point of it.
+        Binding("r", "app.refresh_all", "Refresh", id="sources_refresh"),
+    ]
 
     def __init__(self, cockpit: Cockpit) -> None:
         super().__init__()
@@ -91,18 +95,24 @@ class SourcesScreen(ModalScreen[None]):
     def redraw(self) -> None:
         self.query_one("#sources-table", Static).update(self._table())
 
-    def _table(self) -> Table:
-        table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
-        for column, kw in (("Source", {"no_wrap": True}), ("Kind", {}), ("State", {"no_wrap": True}),
-                           ("Last fetch", {"no_wrap": True}), ("API calls", {"justify": "right"}),
-                           ("Health", {"ratio": 2}), ("Credentials", {"ratio": 2})):
-            table.add_column(column, **kw)  # type: ignore[arg-type]
+    def _table(self) -> Group:
+        """One block per source (a wide table would crush the error text at 80 columns)."""
+        blocks: list[Text] = []
         for row in source_rows(self.cockpit):
-            # A failed source's error says more than its health line, and is already redacted.
-            health = Text(row.error, style="red") if row.error else Text(row.health)
-            table.add_row(row.name, row.kind, Text(row.state, style=STATE_STYLE.get(row.state, "")),
-                          row.fetched, row.calls, health, row.secrets)
-        return table
+            text = Text()
+            text.append(row.name, style="bold")
+            text.append(f"  {row.kind}  ", style="dim")
+            text.append(row.state, style=STATE_STYLE.get(row.state, ""))
+            text.append(f"\n  last fetch {row.fetched} · {row.calls} API calls")
+            if row.health:
+                text.append(f" · {row.health}")
+            text.append(f"\n  credentials: {row.secrets}")
+            if row.error:
+                # Already redacted by the service.
+                text.append(f"\n  {row.error}", style="red")
+            text.append("\n")
+            blocks.append(text)
+        return Group(*blocks)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,7 +13,6 @@ from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.config import COMMON_SOURCE_KEYS, parse_config
-from mopstui.core.errors import ConfigError
 from mopstui.core.source import Source
 from mopstui.wizard.fields import Setting, parse_value, settings_of, to_toml
 
@@ -148,6 +147,3 @@ def merged(existing: dict[str, Any], planned: list[PlannedSource]) -> dict[str, 
     data["sources"] = sources
     return data
 
-
-__all__ = ["ConfigError", "PlanError", "PlannedSource", "available_kinds", "free_name", "from_flags", "merged",
-           "new_source", "set_value", "validate_source"]

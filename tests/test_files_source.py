@@ -320,3 +320,13 @@ def test_scan_leaves_the_event_loop_free(tmp_path: Path) -> None:
         return worst
 
     assert asyncio.run(main()) < 0.25
+
+
+def test_scan_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """DuckDB's progress bar would draw over the cockpit; the source turns it off."""
+    rows = [[str(i), f"u{i}@acme.com", "A", "B", "DE", "Web", "2020-01-01", "", ""] for i in range(300_000)]
+    src = make(write_csv(tmp_path / "big.csv", rows))
+    counts(src)
+    asyncio.run(src.export_rows("stale", tmp_path / "stale.csv"))
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""

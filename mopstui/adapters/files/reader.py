@@ -43,7 +43,10 @@ def connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
     import duckdb
 
     spill = temp_dir or Path(tempfile.gettempdir()) / "mopstui-duckdb"
-    return duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    # DuckDB draws a progress bar on stdout for long queries: it would scribble over the TUI.
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _squash(name: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -35,3 +37,15 @@ def state_dir() -> Path:
 def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def exports_dir() -> Path:
+    """Where drill-down exports go: `exports/` inside the state dir (created when first used)."""
+    return state_dir() / "exports"
+
+
+def export_path(source: str, metric: str, when: datetime | None = None) -> Path:
+    """A new CSV file name for the offending rows of `metric`, e.g. `crm-missing-country-20260101-0930.csv`."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{source}-{metric}").strip("-")
+    return exports_dir() / f"{safe}-{stamp}.csv"

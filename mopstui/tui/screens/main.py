@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -15,6 +16,9 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from mopstui.core.errors import MopstuiError
+from mopstui.core.models import QualityMetric
+from mopstui.core.source import Source
 from mopstui.tui.actions import ActionsMixin
 from mopstui.tui.palette import Palette
 from mopstui.tui.panes.base import Pane
@@ -22,6 +26,7 @@ from mopstui.tui.panes.quality import QualityPane
 from mopstui.tui.panes.requests import RequestsPane
 from mopstui.tui.panes.workflows import WorkflowsPane
 from mopstui.tui.screens.detail import DetailScreen
+from mopstui.tui.screens.drilldown import DrilldownScreen, export_metric
 from mopstui.tui.widgets.pulse import Pulse
 from mopstui.tui.widgets.status import StatusBar
 from mopstui.tui.widgets.table import ItemTable
@@ -50,6 +55,7 @@ class MainScreen(ActionsMixin, Screen[None]):
         Binding("x", "decline", "Decline", id="decline"),
         Binding("m", "done", "Done", id="done"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("e", "export", "Export rows", show=False, id="export"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -141,6 +147,10 @@ class MainScreen(ActionsMixin, Screen[None]):
         item = self.active_pane.selected()
         if item is None:
             return
+        source = self._drilldown_source(item)
+        if source is not None:  # a contact export: show the offending rows, not the metric's fields
+            self.app.push_screen(DrilldownScreen(source, item))
+            return
         hint = {
             "workflows": "a activate · d deactivate · y copy link · escape close",
             "requests": "t take · x decline · m done · y copy link · escape close",
@@ -148,6 +158,34 @@ class MainScreen(ActionsMixin, Screen[None]):
         }[self.active]
         title = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "label", "")
         self.app.push_screen(DetailScreen(str(title), item, hint))
+
+    def _drilldown_source(self, item: object) -> Source | None:
+        """The source behind a selected quality metric, if it can list the rows behind it."""
+        if self.active != "quality" or not isinstance(item, QualityMetric):
+            return None
+        handle = self.app.cockpit.handles.get(item.source)
+        if handle is None or "drilldown" not in handle.source.capabilities:
+            return None
+        return handle.source
+
+    def action_export(self) -> None:
+        """`e` on a quality metric: write every offending row to a CSV under the exports dir."""
+        item = self.active_pane.selected()
+        source = self._drilldown_source(item)
+        if source is None:
+            self.notify("Export works on a data-quality metric of a file source", severity="warning")
+            return
+        self._export(source, item)  # type: ignore[arg-type]
+
+    @work(group="export", exit_on_error=False)
+    async def _export(self, source: Source, metric: QualityMetric) -> None:
+        self.notify(f"Exporting {metric.label.lower()} from {metric.source}…")
+        try:
+            written, path = await export_metric(source, metric)
+        except MopstuiError as exc:
+            self.notify(str(exc), title="Export failed", severity="error")
+            return
+        self.notify(str(path), title=f"Exported {written:,} rows", timeout=15)
 
     def action_filter(self) -> None:
         self.active_pane.open_filter()

@@ -80,7 +80,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
     except StoreError as exc:
         _warn(f"{exc}; checking without memory of earlier checks")
     # a check never acts on anything; read-only also keeps it honest if that ever changes
-    cockpit = runtime.build_cockpit(config, read_only=True, memory=memory)
+    cockpit = await runtime.build_cockpit_async(config, read_only=True, memory=memory)
     try:
         results = await cockpit.refresh()
     finally:

@@ -182,3 +182,21 @@ def test_wizard_over_a_real_pipe(config_dir):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok      demo" in result.stdout and "All 1 sources work" in result.stdout
     assert read(config_dir / "config.toml")["sources"] == {"demo": {"kind": "demo"}}
+
+
+def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeypatch, config_dir, memory_keyring):
+    answers = [
+        "jira,marketo",
+        "requests", "https://acme.atlassian.net", "ops@acme.com",
+        "",                          # jql: accept the suggested query
+        "", "", "",                  # transitions, SLA: defaults
+        "marketo-prod", "https://123-ABC-456.mktorest.com", "client-1",
+        "",                          # expect_active: accept the suggested patterns
+        "", "", "", "",
+        "token-1", "secret-1",       # the two secrets
+        "n",
+    ]
+    wizard(capsys, monkeypatch, answers, "--no-check")
+    sources = read(config_dir / "config.toml")["sources"]
+    assert sources["requests"]["jql"].startswith("project = MOPS AND statusCategory != Done")
+    assert sources["marketo-prod"]["expect_active"] == ["*Lead Routing*", "Scoring - *"]

@@ -42,8 +42,8 @@ class HubSpotOptions:
     """`[sources.NAME]` keys for kind "hubspot" (the private app token is a secret, not an option)."""
 
     base_url: str = "https://api.hubapi.com"
-    expect_active: list[str] = field(default_factory=list)
-    required_properties: list[str] = field(default_factory=list)
+    expect_active: list[str] = field(default_factory=list, metadata={"suggest": "*Lead Routing*"})
+    required_properties: list[str] = field(default_factory=list, metadata={"suggest": "email, country, lifecyclestage"})
     #: `[sources.NAME.quality.<metric>]` tables: filter_groups, optional label, warning, critical.
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
 

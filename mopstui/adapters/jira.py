@@ -38,7 +38,7 @@ class JiraOptions:
 
     base_url: str
     email: str
-    jql: str
+    jql: str = field(metadata={"suggest": "project = MOPS AND statusCategory != Done ORDER BY priority DESC, created ASC"})
     done_transition: str = "Done"
     decline_transition: str = "Won't Do"
     sla_hours: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))

@@ -23,6 +23,8 @@ class Setting:
     hint: Any
     default: Any = _MISSING
     help: str = ""
+    #: What `init` offers when there is no default (a field's `metadata={"suggest": ...}`).
+    suggest: str = ""
 
     @property
     def required(self) -> bool:
@@ -50,7 +52,8 @@ def settings_of(options_cls: type) -> list[Setting]:
             default = f.default_factory()
         else:
             default = _MISSING
-        out.append(Setting(f.name, hints[f.name], default, str(f.metadata.get("help", ""))))
+        out.append(Setting(f.name, hints[f.name], default, str(f.metadata.get("help", "")),
+                           str(f.metadata.get("suggest", ""))))
     return out
 
 

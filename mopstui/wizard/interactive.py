@@ -58,7 +58,7 @@ def _ask_one(p: Prompter, setting: Setting, current: object) -> object:
     if setting.help:
         p.say(f"  {setting.name}: {setting.help}")
     label = f"  {setting.name} ({setting.describe()}{', required' if setting.required else ''})"
-    default = setting.shown_default() if current is None else _shown(current)
+    default = (setting.shown_default() or setting.suggest) if current is None else _shown(current)
     while True:
         text = p.ask(label, default)
         if not text and setting.required:

@@ -38,7 +38,7 @@ class MarketoOptions:
     base_url: str
     client_id: str
     #: Trigger campaigns (shell-style name patterns, case-insensitive) that must be active.
-    expect_active: list[str] = field(default_factory=list)
+    expect_active: list[str] = field(default_factory=list, metadata={"suggest": "*Lead Routing*, Scoring - *"})
     #: This integration's share of the instance's 100 calls per 20 s.
     max_calls_per_20s: int = 50
     #: Concurrent calls (the instance allows 10 in all).

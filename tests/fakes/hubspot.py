@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from fakes.server import RecordingServer
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 
@@ -59,39 +60,22 @@ SUMMARY_FIELDS = ("id", "name", "isEnabled", "flowType", "objectTypeId", "revisi
 
 
 @dataclass
-class FakeHubSpot:
+class FakeHubSpot(RecordingServer):
     flows: dict[str, dict[str, Any]] = field(default_factory=dict)
     contacts: list[dict[str, Any]] = field(default_factory=list)
     token: str = TOKEN
     portal_id: int = 4242
     page_cap: int = 100
-    log: list[httpx.Request] = field(default_factory=list)
     #: Bodies of every PUT, as received.
     puts: list[dict[str, Any]] = field(default_factory=list)
-    failures: list[tuple[str, Callable[[httpx.Request], httpx.Response]]] = field(default_factory=list)
 
     def add_flows(self, *flows: dict[str, Any]) -> None:
         for flow in flows:
             self.flows[flow["id"]] = flow
 
-    def fail_next(self, path_pattern: str, response: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
-        factory = response if callable(response) else (lambda _req, r=response: r)
-        self.failures.append((path_pattern, factory))
-
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
-
-    def calls(self, method: str, path_pattern: str) -> list[httpx.Request]:
-        return [r for r in self.log if r.method == method and re.search(path_pattern, r.url.path)]
-
     # -- the server -------------------------------------------------------------------------------
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        self.log.append(request)
+    def serve(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        for i, (pattern, factory) in enumerate(self.failures):
-            if re.search(pattern, path):
-                del self.failures[i]
-                return factory(request)
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return error(401, "Authentication credentials not found.", "INVALID_AUTHENTICATION")
         if path == "/account-info/v3/details":

@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from fakes.server import RecordingServer
 
 EMAIL = "ops@acme.com"
 TOKEN = "jira-token-5ecret"
@@ -60,7 +61,7 @@ def make_issue(
 
 
 @dataclass
-class FakeJira:
+class FakeJira(RecordingServer):
     """In-memory Jira: issues by key, transitions by key (default workflow), comments by key."""
 
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -69,34 +70,14 @@ class FakeJira:
     email: str = EMAIL
     token: str = TOKEN
     page_cap: int = 100
-    #: Every request received, in order.
-    log: list[httpx.Request] = field(default_factory=list)
-    #: (path regex, response factory) consumed in order by the first matching request.
-    failures: list[tuple[str, Callable[[httpx.Request], httpx.Response]]] = field(default_factory=list)
 
     def add(self, *issues: dict[str, Any]) -> None:
         for issue in issues:
             self.issues[issue["key"]] = issue
 
-    def fail_next(self, path_pattern: str, response: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
-        """Answer the next request whose path matches `path_pattern` with `response`."""
-        factory = response if callable(response) else (lambda _req, r=response: r)
-        self.failures.append((path_pattern, factory))
-
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
-
-    def calls(self, method: str, path_pattern: str) -> list[httpx.Request]:
-        return [r for r in self.log if r.method == method and re.search(path_pattern, r.url.path)]
-
     # -- the server -------------------------------------------------------------------------------
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        self.log.append(request)
+    def serve(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        for i, (pattern, factory) in enumerate(self.failures):
-            if re.search(pattern, path):
-                del self.failures[i]
-                return factory(request)
         expected = "Basic " + base64.b64encode(f"{self.email}:{self.token}".encode()).decode()
         if request.headers.get("authorization") != expected:
             return _error(401, "Client must be authenticated to access this resource.")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes.clock import FakeClock
 from fakes.hubspot import TOKEN, FakeHubSpot, error, make_flow, rate_limited
 
 from mopstui.adapters.hubspot import HubSpotOptions, HubSpotSource
@@ -15,21 +16,6 @@ from mopstui.core.errors import AuthError, BadAnswerError, ConfigError, QuotaErr
 from mopstui.core.source import SourceContext
 
 NO_OWNER = {"filter_groups": [{"filters": [{"propertyName": "hubspot_owner_id", "operator": "NOT_HAS_PROPERTY"}]}]}
-
-
-class FakeTime:
-    """A monotonic clock that only moves when someone sleeps: back-offs cost no real time."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -50,14 +36,14 @@ def fake() -> FakeHubSpot:
     return hub
 
 
-def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeTime | None = None, **opts: object) -> HubSpotSource:
-    time = time or FakeTime()
+def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeClock | None = None, **opts: object) -> HubSpotSource:
+    time = time or FakeClock()
     base = dict(base_url="https://hubspot.test", expect_active=["*Lead Routing*"],
                 required_properties=["email", "country", "lifecyclestage"])
     base.update(opts)
     ctx = SourceContext(secret=lambda field: token if field == "token" else "")
     return HubSpotSource("hubspot", HubSpotOptions(**base), ctx, transport=fake.transport(),  # type: ignore[arg-type]
-                         clock=time.clock, sleep=time.sleep, rng=lambda: 0.0)
+                         clock=time, sleep=time.sleep, rng=lambda: 0.0)
 
 
 # -- config ---------------------------------------------------------------------------------------
@@ -175,7 +161,7 @@ async def test_quality_counts_from_search_totals(fake: FakeHubSpot) -> None:
 
 
 async def test_search_is_paced_to_four_per_second(fake: FakeHubSpot) -> None:
-    time = FakeTime()
+    time = FakeClock()
     props = [f"p{i}" for i in range(8)]
     src = source(fake, time=time, required_properties=props)
     await src.fetch_quality()
@@ -188,7 +174,7 @@ async def test_search_is_paced_to_four_per_second(fake: FakeHubSpot) -> None:
 
 
 async def test_ten_secondly_429_backs_off_then_succeeds(fake: FakeHubSpot) -> None:
-    time = FakeTime()
+    time = FakeClock()
     fake.fail_next("/automation/v4/flows$", rate_limited("TEN_SECONDLY_ROLLING"))
     scan = await source(fake, time=time).fetch_workflows()
     assert len(scan.states) == 4
@@ -196,7 +182,7 @@ async def test_ten_secondly_429_backs_off_then_succeeds(fake: FakeHubSpot) -> No
 
 
 async def test_secondly_429_honours_retry_after(fake: FakeHubSpot) -> None:
-    time = FakeTime()
+    time = FakeClock()
     response = rate_limited("SECONDLY")
     response.headers["Retry-After"] = "3"
     fake.fail_next("/search$", response)
@@ -212,7 +198,7 @@ async def test_endless_ten_secondly_429_gives_up(fake: FakeHubSpot) -> None:
 
 
 async def test_daily_429_stops_the_source(fake: FakeHubSpot) -> None:
-    time = FakeTime()
+    time = FakeClock()
     src = source(fake, time=time)
     fake.fail_next("/automation/v4/flows$", rate_limited("DAILY"))
     with pytest.raises(QuotaError, match="daily"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes.clock import FakeClock
 from fakes.jira import EMAIL, ME, TOKEN, FakeJira, adf_text, make_issue
 
 from mopstui.adapters.jira import (
@@ -34,21 +35,6 @@ def options(**kw: object) -> JiraOptions:
     return JiraOptions(**base)  # type: ignore[arg-type]
 
 
-class FakeTime:
-    """A monotonic clock that only moves when someone sleeps: retries and limits cost no real time."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def fake() -> FakeJira:
     jira = FakeJira()
@@ -62,11 +48,11 @@ def fake() -> FakeJira:
 
 
 def source(fake: FakeJira, *, replies: dict[str, str] | None = None, token: str = TOKEN,
-           time: FakeTime | None = None, **opts: object) -> JiraSource:
-    time = time or FakeTime()
+           time: FakeClock | None = None, **opts: object) -> JiraSource:
+    time = time or FakeClock()
     ctx = SourceContext(secret=lambda field: token if field == "api_token" else "", replies=replies or {})
     return JiraSource("requests", options(**opts), ctx, transport=fake.transport(),
-                      sleep=time.sleep, clock=time.clock, rng=lambda: 0.0, now=lambda: NOW)
+                      sleep=time.sleep, clock=time, rng=lambda: 0.0, now=lambda: NOW)
 
 
 # -- options and mapping --------------------------------------------------------------------------
@@ -239,7 +225,7 @@ async def test_transition_failure_after_comment_is_reported(fake: FakeJira) -> N
 
 
 async def test_429_honours_retry_after(fake: FakeJira) -> None:
-    time = FakeTime()
+    time = FakeClock()
     fake.fail_next("/search/jql", httpx.Response(429, headers={"Retry-After": "7"}, json={"errorMessages": ["Rate limit"]}))
     requests = await source(fake, time=time).fetch_requests()
     assert len(requests) == 4
@@ -302,7 +288,7 @@ async def test_decline_through_the_cockpit_refetches_the_queue(fake: FakeJira) -
 
 
 async def test_a_5xx_on_search_is_retried(fake: FakeJira) -> None:
-    time = FakeTime()
+    time = FakeClock()
     fake.fail_next("/search/jql", httpx.Response(503, text="Service Unavailable"))
     assert len(await source(fake, time=time).fetch_requests()) == 4
     assert len(fake.calls("POST", "/search/jql")) == 2 and time.sleeps

@@ -7,6 +7,7 @@ import json
 import pytest
 from textual.widgets import Input
 
+from fakes.pilot import loaded
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
@@ -20,15 +21,6 @@ SIZES = [(80, 24), (120, 40)]
 def make_app(read_only: bool = False, config_text: str | None = None, write_config=None) -> MopsApp:
     path = write_config(config_text) if config_text else paths.config_path()
     return MopsApp(load_config(path), read_only=read_only)
-
-
-async def loaded(pilot) -> None:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if not app.cockpit.refreshing and app.main is not None and app.main.pane("workflows").items:
-            return
-    raise AssertionError("cockpit did not load")
 
 
 def row_names(app: MopsApp, pane: str) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from fakes.pilot import loaded
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.core.memory import Memory
@@ -15,15 +16,6 @@ from mopstui.runtime import build_cockpit
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.since import SinceScreen
-
-
-async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if not app.cockpit.refreshing and app.main is not None and app.main.pane("workflows").items:
-            return
-    raise AssertionError("cockpit did not load")
 
 
 def demo_app() -> MopsApp:

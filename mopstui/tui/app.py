@@ -16,13 +16,14 @@ from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.tui.commands import MopsCommands
+from mopstui.tui.looks import LooksMixin
 from mopstui.tui.memory_keys import MemoryKeys, open_memory
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.main import MainScreen
 from mopstui.tui.sources_keys import SourcesKeys
 
 
-class MopsApp(SourcesKeys, MemoryKeys, App[int]):
+class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
     COMMANDS = App.COMMANDS | {MopsCommands}
@@ -58,11 +59,7 @@ class MopsApp(SourcesKeys, MemoryKeys, App[int]):
 
     # -- lifecycle ------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        if self._requested_theme:
-            if self._requested_theme in self.available_themes:
-                self.theme = self._requested_theme
-            else:
-                self.notify(f"Unknown theme {self._requested_theme!r}; using {self.theme}", severity="warning")
+        self.apply_looks(self._requested_theme, self.config.keys)
         self.push_screen(MainScreen())
         self.show_memory_warning()
         self.action_refresh_all()
@@ -105,7 +102,7 @@ class MopsApp(SourcesKeys, MemoryKeys, App[int]):
         """(keys, description, id) for every binding, with the user's [keys] remapping applied."""
         from mopstui.tui.widgets.table import ItemTable
 
-        keymap = dict(self.config.keys)
+        keymap = dict(self.applied_keys)
         rows = []
         seen = set()
         for group in (MainScreen.BINDINGS, ItemTable.BINDINGS, self.BINDINGS):

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.color import Color as RichColor
 from rich.style import Style
 from textual.app import App
+from textual.color import Color as TextualColor
+from textual.color import ColorParseError
 
 TOKENS = {
     "critical": ("mops-critical", "error"),
@@ -31,8 +34,18 @@ class Palette:
         for name, (token, fallback) in TOKENS.items():
             colour = variables.get(token) or variables.get(fallback)
             bold = name in ("critical", "new")
-            styles[name] = Style(color=colour, bold=bold) if colour else Style(bold=bold)
+            styles[name] = Style(color=_rich_colour(colour), bold=bold)
         return cls(styles)
 
     def __getitem__(self, name: str) -> Style:
         return self.styles.get(name, Style())
+
+
+def _rich_colour(value: str | None) -> RichColor | None:
+    """Theme values use Textual's colour names (`ansi_bright_red`, `#FF6B78 80%`); Rich wants its own."""
+    if not value:
+        return None
+    try:
+        return TextualColor.parse(value.split()[0]).rich_color
+    except ColorParseError:
+        return None

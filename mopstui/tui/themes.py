@@ -105,6 +105,10 @@ def theme_from_dict(data: dict[str, Any]) -> Theme:
         if _COLOUR_VARIABLE.search(key):
             _colour(value, f"variables.{key}")
     kwargs["variables"] = dict(variables)
+    if kwargs.get("ansi"):
+        # Textual's own widget CSS refers to these in ANSI mode; its ansi themes define them too.
+        kwargs["variables"].setdefault("ansi-background", "ansi_black")
+        kwargs["variables"].setdefault("ansi-foreground", "ansi_white")
     theme = Theme(**kwargs)
     try:
         # Deriving the full colour system catches what field checks cannot (e.g. a bad alpha suffix).

@@ -1,0 +1,69 @@
+"""LooksMixin: themes and the user's keymap for MopsApp.
+
+Themes from files are registered before the first screen so the very first paint uses the chosen
+theme; switching from the command palette re-renders the panes (their rows carry theme colours).
+The `[keys]` table is checked and applied at mount, so remapped keys work from the first keystroke.
+Problems (bad theme files, unknown theme, unknown binding id, key conflicts) are told once, as one
+notification each kind.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.theme import Theme
+
+from mopstui.tui import keymap as keymap_mod
+from mopstui.tui import themes as themes_mod
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    _Base = App[int]
+else:
+    _Base = object
+
+
+class LooksMixin(_Base):
+    """Mixed into MopsApp ahead of App: owns theme registration, choice and the keymap."""
+
+    #: The remaps actually applied (bad ids and conflicts left out); help reads this.
+    applied_keys: dict[str, str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.theme_set = themes_mod.load_themes()
+        for theme in self.theme_set.themes.values():
+            self.register_theme(theme)
+        self.applied_keys = {}
+
+    def apply_looks(self, requested: str | None, keys: dict[str, str]) -> None:
+        """Choose the theme (requested, else the default) and apply the keymap; report problems."""
+        name, warning = themes_mod.choose_theme(requested, self.available_themes)
+        self.theme = name
+        if warning:
+            self.notify(warning, title="Theme", severity="warning", timeout=10)
+        if self.theme_set.problems:
+            lines = "\n".join(str(p) for p in self.theme_set.problems)
+            self.notify(lines, title="Theme files skipped", severity="warning", timeout=15)
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        if keys:
+            self._apply_keymap(keys)
+
+    def _apply_keymap(self, keys: dict[str, str]) -> None:
+        from mopstui.tui.screens.main import MainScreen
+        from mopstui.tui.widgets.table import ItemTable
+
+        keymap_mod.import_tui_modules()
+        scopes = keymap_mod.discover_scopes(type(self), MainScreen, [ItemTable])
+        valid, problems = keymap_mod.check_keymap(keys, scopes)
+        self.applied_keys = valid
+        self.set_keymap(valid)
+        if problems:
+            self.notify("\n".join(problems), title="Key remapping", severity="warning", timeout=15)
+
+    def _on_theme_changed(self, theme: Theme) -> None:
+        # Rows and header carry Rich styles made from the theme's colours: re-make them.
+        show = getattr(self, "show_results", None)
+        if show is not None:
+            show()

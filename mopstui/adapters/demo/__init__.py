@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 
 from mopstui.adapters.demo import workspace as ws_mod
@@ -21,7 +21,6 @@ from mopstui.core.models import (
     WorkflowProblem,
     WorkflowScan,
     WorkflowState,
-    overdue_by,
 )
 from mopstui.core.quality import make_metric
 from mopstui.core.source import Source
@@ -123,17 +122,20 @@ class DemoSource(Source):
     async def fetch_requests(self) -> list[Request]:
         await self._call()
         now = self.clock()
+        # overdue_by's SLA rule, hoisted: created before now - SLA hours. At 100,000 tickets the
+        # per-ticket call and timedelta arithmetic were a third of the fetch.
+        late_if_before = {p: now - timedelta(hours=h) for p, h in SLA_HOURS.items()}
+        never = datetime.min.replace(tzinfo=timezone.utc)
+        name, me = self.name, ws_mod.ME
+        mine, others = ("decline", "done"), ("take", "decline", "done")
         out = []
         for t in self.workspace.tickets.values():
             if t.closed:
                 continue
-            out.append(Request(
-                source=self.name, id=t.id, title=t.title, requester=t.requester, priority=t.priority,
-                status=t.status, created=t.created, due=t.due, assignee=t.assignee,
-                url=f"{BASE_URL}/browse/{t.id}",
-                overdue=overdue_by(t.created, t.due, t.priority, SLA_HOURS, now),
-                actions=("take", "decline", "done") if t.assignee != ws_mod.ME else ("decline", "done"),
-            ))
+            overdue = now > t.due if t.due is not None else t.created < late_if_before.get(t.priority, never)
+            out.append(Request(name, t.id, t.title, t.requester, t.priority, t.status, t.created, t.due,
+                               t.assignee, f"{BASE_URL}/browse/{t.id}", overdue,
+                               others if t.assignee != me else mine))
         return out
 
     async def fetch_quality(self) -> list[QualityMetric]:

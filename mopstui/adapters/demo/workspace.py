@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
 
 ME = "you"
@@ -76,9 +77,14 @@ def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int
     rng = random.Random(seed)
     ws = Workspace()
     _plant_campaigns(ws, now)
-    _fill_campaigns(ws, rng, now, campaigns)
+    # Item by item up to bulk.HAND_SIZED, then the fast filler (same default demo, quick at scale).
+    extra = max(0, campaigns - len(ws.campaigns))
+    _fill_campaigns(ws, rng, now, len(ws.campaigns) + min(extra, bulk.HAND_SIZED))
+    bulk.fill_campaigns(ws, seed, now, bulk.HAND_SIZED, extra, 1100 + bulk.HAND_SIZED)
     _plant_tickets(ws, now)
-    _fill_tickets(ws, rng, now, requests)
+    extra = max(0, requests - len(ws.tickets))
+    _fill_tickets(ws, rng, now, len(ws.tickets) + min(extra, bulk.HAND_SIZED))
+    bulk.fill_tickets(ws, seed, now, bulk.HAND_SIZED, extra)
     ws.contacts = _contacts(rng, now, contacts)
     return ws
 

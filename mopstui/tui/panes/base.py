@@ -19,6 +19,7 @@ from textual.widgets import Input
 from mopstui.core.service import SourceResult
 from mopstui.tui.format import SEVERITY_GLYPH
 from mopstui.tui.palette import Palette
+from mopstui.tui.panes.rows import LazyRows, SearchIndex
 from mopstui.tui.widgets.table import Column, ItemTable, Row
 
 
@@ -55,6 +56,12 @@ class Pane(Vertical, can_focus=False):
         self.multi_source = False
         self.palette: Palette | None = None
         self.border_title = self.title
+        # Big-list support (see rows.py): the sort is reused while items are unchanged, the filter
+        # reads precomputed lowercase texts, and rows are made only when drawn.
+        self._search = SearchIndex(self.search_text)
+        self._order: list[str] = []
+        self._order_for: tuple[object, object] | None = None
+        self._warm_generation = 0
 
     # -- to implement ---------------------------------------------------------------------------
     def columns(self) -> list[Column]:
@@ -73,6 +80,10 @@ class Pane(Vertical, can_focus=False):
         """Short summary for the border subtitle."""
         return f"{len(self.items)}"
 
+    def search_text(self, item: Any) -> str:
+        """What the `/` filter matches: the row's visible text. Panes may override with a cheaper equal."""
+        return " ".join(c.plain if isinstance(c, Text) else str(c) for c in self.cells(item))
+
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield ItemTable(self.columns(), id=f"{self.id}-table")
@@ -88,10 +99,17 @@ class Pane(Vertical, can_focus=False):
 
     # -- data -----------------------------------------------------------------------------------
     def update_results(self, results: Mapping[str, SourceResult], multi_source: bool) -> None:
-        self.results = {k: v for k, v in results.items() if self.capability in v.status.capabilities}
+        mine = {k: v for k, v in results.items() if self.capability in v.status.capabilities}
+        unchanged = mine.keys() == self.results.keys() and all(v is self.results[k] for k, v in mine.items())
+        self.results = mine
         if multi_source != self.multi_source:
             self.multi_source = multi_source
             self.table.set_columns(self.columns())
+            unchanged = False
+        if unchanged and self.items:
+            # Same answers as last time (e.g. the end-of-refresh redraw): keep items, sort and texts.
+            self.rebuild()
+            return
         items: dict[str, Any] = {}
         new: set[str] = set()
         for result in self.results.values():
@@ -101,26 +119,42 @@ class Pane(Vertical, can_focus=False):
         self.items = items
         self.new_keys = new
         self.rebuild()
+        self._search.reset(items)
+        self._warm_generation += 1
+        self.call_after_refresh(self._warm_search, self._warm_generation)
+
+    def _warm_search(self, generation: int) -> None:
+        """Compute filter texts a slice at a time between events, so keystrokes stay quick."""
+        if generation == self._warm_generation and self._search.warm(self.items, order=self._ordered_keys()):
+            self.call_later(self._warm_search, generation)
 
     def rebuild(self) -> None:
         """Recompute rows (sort, filter, notices) keeping the cursor on the same item."""
         self.palette = Palette.from_app(self.app)
         current = self.table.current
         keep = current.key if current is not None and current.kind == "" else None
-        rows = self.notice_rows()
+        notices = self.notice_rows()
+        keys = self._ordered_keys()
         needle = self.filter_text.lower()
-        for item in sorted(self.items.values(), key=self.sort_key):
-            cells = self.cells(item)
-            if needle and needle not in " ".join(c.plain if isinstance(c, Text) else str(c) for c in cells).lower():
-                continue
-            rows.append(Row(item.key, cells))
-        if not rows:
+        if needle:
+            keys = self._search.matching(keys, self.items, needle)
+        if not notices and not keys:
             text = f"No match for “{self.filter_text}”" if self.filter_text else self.empty_text
-            rows.append(Row("notice:empty", (Text(text, style="dim"),), kind="notice"))
-        if keep is None:
-            keep = next((r.key for r in rows if r.kind == ""), None)
-        self.table.set_rows(rows, keep=keep)
+            notices.append(Row("notice:empty", (Text(text, style="dim"),), kind="notice"))
+        if keep is None and keys:
+            keep = keys[0]
+        self.table.set_rows(LazyRows(notices, keys, self._make_row), keep=keep)
         self.border_subtitle = self.counts()
+
+    def _ordered_keys(self) -> list[str]:
+        """Item keys, most important first; sorted again only when the items or new marks changed."""
+        if self._order_for is None or self._order_for[0] is not self.items or self._order_for[1] is not self.new_keys:
+            self._order = [item.key for item in sorted(self.items.values(), key=self.sort_key)]
+            self._order_for = (self.items, self.new_keys)
+        return self._order
+
+    def _make_row(self, key: str) -> Row:
+        return Row(key, self.cells(self.items[key]))
 
     def notice_rows(self) -> list[Row]:
         rows = []

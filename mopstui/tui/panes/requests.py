@@ -44,6 +44,14 @@ class RequestsPane(Pane):
             cells.insert(6, item.source)
         return tuple(cells)
 
+    def search_text(self, item: Request) -> str:
+        """The row's visible words without building Rich cells (100,000 of these must stay cheap)."""
+        words = [item.id, item.title, item.requester.split(" (")[0], item.priority,
+                 due_text(item.due, item.overdue), item.assignee or "—"]
+        if self.multi_source:
+            words.append(item.source)
+        return " ".join(words)
+
     def counts(self) -> str:
         overdue = sum(1 for r in self.items.values() if r.overdue)
         return f"{len(self.items)} open · {overdue} overdue"

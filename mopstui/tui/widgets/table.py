@@ -3,6 +3,7 @@ what 30 do. Rows are (key, cells); one column may flex to fill the width."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -62,22 +63,20 @@ class ItemTable(ScrollView, can_focus=True):
     def __init__(self, columns: list[Column], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = columns
-        self.rows: list[Row] = []
+        self.rows: Sequence[Row] = []
         self._widths: list[int] = []
         self._visible: list[int] = []
         self._layout_width = -1
 
     # -- data -----------------------------------------------------------------------------------
-    def set_rows(self, rows: list[Row], *, keep: str | None = None) -> None:
-        """Replace the rows; keep the cursor on `keep` (a row key) when it is still there."""
+    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
+        """Replace the rows; keep the cursor on `keep` (a row key) when it is still there.
+
+        `rows` may be a lazy sequence (see panes/rows.py) offering `index_of(key)`; then rows are
+        only made when drawn."""
         self.rows = rows
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
-        index = 0
-        if keep is not None:
-            for i, row in enumerate(rows):
-                if row.key == keep:
-                    index = i
-                    break
+        index = (self._index_of(keep) or 0) if keep is not None else 0
         self.cursor = min(index, max(0, len(rows) - 1))
         self._scroll_to_cursor()
         self.refresh()
@@ -89,11 +88,17 @@ class ItemTable(ScrollView, can_focus=True):
         return None
 
     def move_to(self, key: str) -> bool:
-        for i, row in enumerate(self.rows):
-            if row.key == key:
-                self.cursor = i
-                return True
-        return False
+        index = self._index_of(key)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    def _index_of(self, key: str) -> int | None:
+        finder = getattr(self.rows, "index_of", None)
+        if finder is not None:
+            return finder(key)
+        return next((i for i, row in enumerate(self.rows) if row.key == key), None)
 
     # -- cursor ---------------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:

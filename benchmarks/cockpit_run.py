@@ -1,0 +1,103 @@
+"""One measured cockpit run in this process: first full paint, keystroke latency, peak memory.
+
+Run by bench_cockpit.py in a fresh process per sample; prints one JSON line. Standalone:
+    python benchmarks/cockpit_run.py --requests 100000 --campaigns 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+START = time.perf_counter()
+
+from textual import events  # noqa: E402
+
+from mopstui.config import parse_config  # noqa: E402
+from mopstui.tui.app import MopsApp  # noqa: E402
+
+
+def demo_config(requests: int | None, campaigns: int | None):  # type: ignore[no-untyped-def]
+    demo: dict[str, object] = {"kind": "demo"}
+    if requests:
+        demo["requests"] = requests
+    if campaigns:
+        demo["campaigns"] = campaigns
+    return parse_config({"sources": {"demo": demo}}, Path("benchmark.toml"))
+
+
+def loaded(app: MopsApp) -> bool:
+    """Every source answered and every pane shows its items (not a loading line)."""
+    main = app.main
+    if main is None or not main.is_mounted:
+        return False
+    if any(s.state != "ok" for s in app.cockpit.statuses):
+        return False
+    return all(main.pane(p).table.current is not None and main.pane(p).table.current.kind == ""  # type: ignore[union-attr]
+               for p in ("workflows", "requests", "quality"))
+
+
+async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.001)
+
+
+async def keystroke(app: MopsApp, key: str, done: Callable[[], bool], char: str | None = None) -> float:
+    """ms from posting the key event to the screen having painted its effect."""
+    t0 = time.perf_counter()
+    app.post_message(events.Key(key, char))
+    await until(done)
+    await app.screen.wait_for_refresh()
+    return (time.perf_counter() - t0) * 1000
+
+
+async def run(requests: int | None, campaigns: int | None, size: tuple[int, int]) -> dict[str, object]:
+    app = MopsApp(demo_config(requests, campaigns))
+    out: dict[str, object] = {}
+    async with app.run_test(size=size):
+        await until(lambda: loaded(app))
+        await app.screen.wait_for_refresh()
+        out["first_paint_s"] = round(time.perf_counter() - START, 3)
+        await asyncio.sleep(1.5)  # let the filter texts finish warming, as a user would take a moment
+        main = app.main
+        assert main is not None
+        await keystroke(app, "2", lambda: main.active == "requests")
+        table = main.pane("requests").table
+        keys: dict[str, float] = {}
+        c = table.cursor
+        keys["down"] = await keystroke(app, "down", lambda: table.cursor == c + 1)
+        c = table.cursor
+        keys["pagedown"] = await keystroke(app, "pagedown", lambda: table.cursor > c)
+        keys["end"] = await keystroke(app, "end", lambda: table.cursor == len(table.rows) - 1)
+        keys["home"] = await keystroke(app, "home", lambda: table.cursor == 0)
+        await keystroke(app, "slash", lambda: main.pane("requests").filter_input.has_focus)
+        pane = main.pane("requests")
+        keys["filter_type"] = await keystroke(app, "w", lambda: pane.filter_text == "w", char="w")
+        keys["filter_type2"] = await keystroke(app, "e", lambda: pane.filter_text == "we", char="e")
+        keys["filter_clear"] = await keystroke(app, "escape", lambda: pane.filter_text == "")
+        out["keys_ms"] = {k: round(v, 1) for k, v in keys.items()}
+        out["rows"] = len(table.rows)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--campaigns", type=int)
+    parser.add_argument("--size", default="120x40")
+    args = parser.parse_args()
+    w, h = (int(x) for x in args.size.split("x"))
+    print(json.dumps(asyncio.run(run(args.requests, args.campaigns, (w, h)))))
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from mopstui import __version__
 
 #: Subcommands, each a module in mopstui.commands with `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS: list[str] = ["check", "log", "auth", "init", "config"]
+COMMANDS: list[str] = ["check", "log", "auth", "init", "config", "screenshot"]
 
 #: One line per subcommand for `mopstui --help`, so listing them imports none of them.
 COMMAND_HELP: dict[str, str] = {

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 SEVERITY_GLYPH = {"critical": "✖", "warning": "▲", "info": "i", "ok": "✓"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 
+#: A fixed clock for screenshots and snapshot tests (see mopstui/tui/shots.py); None: real time.
+_clock: Callable[[], datetime] | None = None
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Make every "5m ago" / "in 3h" text read `clock` instead of the real time (None restores it)."""
+    global _clock
+    _clock = clock
+
+
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return _clock() if _clock is not None else datetime.now(timezone.utc)
 
 
 def _aware(dt: datetime) -> datetime:

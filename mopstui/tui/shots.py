@@ -1,0 +1,96 @@
+"""Deterministic scenes of the cockpit, for `mopstui screenshot` and the snapshot tests.
+
+Every scene runs the seeded demo workspace on a frozen clock (a 07:03 UTC morning), without the
+state store, so the same code gives the same SVG on any machine and any day. Callers should also
+run with TZ=UTC, since "updated HH:MM" is local time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mopstui.tui import format as fmt
+
+#: The moment every scene is taken at.
+FROZEN_NOW = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
+
+SHIPPED_THEMES = ("mops-dark", "mops-light", "mops-high-contrast", "mops-ansi")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One screenshot: a theme, keys to press once the cockpit is loaded, and a failing demo or not."""
+
+    name: str
+    theme: str = "mops-dark"
+    keys: tuple[str, ...] = ()
+    fail: bool = False
+
+
+SCENES: tuple[Scene, ...] = (
+    *(Scene(f"main-{theme}", theme) for theme in SHIPPED_THEMES),
+    Scene("help", keys=("question_mark",)),
+    Scene("confirm", keys=("a",)),
+    Scene("detail", keys=("enter",)),
+    Scene("filter", keys=("2", "slash", "u", "r", "g")),
+    Scene("failing-source", fail=True),
+)
+
+
+def frozen_clock() -> datetime:
+    return FROZEN_NOW
+
+
+def scene_app(scene: Scene) -> Any:
+    """A MopsApp on the frozen demo workspace, ready for `run_test` or a snapshot."""
+    from mopstui.adapters.demo import DemoOptions, DemoSource
+    from mopstui.config import parse_config
+    from mopstui.core.service import Cockpit, SourceHandle
+    from mopstui.tui.app import MopsApp
+
+    fmt.set_clock(frozen_clock)
+    options: dict[str, Any] = {"kind": "demo"}
+    if scene.fail:
+        options["fail"] = "error"
+    config = parse_config({"sources": {"demo": options}}, Path("demo.toml"))
+    source = DemoSource("demo", config.sources[0].options, clock=frozen_clock)
+    assert isinstance(source.options, DemoOptions)
+    cockpit = Cockpit({"demo": SourceHandle(source)}, clock=frozen_clock)
+    return MopsApp(config, theme=scene.theme, cockpit=cockpit)
+
+
+def is_loaded(app: Any) -> bool:
+    """Every source answered (ok or error) and the cockpit screen is up."""
+    main = app.main
+    return (main is not None and main.is_mounted and not app.cockpit.refreshing
+            and all(s.state in ("ok", "error") for s in app.cockpit.statuses))
+
+
+def before(scene: Scene) -> Callable[[Any], Awaitable[None]]:
+    """A pilot routine: wait for the cockpit to load, then press the scene's keys."""
+
+    async def run(pilot: Any) -> None:
+        for _ in range(500):
+            if is_loaded(pilot.app):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        if scene.keys:
+            await pilot.press(*scene.keys)
+        await pilot.pause()
+
+    return run
+
+
+async def save(scene: Scene, folder: Path, size: tuple[int, int] = (120, 40)) -> Path:
+    """Run `scene` headless and write `folder/<name>.svg`."""
+    app = scene_app(scene)
+    async with app.run_test(size=size) as pilot:
+        await before(scene)(pilot)
+        path = app.save_screenshot(f"{scene.name}.svg", str(folder))
+    fmt.set_clock(None)
+    return Path(path)

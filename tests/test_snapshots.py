@@ -1,0 +1,30 @@
+"""SVG snapshots of the cockpit's key screens in every shipped theme, at 80x24 and 120x40.
+
+The scenes (mopstui/tui/shots.py) run the seeded demo on a frozen clock with TZ=UTC, so the
+snapshots are the same on every machine and day. Update with `pytest --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mopstui.tui import format as fmt
+from mopstui.tui import shots
+
+
+@pytest.fixture(autouse=True)
+def utc_and_real_clock(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    fmt.set_clock(None)
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("scene", shots.SCENES, ids=[s.name for s in shots.SCENES])
+def test_scene(snap_compare, scene: shots.Scene, size: tuple[int, int]) -> None:
+    assert snap_compare(shots.scene_app(scene), terminal_size=size, run_before=shots.before(scene))

@@ -131,8 +131,14 @@ class Cockpit:
         self,
         on_result: Callable[[SourceResult], None] | None = None,
         names: Iterable[str] | None = None,
+        *,
+        record: bool = True,
     ) -> list[SourceResult]:
-        """Fetch every source (or `names`) concurrently; refreshes never overlap."""
+        """Fetch every source (or `names`) concurrently; refreshes never overlap.
+
+        With `record=False` the caller saves the snapshot later with `record(results)` (the cockpit
+        does it after painting, so a large snapshot never delays what the user sees).
+        """
         async with self._refresh_lock:
             wanted = list(names) if names is not None else list(self.handles)
             for name in wanted:
@@ -152,12 +158,17 @@ class Cockpit:
                 return result
 
             results = list(await asyncio.gather(*(one(n) for n in wanted)))
-            if self.memory is not None:
-                try:
-                    self.memory.record(results)
-                except Exception:
-                    pass
+            if record:
+                self.record(results)
             return results
+
+    def record(self, results: list[SourceResult]) -> None:
+        """Save this refresh's snapshot in memory; trouble there never breaks a refresh."""
+        if self.memory is not None:
+            try:
+                self.memory.record(results)
+            except Exception:
+                pass  # Memory keeps its own error text, shown by the cockpit
 
     async def _fetch(self, name: str) -> SourceResult:
         handle = self.handles[name]

@@ -82,7 +82,9 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         self.run_worker(self._refresh(), group="refresh", exit_on_error=False)
 
     async def _refresh(self) -> None:
-        await self.cockpit.refresh(on_result=self._on_result)
+        results = await self.cockpit.refresh(on_result=self._on_result, record=False)
+        # The snapshot is written once the screen shows the data: with a big queue it is the slow part.
+        self.call_after_refresh(self.cockpit.record, results)
         self.show_results()
         self._auto_timer = self.set_timer(self.config.refresh_minutes * 60, self.action_refresh_all)
 

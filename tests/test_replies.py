@@ -29,3 +29,12 @@ def test_config_replaces_adds_and_removes(write_config) -> None:  # type: ignore
     assert replies["duplicate"].startswith("Already tracked")
     assert "too-late" in replies and "needs-brief" not in replies
     assert replies["whole-database"] == DEFAULT_REPLIES["whole-database"]
+
+
+def test_a_title_suggests_the_matching_reply():
+    from mopstui.core.replies import replies_for, suggest_reply
+
+    replies = replies_for({})
+    assert suggest_reply("Send the Black Friday promo to the whole database today", replies) == "whole-database"
+    assert suggest_reply("Build a list for the Q1 webinar", replies) is None
+    assert suggest_reply("Email the whole database", replies_for({"whole-database": ""})) is None

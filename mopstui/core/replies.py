@@ -62,3 +62,19 @@ def replies_for(config_replies: Mapping[str, str] | None) -> dict[str, str]:
 def title_for(reply_id: str) -> str:
     """A short human title for a reply id, e.g. `needs-brief` -> "Needs a brief"."""
     return TITLES.get(reply_id) or reply_id.replace("-", " ").replace("_", " ").capitalize()
+
+
+#: Words in a request's title that point at a default reply (the picker starts there).
+HINTS: dict[str, tuple[str, ...]] = {
+    "whole-database": ("whole database", "entire database", "all contacts", "everyone in", "every contact"),
+    "duplicate": ("duplicate of", "same as mops-", "again:"),
+}
+
+
+def suggest_reply(title: str, replies: Mapping[str, str]) -> str | None:
+    """The reply id a title suggests (e.g. "send it to the whole database" -> whole-database)."""
+    lowered = title.lower()
+    for reply_id, words in HINTS.items():
+        if reply_id in replies and any(w in lowered for w in words):
+            return reply_id
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mopstui.core.models import Request, WorkflowProblem
-from mopstui.core.replies import replies_for, title_for
+from mopstui.core.replies import replies_for, suggest_reply, title_for
 from mopstui.tui.screens.confirm import ConfirmScreen
 from mopstui.tui.screens.decline import DeclineScreen
 
@@ -101,7 +101,7 @@ class ActionsMixin:
 
         if self._refuse_if_read_only("requests", item, "decline"):
             return
-        self.app.push_screen(DeclineScreen(f"{item.id}", replies), picked)
+        self.app.push_screen(DeclineScreen(f"{item.id}", replies, suggest_reply(item.title, replies)), picked)
 
     # -- shared ---------------------------------------------------------------------------------
     def _refuse_if_read_only(self, pane: str, item: Any, action: str) -> bool:

@@ -19,10 +19,11 @@ class DeclineScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="decline_cancel")]
 
-    def __init__(self, request_label: str, replies: Mapping[str, str]) -> None:
+    def __init__(self, request_label: str, replies: Mapping[str, str], suggested: str | None = None) -> None:
         super().__init__()
         self.request_label = request_label
         self.replies = dict(replies)
+        self.suggested = suggested
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decline", classes="dialog"):
@@ -32,7 +33,8 @@ class DeclineScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        options.highlighted = 0
+        ids = list(self.replies)
+        options.highlighted = ids.index(self.suggested) if self.suggested in ids else 0
         options.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -208,3 +208,25 @@ async def test_auto_refresh_rearms_after_each_refresh(write_config):
         source.fetch_requests = counting  # type: ignore[method-assign]
         await pilot.pause(1.5)  # 0.3 s period: several refreshes, one after another
         assert fetches >= 2
+
+
+async def test_selection_follows_the_top_item_until_the_user_moves(write_config):
+    from dataclasses import replace
+
+    from mopstui.core.models import WorkflowProblem
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        pane = app.main.pane("workflows")
+        result = app.cockpit.results["demo"]
+        worse = WorkflowProblem("demo", "9999", "AAA Newly broken routing", "trigger", "invalid", "critical",
+                                "Campaign is invalid.", None, "", ("activate",))
+        # A more important item arrives while the top item is selected: the new top is selected.
+        pane.update_results({"demo": replace(result, problems=[worse, *result.problems])}, False)
+        assert pane.selected().name == "AAA Newly broken routing"
+        # Once the user moved away from the top, their selection stays put.
+        await pilot.press("j")
+        chosen = pane.selected().key
+        pane.update_results({"demo": replace(result, problems=list(result.problems))}, False)
+        assert pane.selected().key == chosen

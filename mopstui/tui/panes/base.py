@@ -62,6 +62,7 @@ class Pane(Vertical, can_focus=False):
         self._order: list[str] = []
         self._order_for: tuple[object, object] | None = None
         self._counted: object = None  # the items the border subtitle was counted from
+        self._top_key: str | None = None  # the first item row at the last rebuild
         self._warm_generation = 0
 
     # -- to implement ---------------------------------------------------------------------------
@@ -137,10 +138,13 @@ class Pane(Vertical, can_focus=False):
             self.set_timer(0.005, lambda: self._warm_search(generation))  # let the screen refresh between slices
 
     def rebuild(self) -> None:
-        """Recompute rows (sort, filter, notices) keeping the cursor on the same item."""
+        """Recompute rows (sort, filter, notices) keeping the cursor on the same item, unless it
+        was on the top item: then the new top (the most important now) is selected."""
         self.palette = Palette.from_app(self.app)
         current = self.table.current
         keep = current.key if current is not None and current.kind == "" else None
+        if keep is not None and self._top_key == keep:
+            keep = None
         notices = self.notice_rows()
         keys = self._ordered_keys()
         needle = self.filter_text.lower()
@@ -149,6 +153,7 @@ class Pane(Vertical, can_focus=False):
         if not notices and not keys:
             text = f"No match for “{self.filter_text}”" if self.filter_text else self.empty_text
             notices.append(Row("notice:empty", (Text(text, style="dim"),), kind="notice"))
+        self._top_key = keys[0] if keys else None
         if keep is None and keys:
             keep = keys[0]
         self.table.set_rows(LazyRows(notices, keys, self._make_row), keep=keep)

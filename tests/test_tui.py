@@ -220,10 +220,13 @@ async def test_selection_follows_the_top_item_until_the_user_moves(write_config)
         await loaded(pilot)
         pane = app.main.pane("workflows")
         result = app.cockpit.results["demo"]
-        worse = WorkflowProblem("demo", "9999", "AAA Newly broken routing", "trigger", "invalid", "critical",
-                                "Campaign is invalid.", None, "", ("activate",))
+        from datetime import datetime, timezone
+
+        worse = WorkflowProblem("demo", "9999", "AAA Newly broken routing", "trigger", "inactive", "critical",
+                                "Trigger campaign is not active.", datetime.now(timezone.utc), "", ("activate",))
         # A more important item arrives while the top item is selected: the new top is selected.
-        pane.update_results({"demo": replace(result, problems=[worse, *result.problems])}, False)
+        arrived = replace(result, problems=[worse, *result.problems], new_keys=result.new_keys | {worse.key})
+        pane.update_results({"demo": arrived}, False)
         assert pane.selected().name == "AAA Newly broken routing"
         # Once the user moved away from the top, their selection stays put.
         await pilot.press("j")

@@ -166,6 +166,10 @@ async def test_failing_source_shows_inline_error_and_the_rest_loads(write_config
         assert any(r.key.startswith("good:") for r in rows)
         assert app.main.pane("workflows").selected().source == "good"  # an item, not the notice
         assert "1/2 sources ok (failed: down)" in status_text(app)
+        assert status_text(app).startswith("1/2 sources ok")  # the summary leads: never cut at 80 columns
+        await pilot.press("g", "enter")  # the inline error row, then its full text
+        assert app.screen.title_text == "Source down"
+        assert "connection refused" in str(app.screen.item.error)
 
 
 async def test_detail_and_copy_link():

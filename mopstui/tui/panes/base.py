@@ -177,7 +177,9 @@ class Pane(Vertical, can_focus=False):
         for name, result in self.results.items():
             status = result.status
             if status.state == "error":
-                text = Text.assemble(("✖ ", p["critical"]), (f"{name}: ", "bold"), status.error, ("  (r to retry)", "dim"))
+                # The row says how to retry and the name already: keep the rest of the message.
+                error = status.error.removeprefix(f"{name}: ").removesuffix("; press r to retry")
+                text = Text.assemble(("✖ ", p["critical"]), (name, "bold"), (" (r retry · enter: full error) ", "dim"), error)
                 rows.append(Row(f"notice:{name}", (text,), kind="notice"))
             elif status.state in ("loading", "idle") and not any(
                 getattr(i, "source", None) == name for i in self.items.values()

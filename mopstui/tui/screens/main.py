@@ -146,6 +146,7 @@ class MainScreen(ActionsMixin, Screen[None]):
     def action_detail(self) -> None:
         item = self.active_pane.selected()
         if item is None:
+            self._source_detail()
             return
         source = self._drilldown_source(item)
         if source is not None:  # a contact export: show the offending rows, not the metric's fields
@@ -186,6 +187,15 @@ class MainScreen(ActionsMixin, Screen[None]):
             self.notify(str(exc), title="Export failed", severity="error")
             return
         self.notify(str(path), title=f"Exported {written:,} rows", timeout=15)
+
+    def _source_detail(self) -> None:
+        """Enter on a source's inline error (or loading line): its whole status, error in full."""
+        row = self.active_pane.table.current
+        if row is None or not row.key.startswith("notice:"):
+            return
+        result = self.app.cockpit.results.get(row.key.removeprefix("notice:"))
+        if result is not None:
+            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, "r retry · escape close"))
 
     def action_filter(self) -> None:
         self.active_pane.open_filter()

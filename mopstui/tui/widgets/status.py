@@ -1,4 +1,4 @@
-"""The status bar: each source's state, then `N/N sources ok · updated HH:MM`."""
+"""The status bar: `N/N sources ok · updated HH:MM` (or `refreshing…`), then each source's state."""
 
 from __future__ import annotations
 
@@ -18,20 +18,20 @@ class StatusBar(Static):
         if read_only:
             text.append(" READ-ONLY ", style="bold reverse")
             text.append(" ")
-        for status in statuses:
-            style = {"ok": palette["ok"], "error": palette["critical"]}.get(status.state, "dim")
-            text.append(f"{STATE_GLYPH.get(status.state, '?')} {status.name}", style=style)
-            if status.state == "ok":
-                text.append(f" {status.calls} calls", style="dim")
-            if status.health:
-                text.append(f" {status.health}", style=palette["warning"])
-            text.append("  ")
+        # The summary first: on a narrow terminal it is what must not be cut off.
         if statuses and all(s.state in ("ok", "error") for s in statuses):
-            text.append("│ ", style="dim")
             ok = all(s.state == "ok" for s in statuses)
             text.append(summary, style=palette["ok"] if ok else palette["critical"])
             latest = max((s.fetched_at for s in statuses if s.fetched_at), default=None)
             text.append(f" · updated {local_hhmm(latest)}")
         else:
-            text.append("│ refreshing…", style="dim")
+            text.append("refreshing…", style="dim")
+        for status in statuses:
+            style = {"ok": palette["ok"], "error": palette["critical"]}.get(status.state, "dim")
+            text.append(" │ ", style="dim")
+            text.append(f"{STATE_GLYPH.get(status.state, '?')} {status.name}", style=style)
+            if status.state == "ok":
+                text.append(f" {status.calls} calls", style="dim")
+            if status.health:
+                text.append(f" {status.health}", style=palette["warning"])
         self.update(text)

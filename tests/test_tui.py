@@ -162,7 +162,7 @@ async def test_failing_source_shows_inline_error_and_the_rest_loads(write_config
         await loaded(pilot)
         rows = app.main.pane("workflows").table.rows
         notice = next(r for r in rows if r.key == "notice:down")
-        assert "connection refused" in notice.cells[0].plain and "r to retry" in notice.cells[0].plain
+        assert "connection refused" in notice.cells[0].plain and "r retry" in notice.cells[0].plain
         assert any(r.key.startswith("good:") for r in rows)
         assert app.main.pane("workflows").selected().source == "good"  # an item, not the notice
         assert "1/2 sources ok (failed: down)" in status_text(app)

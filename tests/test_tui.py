@@ -237,3 +237,14 @@ async def test_selection_follows_the_top_item_until_the_user_moves(write_config)
         chosen = pane.selected().key
         pane.update_results({"demo": replace(result, problems=list(result.problems))}, False)
         assert pane.selected().key == chosen
+
+
+async def test_clicking_the_status_bar_opens_the_sources_view():
+    from mopstui.tui.screens.sources import SourcesScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.click(StatusBar)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SourcesScreen)

@@ -13,6 +13,11 @@ STATE_GLYPH = {"ok": "✓", "error": "✖", "loading": "⟳", "idle": "·"}
 
 
 class StatusBar(Static):
+    """Clicking it opens the sources view (the `S` key does the same)."""
+
+    async def on_click(self) -> None:
+        await self.app.run_action("app.sources")
+
     def show(self, palette: Palette, statuses: list[SourceStatus], summary: str, read_only: bool) -> None:
         text = Text()
         if read_only:

@@ -6,8 +6,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mopstui import __version__
+
+if TYPE_CHECKING:
+    from mopstui.config import Config
 
 #: Subcommands, each a module in mopstui.commands with `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS: list[str] = ["check", "log", "auth", "init", "config", "screenshot"]
@@ -84,17 +88,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_cockpit(args)
 
 
-def run_cockpit(args: argparse.Namespace) -> int:
+def load_config_or_report(args: argparse.Namespace) -> Config | None:
+    """The config these args name (`--config`, `--demo`), or None once its one-line error is printed."""
     from mopstui import paths
     from mopstui.config import load_config
     from mopstui.core.errors import ConfigError
 
-    config_arg, demo, read_only = common(args)
+    config_arg, demo, _ = common(args)
     try:
-        config = load_config(paths.config_path(config_arg), demo=demo)
+        return load_config(paths.config_path(config_arg), demo=demo)
     except ConfigError as exc:
         print(f"mopstui: config error: {exc}", file=sys.stderr)
+        return None
+
+
+def run_cockpit(args: argparse.Namespace) -> int:
+    config = load_config_or_report(args)
+    if config is None:
         return 2
+    _, _, read_only = common(args)
     from mopstui.runtime import warm_secrets
 
     # Keyring lookups (which may wait for a locked keyring) happen here, before the event loop.

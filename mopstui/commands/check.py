@@ -14,7 +14,7 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from mopstui.cli import add_common, common
+from mopstui.cli import add_common, common, load_config_or_report
 
 UNKNOWN = 3
 
@@ -48,16 +48,10 @@ def _warn(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mopstui import paths
-    from mopstui.config import load_config
-    from mopstui.core.errors import ConfigError
-
-    config_arg, demo, read_only = common(args)
-    try:
-        config = load_config(paths.config_path(config_arg), demo=demo)
-    except ConfigError as exc:
-        print(f"mopstui: config error: {exc}", file=sys.stderr)
+    config = load_config_or_report(args)
+    if config is None:
         return UNKNOWN
+    _, _, read_only = common(args)
     try:
         return asyncio.run(_check(config, args, read_only))
     except KeyboardInterrupt:

@@ -248,3 +248,34 @@ async def test_clicking_the_status_bar_opens_the_sources_view():
         await pilot.click(StatusBar)
         await pilot.pause(0.1)
         assert isinstance(app.screen, SourcesScreen)
+
+
+async def test_help_title_names_the_keys_table_literally():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        title = app.screen.query(".dialog-title").first()
+        assert "[keys] config table" in str(title.render())
+
+
+async def test_bracketed_names_are_shown_exactly_in_confirmations_and_notices(monkeypatch):
+    from mopstui.adapters.demo import workspace
+
+    original = workspace._plant_campaigns
+
+    def bracketed(ws, now):
+        original(ws, now)
+        ws.campaigns["1001"].name = "[OPS] Lead Routing [MQL] [bold]v2[/bold]"
+
+    monkeypatch.setattr(workspace, "_plant_campaigns", bracketed)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        body = app.screen.query(".dialog-body").first()
+        assert "'[OPS] Lead Routing [MQL] [bold]v2[/bold]' (id 1001)" in str(body.render())
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        note = next(n for n in app._notifications if n.message.startswith("Activated"))
+        assert not note.markup and "[OPS]" in note.message

@@ -96,6 +96,12 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         if main is not None and main.is_mounted:
             main.show_results()
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications show text as typed: item names and platform messages hold brackets
+        ("[OPS] Lead Routing") that markup would swallow."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
     # -- other keys -----------------------------------------------------------------------------
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.binding_rows()))

@@ -23,8 +23,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.body, classes="dialog-body")
+            # Names of campaigns and requests often hold brackets ("[OPS] Routing"): show them as typed.
+            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(self.body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text("y  Yes, do it"), id="yes", variant="warning")
                 yield Button(Text("n  No"), id="no")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -27,8 +28,8 @@ class DeclineScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decline", classes="dialog"):
-            yield Static(f"Decline {self.request_label}: pick a reply (enter), escape to cancel", classes="dialog-title")
-            yield OptionList(*(Option(title_for(reply_id), id=reply_id) for reply_id in self.replies), id="replies")
+            yield Static(Text(f"Decline {self.request_label}: pick a reply (enter), escape to cancel"), classes="dialog-title")
+            yield OptionList(*(Option(Text(title_for(reply_id)), id=reply_id) for reply_id in self.replies), id="replies")
             yield Static("", id="reply-preview", classes="dialog-body")
 
     def on_mount(self) -> None:
@@ -38,7 +39,7 @@ class DeclineScreen(ModalScreen[str | None]):
         options.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.query_one("#reply-preview", Static).update(self.replies.get(event.option.id or "", ""))
+        self.query_one("#reply-preview", Static).update(Text(self.replies.get(event.option.id or "", "")))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -56,10 +56,10 @@ class DetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(Text(self.title_text), classes="dialog-title")
             yield Static(describe(self.item))
             if self.hint:
-                yield Static(self.hint, classes="dialog-hint")
+                yield Static(Text(self.hint), classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

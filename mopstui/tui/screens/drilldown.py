@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -58,7 +59,7 @@ class DrilldownScreen(ModalScreen[None]):
         m = self.metric
         pct = f" ({m.percent:.1f}%)" if m.percent is not None else ""
         with Vertical(id="drilldown"):
-            yield Static(f"{m.label} · {m.source}: {m.count:,} rows{pct}", classes="drilldown-title")
+            yield Static(Text(f"{m.label} · {m.source}: {m.count:,} rows{pct}"), classes="drilldown-title")
             yield Static("loading sample rows…", id="drilldown-status", classes="drilldown-status")
             yield DataTable(id="drilldown-rows", zebra_stripes=True, cursor_type="row")
             yield Static("e export every row to CSV · escape close", classes="drilldown-status")
@@ -72,11 +73,12 @@ class DrilldownScreen(ModalScreen[None]):
         try:
             columns, rows = await self.source.sample_rows(self.metric.metric, SAMPLE_ROWS)
         except MopstuiError as exc:
-            status.update(f"✖ {exc}")
+            status.update(Text(f"✖ {exc}"))
             return
         table = self.query_one(DataTable)
         table.add_columns(*columns)
-        table.add_rows(rows)
+        # Cells are the file's own text: show brackets as they are, never as markup.
+        table.add_rows([[Text(str(cell)) for cell in row] for row in rows])
         shown = f"first {len(rows)} of {self.metric.count:,}" if len(rows) < self.metric.count else f"all {len(rows)}"
         status.update(f"{shown} offending rows; `row` is the data row in the file (1 = first after the header)")
         table.focus()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -26,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
         for keys, description, binding_id in self.rows:
             table.add_row(keys, description, binding_id)
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static("Keys  (escape to close; remap any id in the [keys] config table)", classes="dialog-title")
+            yield Static(Text("Keys  (escape to close; remap any id in the [keys] config table)"), classes="dialog-title")
             yield Static(table)
 
     def action_close(self) -> None:

@@ -65,7 +65,7 @@ class SinceScreen(ModalScreen[None]):
             label = Text(f"{item.id}  {item.title}" if item.what == "request" else item.title)
             if mark_reviewed and item.key in self.reviewed:
                 label.append("  (reviewed)", style="dim")
-            table.add_row(glyph, label, item.detail)
+            table.add_row(glyph, label, Text(item.detail))  # platform text: never markup
         return table
 
     def _metrics(self) -> Table:
@@ -77,7 +77,7 @@ class SinceScreen(ModalScreen[None]):
         if not self.since.metrics:
             table.add_row(Text("no change", style="dim"), "", "")
         for change in self.since.metrics:
-            table.add_row(change.label, str(change.count), Text(f"{change.delta:+d}", style="bold" if change.delta > 0 else "dim"))
+            table.add_row(Text(change.label), str(change.count), Text(f"{change.delta:+d}", style="bold" if change.delta > 0 else "dim"))
         return table
 
     def action_close(self) -> None:

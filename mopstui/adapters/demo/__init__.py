@@ -36,7 +36,7 @@ class DemoOptions:
     fail: Literal["none", "error", "timeout", "garbage"] = "none"
     campaigns: int = 40
     requests: int = 24
-    contacts: int = 8000
+    contacts: int = 2000
 
     def __post_init__(self) -> None:
         for name in ("campaigns", "requests", "contacts"):

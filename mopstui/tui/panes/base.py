@@ -89,7 +89,6 @@ class Pane(Vertical, can_focus=False):
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield ItemTable(self.columns(), id=f"{self.id}-table")
-        yield FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
 
     @property
     def table(self) -> ItemTable:
@@ -205,9 +204,16 @@ class Pane(Vertical, can_focus=False):
         return text
 
     # -- filter ---------------------------------------------------------------------------------
-    def open_filter(self) -> None:
-        self.filter_input.add_class("-open")
-        self.filter_input.focus()
+    async def open_filter(self) -> None:
+        """Show (mounting on first use: start-up need not pay for an Input per pane) and focus the filter."""
+        found = self.query(FilterInput)
+        if found:
+            field = found.first()
+        else:
+            field = FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
+            await self.mount(field)
+        field.add_class("-open")
+        field.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

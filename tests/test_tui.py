@@ -279,3 +279,15 @@ async def test_bracketed_names_are_shown_exactly_in_confirmations_and_notices(mo
         await pilot.pause(0.3)
         note = next(n for n in app._notifications if n.message.startswith("Activated"))
         assert not note.markup and "[OPS]" in note.message
+
+
+async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
+    from mopstui.tui.widgets.keyhints import KeyHints
+
+    app = make_app(config_text="[keys]\nactivate = \"A\"\n[sources.demo]\nkind='demo'\ncontacts=100\n",
+                   write_config=write_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        hints = str(app.main.query_one(KeyHints).render())
+        assert hints.startswith("? Help")
+        assert "A Activate" in hints and "a Activate" not in hints

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mopstui.core.errors import MopstuiError
 from mopstui.core.models import QualityMetric
@@ -27,6 +27,7 @@ from mopstui.tui.panes.requests import RequestsPane
 from mopstui.tui.panes.workflows import WorkflowsPane
 from mopstui.tui.screens.detail import DetailScreen
 from mopstui.tui.screens.drilldown import DrilldownScreen, export_metric
+from mopstui.tui.widgets.keyhints import KeyHints
 from mopstui.tui.widgets.pulse import Pulse
 from mopstui.tui.widgets.status import StatusBar
 from mopstui.tui.widgets.table import ItemTable
@@ -73,7 +74,7 @@ class MainScreen(ActionsMixin, Screen[None]):
             yield RequestsPane(id="requests")
             yield QualityPane(id="quality")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyHints(id="keyhints")
 
     def on_mount(self) -> None:
         self.active = "workflows"
@@ -141,6 +142,8 @@ class MainScreen(ActionsMixin, Screen[None]):
         )
         cockpit = self.app.cockpit
         self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)
+        app_keys = sorted(self.app.BINDINGS, key=lambda b: b.id != "help")  # "? Help" first: never cut off
+        self.query_one(KeyHints).show([*app_keys[:1], *self.BINDINGS, *app_keys[1:]], self.app.applied_keys)
 
     # -- item keys ------------------------------------------------------------------------------
     def action_detail(self) -> None:

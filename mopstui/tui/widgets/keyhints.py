@@ -1,0 +1,35 @@
+"""The key-hint line under the panes: the main keys as currently bound, in one cheap widget.
+
+Textual's Footer mounts a widget per key (about 0.1 s of start-up here); one line of text says the
+same. `?` lists every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+PRETTY = {"enter": "⏎", "slash": "/", "question_mark": "?", "ctrl+p": "^p", "space": "␣"}
+
+
+def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style: str = "bold") -> Text:
+    """`⏎ Detail  / Filter  a Activate ...` for the bindings marked `show`, remaps applied."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for binding in bindings:
+        if not binding.show:
+            continue
+        keys = keymap.get(binding.id or "", binding.key)
+        first = keys.split(",")[0].strip()
+        text.append(PRETTY.get(first, first), style=key_style)
+        text.append(f" {binding.description}  ")
+    text.append("^p", style=key_style)
+    text.append(" palette")
+    return text
+
+
+class KeyHints(Static):
+    def show(self, bindings: Iterable[Binding], keymap: Mapping[str, str]) -> None:
+        self.update(hint_text(bindings, keymap, key_style=f"bold {self.app.theme_variables.get('accent', '')}".strip()))

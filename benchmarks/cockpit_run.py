@@ -82,7 +82,7 @@ async def run(requests: int | None, campaigns: int | None, size: tuple[int, int]
         keys["pagedown"] = await keystroke(app, "pagedown", lambda: table.cursor > c)
         keys["end"] = await keystroke(app, "end", lambda: table.cursor == len(table.rows) - 1)
         keys["home"] = await keystroke(app, "home", lambda: table.cursor == 0)
-        await keystroke(app, "slash", lambda: main.pane("requests").filter_input.has_focus)
+        await keystroke(app, "slash", lambda: type(app.focused).__name__ == "FilterInput")
         pane = main.pane("requests")
         keys["filter_type"] = await keystroke(app, "w", lambda: pane.filter_text == "w", char="w")
         keys["filter_type2"] = await keystroke(app, "e", lambda: pane.filter_text == "we", char="e")

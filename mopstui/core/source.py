@@ -6,7 +6,6 @@ from the source's `[sources.NAME]` table, validated against the adapter's `Optio
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +94,3 @@ class Source:
 
     async def aclose(self) -> None:
         """Release network clients; called once when the service stops."""
-
-
-def option_fields(options_cls: type) -> dict[str, dataclasses.Field[Any]]:
-    return {f.name: f for f in dataclasses.fields(options_cls)}

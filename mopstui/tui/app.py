@@ -6,7 +6,6 @@ automatic refresh is armed only after the previous one finished, so refreshes ne
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -131,7 +130,3 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 def _pretty_keys(keys: str) -> str:
     names = {"question_mark": "?", "slash": "/", "shift+tab": "shift+tab"}
     return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
-
-
-def default_config_path() -> Path:
-    return paths.config_path()

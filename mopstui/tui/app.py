@@ -83,7 +83,7 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     async def _refresh(self) -> None:
         results = await self.cockpit.refresh(on_result=self._on_result, record=False)
         # The snapshot is written once the screen shows the data: with a big queue it is the slow part.
-        self.call_after_refresh(self.cockpit.record, results)
+        self.set_timer(0.1, lambda: self.cockpit.record(results))
         self.show_results()
         self._auto_timer = self.set_timer(self.config.refresh_minutes * 60, self.action_refresh_all)
 

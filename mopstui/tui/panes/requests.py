@@ -35,7 +35,7 @@ class RequestsPane(Pane):
     def order(self) -> list[str]:
         """`sort_key`'s order in stable passes, least significant first: with 100,000 requests this
         is several times quicker than building a tuple per item."""
-        pairs = sorted(self.items.items(), key=lambda kv: kv[1].created)
+        pairs = sorted(self.items.items(), key=lambda kv: kv[1].created.timestamp())  # floats compare far faster
         if self.new_keys:
             new = self.new_keys
             pairs.sort(key=lambda kv: kv[0] not in new)

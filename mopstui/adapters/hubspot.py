@@ -24,7 +24,6 @@ from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource, RateLimite
 from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, QuotaError, RateLimitError, SourceError
 from mopstui.core.models import ActionOutcome, QualityMetric, WorkflowProblem, WorkflowScan, WorkflowState
 from mopstui.core.quality import make_metric
-from mopstui.core.redact import register_secret
 from mopstui.core.source import SourceContext
 
 FLOWS = "/automation/v4/flows"
@@ -107,8 +106,7 @@ class HubSpotSource(HttpSource):
     def http(self) -> HttpClient:
         # Built on first use: a missing token then fails this source's fetch, not the start-up.
         if self._http is None:
-            token = self.context.secret("token")
-            register_secret(token)  # whoever resolved it, no message may ever show it
+            token = self.secret("token")
             self._http = self.make_client(
                 self.options.base_url,
                 # 100 per 10 s is the smallest private-app allowance; stay inside it whatever the tier.

@@ -9,7 +9,7 @@ Auth is HTTP Basic `email:api_token`; the token comes from the secret store, nev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from typing import Any
@@ -20,7 +20,6 @@ from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, SourceError
 from mopstui.core.models import ActionOutcome, Request, overdue_by
 from mopstui.core.replies import replies_for
-from mopstui.core.redact import register_secret
 from mopstui.core.source import SourceContext
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0}
@@ -159,17 +158,8 @@ class JiraSource(HttpSource):
     capabilities = frozenset({"requests", "actions"})
     action_labels = {"take": "Take (assign to me)", "done": "Mark done", "decline": "Decline with a reply"}
 
-    def __init__(
-        self,
-        name: str,
-        options: JiraOptions,
-        context: SourceContext | None = None,
-        *,
-        now: Callable[[], datetime] | None = None,
-        **seams: Any,
-    ) -> None:
+    def __init__(self, name: str, options: JiraOptions, context: SourceContext | None = None, **seams: Any) -> None:
         super().__init__(name, options, context, **seams)
-        self.now = now or (lambda: datetime.now(timezone.utc))
         self._http: HttpClient | None = None
         self._me: str | None = None
 
@@ -177,8 +167,7 @@ class JiraSource(HttpSource):
     def http(self) -> HttpClient:
         # Built on first use: a missing api_token then fails this source's fetch, not the start-up.
         if self._http is None:
-            token = self.context.secret("api_token")
-            register_secret(token)  # whoever resolved it, no message may ever show it
+            token = self.secret("api_token")
             self._http = self.make_client(
                 self.options.base_url,
                 policy=HttpPolicy(max_calls=10, per_seconds=1.0, max_concurrency=4),

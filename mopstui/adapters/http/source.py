@@ -6,12 +6,14 @@ import asyncio
 import random
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 
 from mopstui.adapters.http.client import HttpClient, HttpPolicy, ResponseHook
 from mopstui.adapters.http.limits import Clock, Sleep
+from mopstui.core.redact import register_secret
 from mopstui.core.source import Source, SourceContext
 
 
@@ -19,7 +21,8 @@ class HttpSource(Source):
     """A Source whose clients count their calls into `self.calls` and close with the source.
 
     Keyword-only test seams: `transport` (an httpx.MockTransport), `clock` and `sleep` (fake time,
-    so retries and rate limits never really wait) and `rng` (deterministic jitter).
+    so retries and rate limits never really wait), `rng` (deterministic jitter) and `now` (the
+    wall clock).
     """
 
     def __init__(
@@ -32,13 +35,22 @@ class HttpSource(Source):
         clock: Clock | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(name, options, context)
         self.transport = transport
         self.clock: Clock = time.monotonic if clock is None else clock
         self.sleep: Sleep = asyncio.sleep if sleep is None else sleep
         self.rng: Callable[[], float] = random.random if rng is None else rng
+        #: Wall-clock time (due dates, quota resets), apart from the monotonic `clock` of the limiters.
+        self.now: Callable[[], datetime] = (lambda: datetime.now(timezone.utc)) if now is None else now
         self._clients: list[HttpClient] = []
+
+    def secret(self, field: str) -> str:
+        """The secret `field` of this source, registered so no message can ever show it."""
+        value = self.context.secret(field)
+        register_secret(value)
+        return value
 
     def make_client(
         self,

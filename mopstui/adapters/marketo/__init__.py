@@ -8,9 +8,9 @@ token's life asks only for what changed since the last one (`earliestUpdatedAt`)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,18 +73,9 @@ class MarketoSource(HttpSource):
     capabilities = frozenset({"workflows", "actions"})
     action_labels = {"activate": "Activate trigger campaign", "deactivate": "Deactivate trigger campaign"}
 
-    def __init__(
-        self,
-        name: str,
-        options: MarketoOptions,
-        context: SourceContext | None = None,
-        *,
-        now: Callable[[], datetime] | None = None,
-        **seams: Any,
-    ) -> None:
-        """`now` is the wall clock (quota reset, earliestUpdatedAt); `seams` are HttpSource's test seams."""
+    def __init__(self, name: str, options: MarketoOptions, context: SourceContext | None = None, **seams: Any) -> None:
+        """`seams` are HttpSource's test seams (`now` is the wall clock of quota resets and earliestUpdatedAt)."""
         super().__init__(name, options, context, **seams)
-        self.now = now or (lambda: datetime.now(timezone.utc))
         self.auth_hint = f"check client_id and run `mopstui auth set {name} client_secret`"
         self.http = self.make_client(
             options.base_url,
@@ -100,7 +91,7 @@ class MarketoSource(HttpSource):
             auth_hint=self.auth_hint,
         )
         self.tokens = TokenKeeper(
-            self.http, options.client_id, lambda: self.context.secret("client_secret"), self.clock, self.auth_hint
+            self.http, options.client_id, lambda: self.secret("client_secret"), self.clock, self.auth_hint
         )
         #: After a 607, no call at all until this time (UTC).
         self.quota_stop_until: datetime | None = None

@@ -59,7 +59,6 @@ class TokenKeeper:
 
     async def _fetch(self) -> None:
         secret = self._client_secret()
-        register_secret(secret)
         data: Any = await self._http.get(
             "/identity/oauth/token",
             params={"grant_type": "client_credentials", "client_id": self._client_id, "client_secret": secret},

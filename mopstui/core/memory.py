@@ -93,12 +93,14 @@ class Memory:
     def annotate(self, result: SourceResult) -> SourceResult:
         """Add new_keys, deltas, trends and deactivation problems to a fresh result."""
         name = result.name
+        first_look = name not in self._baselines
         baseline = self.baseline(name)
         if result.status.state != "ok":
             self._current[name] = result
             return result
         now = self.clock()
-        latest = self.store.latest_snapshot(name)
+        # The first time, the pinned baseline *is* the latest snapshot: don't read and parse it twice.
+        latest = baseline if first_look else self.store.latest_snapshot(name)
         observed = self._observe_deactivations(result, latest, now)
         self._deactivations[name] = observed
         problems = list(result.problems) + self._deactivation_problems(result, observed, now)

@@ -184,9 +184,8 @@ class Pane(Vertical, can_focus=False):
                 error = status.error.removeprefix(f"{name}: ").removesuffix("; press r to retry")
                 text = Text.assemble(("✖ ", p["critical"]), (name, "bold"), (" (r retry · enter: full error) ", "dim"), error)
                 rows.append(Row(f"notice:{name}", (text,), kind="notice"))
-            elif status.state in ("loading", "idle") and not any(
-                getattr(i, "source", None) == name for i in self.items.values()
-            ):
+            elif status.state in ("loading", "idle") and next(iter(self.collect(result)), None) is None:
+                # Nothing yet from this source (its last answer, if any, stays shown while it reloads).
                 rows.append(Row(f"notice:{name}", (Text(f"⟳ loading {name}…", style="dim italic"),), kind="notice"))
         return rows
 

@@ -15,6 +15,7 @@ from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.tui.commands import MopsCommands
+from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
 from mopstui.tui.memory_keys import MemoryKeys, open_memory
 from mopstui.tui.screens.help import HelpScreen
@@ -128,5 +129,4 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 
 
 def _pretty_keys(keys: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "shift+tab": "shift+tab"}
-    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+    return " ".join(key_label(k) for k in keys.split(","))

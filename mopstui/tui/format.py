@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+#: Textual key names as a person types them.
+KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "space"}
+
+
+def key_label(key: str) -> str:
+    return KEY_NAMES.get(key.strip(), key.strip())
+
+
 SEVERITY_GLYPH = {"critical": "✖", "warning": "▲", "info": "i", "ok": "✓"}
 SPARK = "▁▂▃▄▅▆▇█"
 

@@ -12,7 +12,10 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-PRETTY = {"enter": "⏎", "slash": "/", "question_mark": "?", "ctrl+p": "^p", "space": "␣"}
+from mopstui.tui.format import key_label
+
+#: Shorter still for the one-line hint bar.
+GLYPHS = {"enter": "⏎", "ctrl+p": "^p", "space": "␣"}
 
 
 def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style: str = "bold") -> Text:
@@ -23,7 +26,7 @@ def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style:
             continue
         keys = keymap.get(binding.id or "", binding.key)
         first = keys.split(",")[0].strip()
-        text.append(PRETTY.get(first, first), style=key_style)
+        text.append(GLYPHS.get(first) or key_label(first), style=key_style)
         text.append(f" {binding.description}  ")
     text.append("^p", style=key_style)
     text.append(" palette")

@@ -1,4 +1,4 @@
-"""The cockpit screen: pulse header, three panes, status bar, footer.
+"""The cockpit screen: pulse header, three panes, status bar, key hints; layout and data.
 
 At 120x40 the panes share the screen (Workflows and Requests side by side, Data quality below);
 below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse header naming the rest.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -16,17 +15,13 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from mopstui.core.errors import MopstuiError
-from mopstui.core.models import QualityMetric
-from mopstui.core.source import Source
 from mopstui.tui.actions import ActionsMixin
+from mopstui.tui.item_views import ItemViewsMixin
 from mopstui.tui.palette import Palette
 from mopstui.tui.panes.base import Pane
 from mopstui.tui.panes.quality import QualityPane
 from mopstui.tui.panes.requests import RequestsPane
 from mopstui.tui.panes.workflows import WorkflowsPane
-from mopstui.tui.screens.detail import DetailScreen
-from mopstui.tui.screens.drilldown import DrilldownScreen, export_metric
 from mopstui.tui.widgets.keyhints import KeyHints
 from mopstui.tui.widgets.pulse import Pulse
 from mopstui.tui.widgets.status import StatusBar
@@ -39,7 +34,7 @@ PANES = ("workflows", "requests", "quality")
 COMPACT_WIDTH, COMPACT_HEIGHT = 110, 30
 
 
-class MainScreen(ActionsMixin, Screen[None]):
+class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
     app: MopsApp
 
     BINDINGS = [
@@ -144,70 +139,3 @@ class MainScreen(ActionsMixin, Screen[None]):
         self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)
         app_keys = sorted(self.app.BINDINGS, key=lambda b: b.id != "help")  # "? Help" first: never cut off
         self.query_one(KeyHints).show([*app_keys[:1], *self.BINDINGS, *app_keys[1:]], self.app.applied_keys)
-
-    # -- item keys ------------------------------------------------------------------------------
-    def action_detail(self) -> None:
-        item = self.active_pane.selected()
-        if item is None:
-            self._source_detail()
-            return
-        source = self._drilldown_source(item)
-        if source is not None:  # a contact export: show the offending rows, not the metric's fields
-            self.app.push_screen(DrilldownScreen(source, item))
-            return
-        hint = {
-            "workflows": "a activate · d deactivate · y copy link · escape close",
-            "requests": "t take · x decline · m done · y copy link · escape close",
-            "quality": "escape close",
-        }[self.active]
-        title = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "label", "")
-        self.app.push_screen(DetailScreen(str(title), item, hint))
-
-    def _drilldown_source(self, item: object) -> Source | None:
-        """The source behind a selected quality metric, if it can list the rows behind it."""
-        if self.active != "quality" or not isinstance(item, QualityMetric):
-            return None
-        handle = self.app.cockpit.handles.get(item.source)
-        if handle is None or "drilldown" not in handle.source.capabilities:
-            return None
-        return handle.source
-
-    def action_export(self) -> None:
-        """`e` on a quality metric: write every offending row to a CSV under the exports dir."""
-        item = self.active_pane.selected()
-        source = self._drilldown_source(item)
-        if source is None:
-            self.notify("Export works on a data-quality metric of a file source", severity="warning")
-            return
-        self._export(source, item)  # type: ignore[arg-type]
-
-    @work(group="export", exit_on_error=False)
-    async def _export(self, source: Source, metric: QualityMetric) -> None:
-        self.notify(f"Exporting {metric.label.lower()} from {metric.source}…")
-        try:
-            written, path = await export_metric(source, metric)
-        except MopstuiError as exc:
-            self.notify(str(exc), title="Export failed", severity="error")
-            return
-        self.notify(str(path), title=f"Exported {written:,} rows", timeout=15)
-
-    def _source_detail(self) -> None:
-        """Enter on a source's inline error (or loading line): its whole status, error in full."""
-        row = self.active_pane.table.current
-        if row is None or not row.key.startswith("notice:"):
-            return
-        result = self.app.cockpit.results.get(row.key.removeprefix("notice:"))
-        if result is not None:
-            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, "r retry · escape close"))
-
-    async def action_filter(self) -> None:
-        await self.active_pane.open_filter()
-
-    def action_copy_link(self) -> None:
-        item = self.active_pane.selected()
-        url = getattr(item, "url", "") if item is not None else ""
-        if not url:
-            self.notify("Nothing to copy: select an item with a link", severity="warning")
-            return
-        self.app.copy_to_clipboard(url)
-        self.notify(f"Copied {url}", title="Link copied (OSC 52)")

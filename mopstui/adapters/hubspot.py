@@ -186,7 +186,7 @@ class HubSpotSource(HttpSource):
             page = await self.http.get(FLOWS, params=params)
             results = page.get("results")
             if not isinstance(results, list):
-                raise BadAnswerError(f"{self.name}: HubSpot's flow list has no results; press r to retry")
+                raise BadAnswerError(f"{self.name}: HubSpot's flow list has no results")
             flows.extend(r for r in results if isinstance(r, dict))
             paging = page.get("paging")
             nxt = paging.get("next") if isinstance(paging, dict) else None
@@ -204,7 +204,7 @@ class HubSpotSource(HttpSource):
         for flow in flows:
             flow_id, name, enabled = str(flow.get("id") or ""), str(flow.get("name") or ""), flow.get("isEnabled")
             if not flow_id or not isinstance(enabled, bool):
-                raise BadAnswerError(f"{self.name}: a HubSpot flow without id or isEnabled ({name or '?'}); press r to retry")
+                raise BadAnswerError(f"{self.name}: a HubSpot flow without id or isEnabled ({name or '?'})")
             url = flow_url(ui_domain, portal, flow_id)
             states.append(WorkflowState(self.name, flow_id, name, "flow", enabled, url,
                                         ("deactivate",) if enabled else ("activate",)))
@@ -251,7 +251,7 @@ class HubSpotSource(HttpSource):
         answer = await self.http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True)
         total = answer.get("total")
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
-            raise BadAnswerError(f"{self.name}: HubSpot's search answer has no total; press r to retry")
+            raise BadAnswerError(f"{self.name}: HubSpot's search answer has no total")
         return total
 
     async def fetch_quality(self) -> list[QualityMetric]:

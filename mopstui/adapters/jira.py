@@ -217,14 +217,14 @@ class JiraSource(HttpSource):
             page = await self.http.post("/rest/api/3/search/jql", json=body, idempotent=True)
             issues = page.get("issues")
             if not isinstance(issues, list):
-                raise BadAnswerError(f"{self.name}: Jira's search answer has no issues list; press r to retry")
+                raise BadAnswerError(f"{self.name}: Jira's search answer has no issues list")
             for issue in issues:
                 try:
                     out.append(issue_to_request(self.name, issue, base_url=self.options.base_url,
                                                 sla_hours=self.options.sla_hours, now=now, me=me))
                 except (ValueError, TypeError, AttributeError) as exc:
                     ref = issue.get("key", "?") if isinstance(issue, dict) else "?"
-                    raise BadAnswerError(f"{self.name}: cannot read Jira issue {ref} ({exc}); press r to retry") from None
+                    raise BadAnswerError(f"{self.name}: cannot read Jira issue {ref} ({exc})") from None
             token = page.get("nextPageToken")
             if page.get("isLast", True) or not token:
                 return out

@@ -194,7 +194,7 @@ class Cockpit:
                 if "quality" in jobs:
                     metrics = jobs["quality"].result()
         except TimeoutError:
-            return self._error(name, f"timed out after {handle.timeout:g} s; press r to retry")
+            return self._error(name, f"timed out after {handle.timeout:g} s")
         except ExceptionGroup as group_exc:  # TaskGroup wraps what the fetches raised
             exc = group_exc.exceptions[0]
             while isinstance(exc, ExceptionGroup):

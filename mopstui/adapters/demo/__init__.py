@@ -80,11 +80,11 @@ class DemoSource(Source):
             return
         fail = self.options.fail
         if fail == "error":
-            raise UnreachableError(f"{self.name}: cannot reach demo.mopstui.invalid (connection refused); press r to retry")
+            raise UnreachableError(f"{self.name}: cannot reach demo.mopstui.invalid (connection refused)")
         if fail == "timeout":
             await asyncio.sleep(3600)
         if fail == "garbage":
-            raise BadAnswerError(f"{self.name}: the answer was not JSON (starts with '<html><body>502 Bad Gat'); press r to retry")
+            raise BadAnswerError(f"{self.name}: the answer was not JSON (starts with '<html><body>502 Bad Gat')")
 
     # -- fetches --------------------------------------------------------------------------------
     async def fetch_workflows(self) -> WorkflowScan:

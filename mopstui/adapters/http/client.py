@@ -235,12 +235,12 @@ class HttpClient:
                 # Nothing was sent: always safe to try again.
                 raise Transient(self.error(UnreachableError, f"cannot reach {self.host} ({_reason(exc)}); check the network or base_url, then press r")) from None
             except httpx.TimeoutException:
-                err = self.error(UnreachableError, f"no answer from {self.host} within {self.policy.read_timeout:g} s; press r to retry")
+                err = self.error(UnreachableError, f"no answer from {self.host} within {self.policy.read_timeout:g} s")
                 if idempotent:
                     raise Transient(err) from None
                 raise self.error(UnreachableError, f"no answer from {self.host} within {self.policy.read_timeout:g} s; the outcome is unknown, refresh to see it") from None
             except httpx.HTTPError as exc:
-                err = self.error(UnreachableError, f"connection to {self.host} failed ({_reason(exc)}); press r to retry")
+                err = self.error(UnreachableError, f"connection to {self.host} failed ({_reason(exc)})")
                 if idempotent:
                     raise Transient(err) from None
                 raise err from None
@@ -252,8 +252,8 @@ class HttpClient:
             if not response.content.strip():
                 if expect is None:
                     return None
-                raise self.error(BadAnswerError, f"{self.host} sent an empty answer to {safe_path(response.url)}; press r to retry")
-            raise self.error(BadAnswerError, f"the answer from {self.host} was not JSON (starts with '{excerpt(response.text)}'); press r to retry")
+                raise self.error(BadAnswerError, f"{self.host} sent an empty answer to {safe_path(response.url)}")
+            raise self.error(BadAnswerError, f"the answer from {self.host} was not JSON (starts with '{excerpt(response.text)}')")
         if expect is not None and not isinstance(body, expect):
             raise self.error(BadAnswerError, f"unexpected answer from {self.host} for {safe_path(response.url)} (got JSON {type(body).__name__})")
         return body
@@ -275,7 +275,7 @@ class HttpClient:
             # The platform refused before doing anything: safe to retry even a POST.
             raise Transient(self.error(RateLimitError, f"{self.host} is rate limiting this integration (HTTP 429); {hint}"), retry_after=wait, slow_down=True)
         if status in _TRANSIENT_STATUS:
-            err = self.error(UnreachableError, f"{self.host} answered HTTP {status}; press r to retry")
+            err = self.error(UnreachableError, f"{self.host} answered HTTP {status}")
             if idempotent:
                 raise Transient(err, retry_after=parse_retry_after(response.headers.get("Retry-After")))
             raise err

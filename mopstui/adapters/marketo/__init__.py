@@ -142,7 +142,7 @@ class MarketoSource(HttpSource):
             if result is None or (result == [] and no_assets(data)):
                 return out
             if not isinstance(result, list) or not all(isinstance(r, dict) and "id" in r for r in result):
-                raise BadAnswerError(f"{self.name}: Marketo's {path} answer is not a list of assets with ids; press r to retry")
+                raise BadAnswerError(f"{self.name}: Marketo's {path} answer is not a list of assets with ids")
             out.extend(result)
             if len(result) < PAGE:  # a short page is the last: no need to spend a call on the warning
                 return out

@@ -69,7 +69,7 @@ def make_classifier(source: str):  # type: ignore[no-untyped-def]
         if success is True:
             return
         if success is not False:
-            raise say(BadAnswerError, f"Marketo's answer to {response.url.path} has no success flag; press r to retry")
+            raise say(BadAnswerError, f"Marketo's answer to {response.url.path} has no success flag")
         code, message = first_error(data)
         reason = excerpt(message, 160) or "no reason given"
         if code in TOKEN_CODES:
@@ -79,7 +79,7 @@ def make_classifier(source: str):  # type: ignore[no-untyped-def]
         if code in TRANSIENT_CODES:
             kind = RateLimitError if code in SLOW_DOWN_CODES else UnreachableError
             raise Transient(
-                say(kind, f"Marketo is busy ({code} {reason}); press r to retry in a minute"),
+                say(kind, f"Marketo is busy ({code} {reason}) in a minute"),
                 max_retries=SPARING_CODES.get(code),
                 slow_down=code in SLOW_DOWN_CODES,
             )

@@ -180,8 +180,7 @@ class Pane(Vertical, can_focus=False):
         for name, result in self.results.items():
             status = result.status
             if status.state == "error":
-                # The row says how to retry and the name already: keep the rest of the message.
-                error = status.error.removeprefix(f"{name}: ").removesuffix("; press r to retry")
+                error = status.error.removeprefix(f"{name}: ")  # the row names the source already
                 text = Text.assemble(("✖ ", p["critical"]), (name, "bold"), (" (r retry · enter: full error) ", "dim"), error)
                 rows.append(Row(f"notice:{name}", (text,), kind="notice"))
             elif status.state in ("loading", "idle") and next(iter(self.collect(result)), None) is None:

@@ -141,7 +141,7 @@ class HubSpotSource(HttpSource):
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 if wait is None:
                     wait = 10.0 if policy == "TEN_SECONDLY_ROLLING" else 1.0
-                error = RateLimitError(f"{self.name}: HubSpot is rate limiting this app ({policy}); press r in a minute")
+                error = RateLimitError(f"{self.name}: HubSpot is rate limiting this app ({policy}); try again in a minute")
                 raise Transient(error, retry_after=wait, max_retries=2, slow_down=True)
 
     def _note_daily_headers(self, response: httpx.Response) -> None:

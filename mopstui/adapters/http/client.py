@@ -233,7 +233,7 @@ class HttpClient:
                 response = await self._http().request(method, url, params=params, json=json, data=data, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing was sent: always safe to try again.
-                raise Transient(self.error(UnreachableError, f"cannot reach {self.host} ({_reason(exc)}); check the network or base_url, then press r")) from None
+                raise Transient(self.error(UnreachableError, f"cannot reach {self.host} ({_reason(exc)}); check the network or base_url")) from None
             except httpx.TimeoutException:
                 err = self.error(UnreachableError, f"no answer from {self.host} within {self.policy.read_timeout:g} s")
                 if idempotent:

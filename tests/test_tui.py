@@ -313,3 +313,15 @@ def test_requests_fast_order_matches_the_sort_key():
     pane.new_keys = {k for k in items if rng.random() < 0.2}
     expected = [r.key for r in sorted(items.values(), key=pane.sort_key)]
     assert pane.order() == expected
+
+
+async def test_keys_typed_right_after_slash_go_to_the_filter():
+    """A fast typist's `/scor`: no key may slip past the filter and run as a command (`s`)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        for key in ("slash", "s", "c", "o", "r"):
+            app.post_message(__import__("textual.events", fromlist=["Key"]).Key(key, None if key == "slash" else key))
+        await pilot.pause(0.3)
+        assert app.screen is app.main
+        assert app.main.pane("workflows").filter_text == "scor"

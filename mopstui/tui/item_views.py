@@ -84,8 +84,8 @@ class ItemViewsMixin:
         if result is not None:
             self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, "r retry · escape close"))
 
-    async def action_filter(self) -> None:
-        await self.active_pane.open_filter()
+    def action_filter(self) -> None:
+        self.active_pane.open_filter()
 
     def action_copy_link(self) -> None:
         item = self.active_pane.selected()

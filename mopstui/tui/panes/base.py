@@ -89,6 +89,8 @@ class Pane(Vertical, can_focus=False):
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield ItemTable(self.columns(), id=f"{self.id}-table")
+        # Mounted up front (hidden): keys typed right after `/` must already land in it.
+        yield FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
 
     @property
     def table(self) -> ItemTable:
@@ -206,16 +208,11 @@ class Pane(Vertical, can_focus=False):
         return text
 
     # -- filter ---------------------------------------------------------------------------------
-    async def open_filter(self) -> None:
-        """Show (mounting on first use: start-up need not pay for an Input per pane) and focus the filter."""
-        found = self.query(FilterInput)
-        if found:
-            field = found.first()
-        else:
-            field = FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
-            await self.mount(field)
-        field.add_class("-open")
-        field.focus()
+    def open_filter(self) -> None:
+        self.filter_input.add_class("-open")
+        # Focus now, not at the next turn (Widget.focus defers): a fast typist's `/scor` arrives in
+        # one read, and the keys after `/` must already land in the filter, not run as commands.
+        self.screen.set_focus(self.filter_input)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

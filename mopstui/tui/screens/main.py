@@ -44,7 +44,8 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
         Binding("2", "show_pane('requests')", "Requests", show=False, id="pane_requests"),
         Binding("3", "show_pane('quality')", "Data quality", show=False, id="pane_quality"),
         Binding("enter", "detail", "Detail", id="detail"),
-        Binding("slash", "filter", "Filter", id="filter"),
+        # priority: handled as the key arrives, so the keys typed right after it reach the filter
+        Binding("slash", "filter", "Filter", id="filter", priority=True),
         Binding("a", "activate", "Activate", id="activate"),
         Binding("d", "deactivate", "Deactivate", show=False, id="deactivate"),
         Binding("t", "take", "Take", id="take"),

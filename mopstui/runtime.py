@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import gc
+
 from mopstui import paths, secrets
 from mopstui.config import Config
 from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
 from mopstui.core.source import SourceContext
+
+
+#: Collector thresholds while mopstui runs; CPython's default is (700, 10, 10).
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
+def tune_gc() -> None:
+    """Collect less often. A refresh of a big queue builds objects by the hundred thousand, none
+    of them in cycles, and the default thresholds (a young collection every 700 allocations, full
+    ones again and again as the heap grows) cost ~0.5 s of the first paint at 100,000 requests."""
+    gc.set_threshold(*(max(now, wanted) for now, wanted in zip(gc.get_threshold(), GC_THRESHOLDS)))
 
 
 def audit_log() -> AuditLog:

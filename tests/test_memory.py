@@ -202,3 +202,45 @@ def test_memory_and_store_never_import_textual() -> None:
     code = "import sys, mopstui.core.memory, mopstui.core.store; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+async def test_a_big_snapshot_is_saved_whole_and_keeps_the_event_loop_turning(
+    store: StateStore, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10,000 requests are written in slices: another task gets turns meanwhile, and the next check
+    still sees every one of them (nothing new, nothing resolved)."""
+    import asyncio
+    import json
+
+    from mopstui.core import memory as memory_mod
+
+    monkeypatch.setattr(memory_mod, "SNAPSHOT_SLICE", 500)
+    script.problems = [problem("1001"), problem("1002")]
+    script.requests = [request(f"MOPS-{i}") for i in range(10_000)]
+    script.metrics = [metric("duplicates", 40)]
+    memory = Memory(store, clock=Clock(YESTERDAY_0630))
+    cockpit = Cockpit({"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory,
+                      clock=Clock(YESTERDAY_0630))
+    results = await cockpit.refresh(record=False)
+    assert json.loads("".join(memory_mod.snapshot_json(results[0]))) == memory_mod.snapshot_data(results[0])
+
+    turns = 0
+
+    async def other_work() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    turns_before_write = []
+    write = memory._write
+    monkeypatch.setattr(memory, "_write", lambda *a: (turns_before_write.append(turns), write(*a)))
+    ticker = asyncio.create_task(other_work())
+    await cockpit.record(results)
+    ticker.cancel()
+    # 20 slices of requests: the loop had turns while encoding, not only once the thread wrote
+    assert turns_before_write and turns_before_write[0] >= 10
+
+    result, memory = await check(store, Clock(TODAY_0630))
+    assert result.new_keys == frozenset()
+    assert memory.since_last_check().resolved == []

@@ -294,7 +294,7 @@ async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
 
 
 def test_requests_fast_order_matches_the_sort_key():
-    """The stable-pass ordering of big queues gives exactly what `sort_key` says."""
+    """The fast ordering of big queues gives exactly what `sort_key` says."""
     import random
     from datetime import datetime, timedelta, timezone
 

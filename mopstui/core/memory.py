@@ -15,10 +15,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from itertools import islice
 from typing import Any
 
 from mopstui.core.audit import AuditLog
@@ -27,6 +30,8 @@ from mopstui.core.service import SourceResult
 from mopstui.core.store import StateStore
 
 TREND_DAYS = 14
+#: Items encoded per event-loop turn when a snapshot is written (a few ms each).
+SNAPSHOT_SLICE = 2000
 _KIND_WORDS = {"trigger": "Trigger campaign", "flow": "Flow", "batch": "Campaign"}
 
 
@@ -118,24 +123,39 @@ class Memory:
         self._current[name] = annotated
         return annotated
 
-    def record(self, results: list[SourceResult]) -> None:
-        """Write a snapshot, today's metric values and observed deactivations per healthy source."""
+    async def record(self, results: list[SourceResult]) -> None:
+        """Write a snapshot, today's metric values and observed deactivations per healthy source.
+
+        A big snapshot (100,000 requests make 15 MB of JSON) is encoded a slice at a time with a
+        turn of the event loop between slices, and written from a thread (SQLite lets go of the
+        GIL while it writes), so the screen keeps answering keys while memory catches up."""
         now = self.clock()
+        writes: list[tuple[str, str, dict[str, int], dict[str, tuple[datetime, datetime]]]] = []
+        for result in results:
+            if result.status.state != "ok":
+                continue
+            name = result.name
+            observed = self._deactivations.get(name)
+            if observed is None:  # recorded without annotate: work it out now
+                observed = self._observe_deactivations(result, self.store.latest_snapshot(name), now)
+            parts = []
+            for part in snapshot_json(result):
+                parts.append(part)
+                await asyncio.sleep(0)
+            writes.append((name, "".join(parts), {m.metric: m.count for m in result.metrics}, observed))
         try:
-            for result in results:
-                if result.status.state != "ok":
-                    continue
-                name = result.name
-                observed = self._deactivations.get(name)
-                if observed is None:  # recorded without annotate: work it out now
-                    observed = self._observe_deactivations(result, self.store.latest_snapshot(name), now)
-                self.store.add_snapshot(name, now, snapshot_data(result))
-                self.store.set_daily(name, {m.metric: m.count for m in result.metrics}, _local_day(now))
-                self.store.set_deactivations(name, observed)
+            await asyncio.to_thread(self._write, writes, now)
         except sqlite3.Error as exc:
             self.error = f"state store {self.store.path}: snapshot not saved ({exc})"
             raise
         self.error = ""
+
+    def _write(self, writes: list[tuple[str, str, dict[str, int], dict[str, tuple[datetime, datetime]]]],
+               now: datetime) -> None:
+        for name, snapshot, daily, observed in writes:
+            self.store.add_snapshot(name, now, snapshot)
+            self.store.set_daily(name, daily, _local_day(now))
+            self.store.set_deactivations(name, observed)
 
     # -- baseline, since last check -------------------------------------------------------------
     def baseline(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
@@ -295,17 +315,36 @@ def when(moment: datetime, now: datetime) -> str:
     return f"{local.day} {local.strftime('%b')} {clock}"
 
 
-def snapshot_data(result: SourceResult) -> dict[str, Any]:
-    """What one snapshot keeps: enough to say what was resolved, and to compare counts and states."""
+def snapshot_sections(result: SourceResult) -> dict[str, Iterator[tuple[str, dict[str, Any]]]]:
+    """What one snapshot keeps, section by section: enough to say what was resolved, and to compare
+    counts and states. Each section yields (key, fields) pairs lazily."""
     return {
-        "problems": {p.key: {"id": p.id, "name": p.name, "kind": p.kind, "problem": p.problem,
-                             "severity": p.severity, "detail": p.detail, "url": p.url} for p in result.problems},
-        "requests": {r.key: {"id": r.id, "title": r.title, "priority": r.priority, "status": r.status,
-                             "overdue": r.overdue, "url": r.url} for r in result.requests},
-        "metrics": {m.metric: {"count": m.count, "total": m.total, "label": m.label, "severity": m.severity}
-                    for m in result.metrics},
-        "states": {s.id: {"active": s.active, "name": s.name, "kind": s.kind} for s in result.states},
+        "problems": ((p.key, {"id": p.id, "name": p.name, "kind": p.kind, "problem": p.problem,
+                              "severity": p.severity, "detail": p.detail, "url": p.url}) for p in result.problems),
+        "requests": ((r.key, {"id": r.id, "title": r.title, "priority": r.priority, "status": r.status,
+                              "overdue": r.overdue, "url": r.url}) for r in result.requests),
+        "metrics": ((m.metric, {"count": m.count, "total": m.total, "label": m.label, "severity": m.severity})
+                    for m in result.metrics),
+        "states": ((s.id, {"active": s.active, "name": s.name, "kind": s.kind}) for s in result.states),
     }
+
+
+def snapshot_data(result: SourceResult) -> dict[str, Any]:
+    """The snapshot as a dict (what `snapshot_json` encodes)."""
+    return {name: dict(pairs) for name, pairs in snapshot_sections(result).items()}
+
+
+def snapshot_json(result: SourceResult) -> Iterator[str]:
+    """The JSON text of `snapshot_data(result)` in pieces of at most SNAPSHOT_SLICE items each."""
+    for i, (name, pairs) in enumerate(snapshot_sections(result).items()):
+        yield ("{" if i == 0 else ", ") + json.dumps(name) + ": {"
+        first = True
+        while chunk := dict(islice(pairs, SNAPSHOT_SLICE)):
+            body = json.dumps(chunk, ensure_ascii=False)[1:-1]
+            yield body if first else ", " + body
+            first = False
+        yield "}"
+    yield "}"
 
 
 def _problem_item(p: WorkflowProblem) -> ChangedItem:

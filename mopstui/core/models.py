@@ -1,4 +1,10 @@
-"""Plain dataclasses for what the cockpit shows: workflow problems, requests, quality metrics."""
+"""Plain dataclasses for what the cockpit shows: workflow problems, requests, quality metrics.
+
+Treat every one as a value: never change one in place; `dataclasses.replace` makes a changed copy
+(the panes and memory recognise an unchanged item by identity). The three built by the thousand on
+each refresh (`WorkflowProblem`, `WorkflowState`, `Request`) are not `frozen`: a frozen dataclass
+costs about six times as much to build (3.5 against 0.6 µs here), 0.3 s for 100,000 requests.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ SEVERITY_RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2, "ok": 3
 PRIORITY_RANK: dict[str, int] = {"Highest": 0, "High": 1, "Medium": 2, "Low": 3, "Lowest": 4}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WorkflowProblem:
     """A campaign or flow that is broken or will silently not run."""
 
@@ -36,7 +42,7 @@ class WorkflowProblem:
         return f"{self.source}:{self.id}:{self.problem}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WorkflowState:
     """Whether a trigger campaign or flow is active, reported by adapters for the memory rules."""
 
@@ -58,7 +64,7 @@ class WorkflowScan:
     states: list[WorkflowState] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Request:
     """An item in the request queue (a Jira issue, a demo ticket...)."""
 

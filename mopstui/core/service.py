@@ -67,7 +67,7 @@ class Memory(Protocol):
 
     def annotate(self, result: SourceResult) -> SourceResult: ...
 
-    def record(self, results: list[SourceResult]) -> None: ...
+    async def record(self, results: list[SourceResult]) -> None: ...
 
 
 @dataclass
@@ -159,14 +159,14 @@ class Cockpit:
 
             results = list(await asyncio.gather(*(one(n) for n in wanted)))
             if record:
-                self.record(results)
+                await self.record(results)
             return results
 
-    def record(self, results: list[SourceResult]) -> None:
+    async def record(self, results: list[SourceResult]) -> None:
         """Save this refresh's snapshot in memory; trouble there never breaks a refresh."""
         if self.memory is not None:
             try:
-                self.memory.record(results)
+                await self.memory.record(results)
             except Exception:
                 pass  # Memory keeps its own error text, shown by the cockpit
 
@@ -217,9 +217,12 @@ class Cockpit:
         return self.read_only or self.handles[source_name].read_only
 
     async def perform(
-        self, source_name: str, action: str, target: str, params: Mapping[str, str] | None = None
+        self, source_name: str, action: str, target: str, params: Mapping[str, str] | None = None,
+        *, record: bool = True,
     ) -> ActionOutcome:
-        """Run an action, audit the attempt and the outcome, and re-fetch the source on success."""
+        """Run an action, audit the attempt and the outcome, and re-fetch the source on success.
+
+        With `record=False` the caller saves the re-fetch's snapshot itself (see `refresh`)."""
         params = dict(params or {})
         handle = self.handles.get(source_name)
         if handle is None:
@@ -243,7 +246,7 @@ class Cockpit:
         outcome = ActionOutcome(outcome.ok, redact(outcome.message))
         self._audit(source_name, action, target, "ok" if outcome.ok else "failed", outcome.message)
         if outcome.ok:
-            await self.refresh(names=[source_name])
+            await self.refresh(names=[source_name], record=record)
         return outcome
 
     def _audit(self, source: str, action: str, target: str, outcome: str, message: str) -> None:

@@ -137,10 +137,12 @@ class StateStore:
             yield self._conn
 
     # -- snapshots ------------------------------------------------------------------------------
-    def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any]) -> None:
+    def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any] | str) -> None:
+        """Keep `data` (a dict, or its JSON text already encoded) as the source's newest snapshot."""
+        text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
         with self._write() as conn:
             conn.execute("INSERT INTO snapshots (source, taken_at, data) VALUES (?, ?, ?)",
-                         (source, _iso(taken_at), json.dumps(data, ensure_ascii=False)))
+                         (source, _iso(taken_at), text))
             conn.execute(
                 "DELETE FROM snapshots WHERE source = ? AND id NOT IN "
                 "(SELECT id FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT ?)",

@@ -128,9 +128,11 @@ class ActionsMixin:
         pane.pending.add(item.key)
         pane.rebuild()
         try:
-            outcome = await self.app.cockpit.perform(item.source, action, item.id, params)
+            outcome = await self.app.cockpit.perform(item.source, action, item.id, params, record=False)
         finally:
             pane.pending.discard(item.key)
+        if outcome.ok:
+            self.app.record_after_paint([self.app.cockpit.results[item.source]])
         if outcome.ok:
             self.notify(outcome.message, title=f"{action} ✓")
         elif outcome.message.startswith("read-only"):

@@ -45,6 +45,9 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         cockpit: Cockpit | None = None,
     ) -> None:
         super().__init__()
+        from mopstui.runtime import tune_gc
+
+        tune_gc()
         self.config = config
         self.config_location = str(config.path or paths.config_path())
         if cockpit is None:
@@ -83,10 +86,14 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 
     async def _refresh(self) -> None:
         results = await self.cockpit.refresh(on_result=self._on_result, record=False)
-        # The snapshot is written once the screen shows the data: with a big queue it is the slow part.
-        self.set_timer(0.1, lambda: self.cockpit.record(results))
         self.show_results()
+        self.record_after_paint(results)
         self._auto_timer = self.set_timer(self.config.refresh_minutes * 60, self.action_refresh_all)
+
+    def record_after_paint(self, results: list[SourceResult]) -> None:
+        """Save the snapshot once the screen shows the data: with a big queue it is the slow part
+        (and it is written a slice at a time, so keys stay answered meanwhile)."""
+        self.call_after_refresh(lambda: self.run_worker(self.cockpit.record(results), group="record", exit_on_error=False))
 
     def _on_result(self, result: SourceResult) -> None:
         self.show_results()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from mopstui.adapters.demo import DemoOptions, DemoSource
+from mopstui.adapters.demo.workspace import overdue
 
 MORNING = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
 
@@ -73,3 +74,25 @@ async def test_scale_sizes_for_big_list_tests():
     scan = await s.fetch_workflows()
     assert len(requests) == 100_000
     assert len(scan.problems) > 300
+
+
+async def test_at_scale_a_higher_ticket_number_was_created_later():
+    requests = await source(requests=5_000, contacts=0).fetch_requests()
+    bulk = [r for r in requests if int(r.id.split("-")[1]) >= 1106]  # past the hand-made first thousand
+    assert len(bulk) > 3_000
+    assert all(a.created <= b.created for a, b in zip(bulk, bulk[1:]))
+    assert bulk[0].created < bulk[-1].created
+
+
+async def test_overdue_follows_the_clock_between_fetches():
+    now = [MORNING]
+    s = DemoSource("demo", DemoOptions(contacts=0), clock=lambda: now[0])
+    before = {r.id: r for r in await s.fetch_requests()}
+    assert not all(r.overdue for r in before.values())
+    now[0] = MORNING.replace(day=MORNING.day + 3)
+    after = {r.id: r for r in await s.fetch_requests()}
+    turned = [i for i in before if not before[i].overdue and after[i].overdue]
+    assert len(turned) >= 5
+    assert all(r.overdue == overdue(r.created, r.due, r.priority, now[0]) for r in after.values())
+    unchanged = [i for i in before if before[i].overdue == after[i].overdue]
+    assert all(after[i] is before[i] for i in unchanged)  # the same objects: the panes reuse their rows

@@ -111,8 +111,8 @@ class Memory:
         problems = list(result.problems) + self._deactivation_problems(result, observed, now)
         base = baseline[1] if baseline else {}
         seen = set(base.get("problems", {})) | set(base.get("requests", {}))
-        keys = [p.key for p in problems] + [r.key for r in result.requests]
-        new_keys = frozenset(k for k in keys if baseline is None or k not in seen)
+        keys = frozenset([p.key for p in problems] + [r.key for r in result.requests])
+        new_keys = keys if baseline is None else keys - seen
         base_metrics = base.get("metrics", {})
         deltas: dict[str, int | None] = {}
         for m in result.metrics:
@@ -123,12 +123,13 @@ class Memory:
         self._current[name] = annotated
         return annotated
 
-    async def record(self, results: list[SourceResult]) -> None:
+    async def record(self, results: list[SourceResult], *, pause: float = 0.0) -> None:
         """Write a snapshot, today's metric values and observed deactivations per healthy source.
 
-        A big snapshot (100,000 requests make 15 MB of JSON) is encoded a slice at a time with a
-        turn of the event loop between slices, and written from a thread (SQLite lets go of the
-        GIL while it writes), so the screen keeps answering keys while memory catches up."""
+        A big snapshot (100,000 requests make 15 MB of JSON) is encoded a slice at a time, with a
+        turn of the event loop (and `pause` seconds) between slices, and written from a thread
+        (SQLite lets go of the GIL while it writes): a screen keeps painting and answering keys
+        while memory catches up."""
         now = self.clock()
         writes: list[tuple[str, str, dict[str, int], dict[str, tuple[datetime, datetime]]]] = []
         for result in results:
@@ -141,7 +142,7 @@ class Memory:
             parts = []
             for part in snapshot_json(result):
                 parts.append(part)
-                await asyncio.sleep(0)
+                await asyncio.sleep(pause)
             writes.append((name, "".join(parts), {m.metric: m.count for m in result.metrics}, observed))
         try:
             await asyncio.to_thread(self._write, writes, now)

@@ -67,7 +67,7 @@ class Memory(Protocol):
 
     def annotate(self, result: SourceResult) -> SourceResult: ...
 
-    async def record(self, results: list[SourceResult]) -> None: ...
+    async def record(self, results: list[SourceResult], *, pause: float = 0.0) -> None: ...
 
 
 @dataclass
@@ -162,11 +162,12 @@ class Cockpit:
                 await self.record(results)
             return results
 
-    async def record(self, results: list[SourceResult]) -> None:
-        """Save this refresh's snapshot in memory; trouble there never breaks a refresh."""
+    async def record(self, results: list[SourceResult], *, pause: float = 0.0) -> None:
+        """Save this refresh's snapshot in memory; trouble there never breaks a refresh. `pause`:
+        seconds to leave the event loop between slices of a big snapshot (see Memory.record)."""
         if self.memory is not None:
             try:
-                await self.memory.record(results)
+                await self.memory.record(results, pause=pause)
             except Exception:
                 pass  # Memory keeps its own error text, shown by the cockpit
 

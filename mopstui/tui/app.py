@@ -23,6 +23,10 @@ from mopstui.tui.screens.main import MainScreen
 from mopstui.tui.sources_keys import SourcesKeys
 
 
+#: Seconds the snapshot writer leaves the screen between slices (see Memory.record).
+RECORD_PAUSE = 0.005
+
+
 class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
@@ -93,7 +97,8 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     def record_after_paint(self, results: list[SourceResult]) -> None:
         """Save the snapshot once the screen shows the data: with a big queue it is the slow part
         (and it is written a slice at a time, so keys stay answered meanwhile)."""
-        self.call_after_refresh(lambda: self.run_worker(self.cockpit.record(results), group="record", exit_on_error=False))
+        self.call_after_refresh(lambda: self.run_worker(self.cockpit.record(results, pause=RECORD_PAUSE),
+                                                        group="record", exit_on_error=False))
 
     def _on_result(self, result: SourceResult) -> None:
         self.show_results()

@@ -22,33 +22,40 @@ _SLOTS = 4096  # distinct creation times (minutes apart) to pick from
 
 
 def fill_tickets(ws: Workspace, seed: int, now: datetime, start: int, size: int) -> None:
-    """Tickets number `start` .. `size - 1` (ids MOPS-{106 + i}), like `_fill_tickets` makes them."""
+    """Tickets number `start` .. `size - 1` (ids MOPS-{106 + i}), like `_fill_tickets` makes them,
+    except that a higher number was created later, as in a real tracker."""
     from mopstui.adapters.demo import workspace as w
+    from mopstui.core.models import Request
 
     if size <= start:
         return
     rng = random.Random(seed * 1_000_003 + 17)
     bits = rng.getrandbits
     titles = [t.format(x=x) for t in w._TITLES for x in w._TOPICS]
-    # Created 1 h to 5 days ago, like the hand-made tickets, on a grid of minutes.
+    # Created 1 h to 5 days ago, like the hand-made tickets, on a grid of minutes, oldest first.
     span_minutes = 24 * 5 * 60 - 60
-    created_at = [now - timedelta(minutes=60 + (k * span_minutes) // _SLOTS) for k in range(_SLOTS)]
+    created_at = [now - timedelta(minutes=60 + ((_SLOTS - 1 - k) * span_minutes) // _SLOTS) for k in range(_SLOTS)]
     due_after = [timedelta(days=d) for d in range(2, 15)]
     assignees = [None, None, w.ME, "Jordan Lee"]
     people, priorities, statuses = w._PEOPLE, w._PRIORITIES, w._STATUSES
     n_titles, n_people, n_prio, n_status = len(titles), len(people), len(priorities), len(statuses)
+    # overdue(): past the due date, else created before now minus the priority's SLA
+    late_if_before = {p: now - timedelta(hours=h) for p, h in w.SLA_HOURS.items()}
+    source, url, mine, others, me = ws.source, f"{w.BASE_URL}/browse/MOPS-", w.MINE, w.OTHERS, w.ME
     tickets = ws.tickets
-    ticket = w.Ticket
     for i in range(start, size):
         r = bits(64)
-        created = created_at[r & 4095]
+        created = created_at[((i - start) * _SLOTS) // (size - start)]
         r >>= 12
         due = created + due_after[r % 13] if (r >> 4) % 10 < 4 else None
         r >>= 8
-        tid = f"MOPS-{106 + i}"
-        tickets[tid] = ticket(tid, titles[r % n_titles], people[(r >> 8) % n_people],
-                              priorities[(r >> 12) % n_prio], statuses[(r >> 16) % n_status],
-                              created, due, assignees[(r >> 20) & 3])
+        priority, assignee = priorities[(r >> 12) % n_prio], assignees[(r >> 20) & 3]
+        late = now > due if due is not None else created < late_if_before[priority]
+        n = str(106 + i)
+        tid = "MOPS-" + n
+        tickets[tid] = Request(source, tid, titles[r % n_titles], people[(r >> 8) % n_people], priority,
+                               statuses[(r >> 16) % n_status], created, due, assignee, url + n, late,
+                               mine if assignee == me else others)
 
 
 def fill_campaigns(ws: Workspace, seed: int, now: datetime, start: int, size: int, first_id: int) -> None:

@@ -12,8 +12,13 @@ from datetime import datetime, timedelta
 
 from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
+from mopstui.core.models import Request
 
 ME = "you"
+BASE_URL = "https://demo.mopstui.invalid"
+SLA_HOURS = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0, "Lowest": 336.0}
+#: What the user may do with a ticket: assigned to them, or to someone else (or no one).
+MINE, OTHERS = ("decline", "done"), ("take", "decline", "done")
 
 PROGRAMS = [
     "Lead Lifecycle", "Scoring", "Webinar 2026-11 AI in B2B Ops", "Newsletter", "Nurture - Mid Funnel",
@@ -42,19 +47,6 @@ class Campaign:
 
 
 @dataclass
-class Ticket:
-    id: str
-    title: str
-    requester: str
-    priority: str
-    status: str
-    created: datetime
-    due: datetime | None
-    assignee: str | None
-    closed: bool = False
-
-
-@dataclass
 class Contact:
     email: str
     first_name: str
@@ -68,14 +60,35 @@ class Contact:
 
 @dataclass
 class Workspace:
+    """The demo platform's data. Open tickets are kept as the Requests the cockpit shows (values:
+    an action replaces one), which spares a second object per ticket at 100,000 of them."""
+
+    source: str = "demo"
     campaigns: dict[str, Campaign] = field(default_factory=dict)
-    tickets: dict[str, Ticket] = field(default_factory=dict)
+    tickets: dict[str, Request] = field(default_factory=dict)
+    #: ticket id -> final status ("Done", "Won't Do") of the tickets closed from the cockpit
+    closed: dict[str, str] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
 
+    def ticket(self, tid: str, title: str, requester: str, priority: str, status: str, created: datetime,
+               due: datetime | None, assignee: str | None, now: datetime) -> Request:
+        """A new open ticket, as a Request seen at `now`."""
+        return Request(self.source, tid, title, requester, priority, status, created, due, assignee,
+                       f"{BASE_URL}/browse/{tid}", overdue(created, due, priority, now),
+                       MINE if assignee == ME else OTHERS)
 
-def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int) -> Workspace:
+
+def overdue(created: datetime, due: datetime | None, priority: str, now: datetime) -> bool:
+    """Past its due date, else past its priority's SLA from creation (the demo's Jira rule)."""
+    if due is not None:
+        return now > due
+    hours = SLA_HOURS.get(priority)
+    return hours is not None and created < now - timedelta(hours=hours)
+
+
+def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int, source: str = "demo") -> Workspace:
     rng = random.Random(seed)
-    ws = Workspace()
+    ws = Workspace(source)
     _plant_campaigns(ws, now)
     # Item by item up to bulk.HAND_SIZED, then the fast filler (same default demo, quick at scale).
     extra = max(0, campaigns - len(ws.campaigns))
@@ -145,19 +158,19 @@ def _fill_campaigns(ws: Workspace, rng: random.Random, now: datetime, size: int)
 def _plant_tickets(ws: Workspace, now: datetime) -> None:
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     planted = [
-        Ticket("MOPS-101", "URGENT: webinar invite won't send, CEO is on the speaker list", "Dana Whitfield (VP Marketing)",
-               "Highest", "Open", midnight + timedelta(minutes=4), None, None),
-        Ticket("MOPS-102", "Send the Black Friday promo to the whole database today", "Rick Alvarez (Sales)",
-               "High", "Open", midnight - timedelta(hours=15), None, None),
-        Ticket("MOPS-103", "Import 412 leads from the Field Summit badge scans", "Priya Natarajan (Events)",
-               "High", "Open", midnight - timedelta(days=3, hours=2), midnight - timedelta(days=1), None),
-        Ticket("MOPS-104", "New UTM fields on the demo-request form", "Tom Becker (Web)",
-               "Medium", "In Progress", midnight - timedelta(days=6), midnight + timedelta(days=3), ME),
-        Ticket("MOPS-105", "Why did my nurture email go to customers?", "Lena Kovacs (Product Marketing)",
-               "High", "Open", midnight - timedelta(days=1, hours=9), None, None),
+        ("MOPS-101", "URGENT: webinar invite won't send, CEO is on the speaker list", "Dana Whitfield (VP Marketing)",
+         "Highest", "Open", midnight + timedelta(minutes=4), None, None),
+        ("MOPS-102", "Send the Black Friday promo to the whole database today", "Rick Alvarez (Sales)",
+         "High", "Open", midnight - timedelta(hours=15), None, None),
+        ("MOPS-103", "Import 412 leads from the Field Summit badge scans", "Priya Natarajan (Events)",
+         "High", "Open", midnight - timedelta(days=3, hours=2), midnight - timedelta(days=1), None),
+        ("MOPS-104", "New UTM fields on the demo-request form", "Tom Becker (Web)",
+         "Medium", "In Progress", midnight - timedelta(days=6), midnight + timedelta(days=3), ME),
+        ("MOPS-105", "Why did my nurture email go to customers?", "Lena Kovacs (Product Marketing)",
+         "High", "Open", midnight - timedelta(days=1, hours=9), None, None),
     ]
-    for t in planted:
-        ws.tickets[t.id] = t
+    for fields in planted:
+        ws.tickets[fields[0]] = ws.ticket(*fields, now)
 
 
 _TITLES = [
@@ -181,9 +194,9 @@ def _fill_tickets(ws: Workspace, rng: random.Random, now: datetime, size: int) -
         due = created + timedelta(days=rng.randrange(2, 15)) if rng.random() < 0.4 else None
         assignee = rng.choice([None, None, ME, "Jordan Lee"])
         title = _TITLES[rng.randrange(len(_TITLES))].format(x=_TOPICS[rng.randrange(len(_TOPICS))])
-        ws.tickets[tid] = Ticket(tid, title, _PEOPLE[rng.randrange(len(_PEOPLE))],
-                                 _PRIORITIES[rng.randrange(len(_PRIORITIES))],
-                                 _STATUSES[rng.randrange(len(_STATUSES))], created, due, assignee)
+        ws.tickets[tid] = ws.ticket(tid, title, _PEOPLE[rng.randrange(len(_PEOPLE))],
+                                    _PRIORITIES[rng.randrange(len(_PRIORITIES))],
+                                    _STATUSES[rng.randrange(len(_STATUSES))], created, due, assignee, now)
 
 
 _FIRST = ["Ana", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jack", "Kim", "Liam"]

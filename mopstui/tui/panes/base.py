@@ -7,6 +7,7 @@ where its rows would be; a loading one says so. The most important item sorts to
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,6 +22,8 @@ from mopstui.tui.format import SEVERITY_GLYPH
 from mopstui.tui.palette import Palette
 from mopstui.tui.panes.rows import LazyRows, SearchIndex
 from mopstui.tui.widgets.table import Column, ItemTable, Row
+
+_KEY = attrgetter("key")
 
 
 class FilterInput(Input):
@@ -116,9 +119,9 @@ class Pane(Vertical, can_focus=False):
         items: dict[str, Any] = {}
         new: set[str] = set()
         for result in self.results.values():
-            for item in self.collect(result):
-                items[item.key] = item
-            new |= set(result.new_keys)
+            batch = list(self.collect(result))
+            items.update(zip(map(_KEY, batch), batch))  # C-level loop: 100,000 requests add up
+            new.update(result.new_keys)
         self.items = items
         self.new_keys = new
         self.rebuild()

@@ -22,6 +22,17 @@ def tune_gc() -> None:
     gc.set_threshold(*(max(now, wanted) for now, wanted in zip(gc.get_threshold(), GC_THRESHOLDS)))
 
 
+def settle_gc() -> None:
+    """Tell the collector that what is alive now is here to stay (`gc.freeze`; it costs nothing).
+
+    Called once a refresh's answers are on screen: later collections skip those items, instead of
+    re-scanning 100,000 requests (a full pass took 0.3 s here, a young one up to 0.1 s while the
+    new lists were young). Items dropped by a later refresh are still freed as soon as nothing
+    refers to them; only garbage in reference cycles among frozen objects would wait, and the
+    items (plain dataclasses of strings and dates) make none."""
+    gc.freeze()
+
+
 def audit_log() -> AuditLog:
     return AuditLog(paths.state_dir() / "audit.jsonl")
 

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.service import Cockpit, SourceResult
+from mopstui.runtime import settle_gc, tune_gc
 from mopstui.tui.commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
@@ -49,8 +50,6 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         cockpit: Cockpit | None = None,
     ) -> None:
         super().__init__()
-        from mopstui.runtime import tune_gc
-
         tune_gc()
         self.config = config
         self.config_location = str(config.path or paths.config_path())
@@ -102,6 +101,7 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 
     def _on_result(self, result: SourceResult) -> None:
         self.show_results()
+        settle_gc()
 
     def show_results(self) -> None:
         main = self.main

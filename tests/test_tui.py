@@ -325,3 +325,27 @@ async def test_keys_typed_right_after_slash_go_to_the_filter():
         await pilot.pause(0.3)
         assert app.screen is app.main
         assert app.main.pane("workflows").filter_text == "scor"
+
+
+async def test_filter_on_a_big_queue_paints_a_screenful_first_then_every_match(write_config, monkeypatch):
+    """With more requests than a keystroke searches at once, the rest follows: in the end the rows
+    are exactly the matching requests, and "No match" is never claimed before the search is over."""
+    from mopstui.tui.panes import base
+
+    monkeypatch.setattr(base, "FIRST_SEARCHED", 500)
+    app = make_app(config_text="[sources.demo]\nkind = 'demo'\nrequests = 6000\n", write_config=write_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "slash", *"suppress")
+        pane = app.main.pane("requests")
+        seen_no_match = []
+        for _ in range(40):
+            seen_no_match.append(any(k == "notice:empty" for k in row_names(app, "requests")))
+            await pilot.pause(0.02)
+        expected = [k for k in pane._ordered_keys() if "suppress" in pane.search_text(pane.items[k]).lower()]
+        assert len(expected) > 200
+        assert row_names(app, "requests") == expected
+        assert not any(seen_no_match)
+        await pilot.press(*"zzq")
+        await pilot.pause(0.3)
+        assert row_names(app, "requests") == ["notice:empty"]

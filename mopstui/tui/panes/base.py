@@ -24,6 +24,8 @@ from mopstui.tui.panes.rows import LazyRows, SearchIndex
 from mopstui.tui.widgets.table import Column, ItemTable, Row
 
 _KEY = attrgetter("key")
+#: Items a filter keystroke searches before painting (a few ms); the rest follow right after.
+FIRST_SEARCHED = 5000
 
 
 class FilterInput(Input):
@@ -153,7 +155,11 @@ class Pane(Vertical, can_focus=False):
         keys = self._ordered_keys()
         needle = self.filter_text.lower()
         if needle:
-            keys = self._search.matching(keys, self.items, needle)
+            keys, complete = self._search.matching(keys, self.items, needle, first=FIRST_SEARCHED)
+            if not complete:  # a screenful now, the rest once this is painted
+                self.call_after_refresh(self._finish_filter, needle)
+                if not keys:
+                    notices.append(Row("notice:searching", (Text("searching…", style="dim italic"),), kind="notice"))
         if not notices and not keys:
             text = f"No match for “{self.filter_text}”" if self.filter_text else self.empty_text
             notices.append(Row("notice:empty", (Text(text, style="dim"),), kind="notice"))
@@ -164,6 +170,12 @@ class Pane(Vertical, can_focus=False):
         if self._counted is not self.items:  # a filter keystroke need not recount 100,000 items
             self.border_subtitle = self.counts()
             self._counted = self.items
+
+    def _finish_filter(self, needle: str) -> None:
+        """Search the rest of a big list for the filter text, unless it changed meanwhile."""
+        if self.filter_text.lower() == needle:
+            self._search.matching(self._ordered_keys(), self.items, needle)
+            self.rebuild()
 
     def _ordered_keys(self) -> list[str]:
         """Item keys, most important first; sorted again only when the items or new marks changed."""

@@ -1,0 +1,66 @@
+"""The big-pane helpers: lazily made rows and the filter's search index."""
+
+from __future__ import annotations
+
+import random
+
+from mopstui.tui.panes.rows import LazyRows, SearchIndex
+from mopstui.tui.widgets.table import Row
+
+WORDS = ["webinar", "weber", "partner", "newsletter", "emea", "we", "ops", "web", "event"]
+
+
+def naive(keys: list[str], items: dict[str, str], needle: str) -> list[str]:
+    return [k for k in keys if needle in items[k].lower()]
+
+
+def test_typing_narrowing_and_backspace_give_exactly_the_naive_matches():
+    rng = random.Random(3)
+    items = {f"k{i}": " ".join(rng.choice(WORDS) for _ in range(3)) for i in range(3000)}
+    index = SearchIndex(lambda text: text)
+    index.reset(items)
+    while index.warm(items, limit=700):
+        pass
+    keys = sorted(items, key=lambda k: items[k])
+    for needle in ["w", "we", "web", "webi", "web", "we", "w", "e", "em", "", "zz", "zzz", "ops"]:
+        assert index.matching(keys, items, needle) == (naive(keys, items, needle), True), needle
+    other = list(reversed(keys))  # a new ordering: nothing remembered from the old one may leak
+    for needle in ["we", "web"]:
+        assert index.matching(other, items, needle) == (naive(other, items, needle), True), needle
+
+
+def test_a_first_screenful_then_the_rest():
+    items = {f"k{i}": ("webinar" if i % 3 == 0 else "partner") for i in range(10_000)}
+    index = SearchIndex(lambda text: text)
+    index.reset(items)
+    keys = list(items)
+    first, complete = index.matching(keys, items, "web", first=300)
+    assert not complete and first == naive(keys[:300], items, "web")
+    assert index.matching(keys, items, "web") == (naive(keys, items, "web"), True)
+    assert index.matching(keys, items, "web", first=300) == (naive(keys, items, "web"), True)  # remembered
+
+
+def test_a_changed_item_is_searched_by_its_new_text():
+    items = {"a": "Webinar list", "b": "Partner import"}
+    index = SearchIndex(lambda text: text)
+    index.reset(items)
+    keys = ["a", "b"]
+    assert index.matching(keys, items, "partner") == (["b"], True)
+    items = {"a": "Partner webinar", "b": "Partner import"}
+    index.reset(items)
+    keys = ["a", "b"]  # the pane sorts again when its items change
+    assert index.matching(keys, items, "partner") == (["a", "b"], True)
+
+
+def test_lazy_rows_make_each_row_once_and_only_when_asked():
+    made: list[str] = []
+
+    def make(key: str) -> Row:
+        made.append(key)
+        return Row(key, (key,))
+
+    rows = LazyRows([Row("notice:x", ("loading",), kind="notice")], [f"k{i}" for i in range(100_000)], make)
+    assert len(rows) == 100_001
+    assert rows[0].kind == "notice" and made == []
+    assert rows[5].key == "k4" and rows[5] is rows[5] and made == ["k4"]
+    assert rows.index_of("k99999") == 100_000 and rows.index_of("nope") is None

@@ -88,3 +88,20 @@ async def test_a_corrupt_store_is_a_notice_not_a_crash(state_dir: Path) -> None:
         assert "unreadable" in app.memory_warning
         assert any("unreadable" in str(n.message) for n in app._notifications)
         await asyncio.sleep(0)
+
+
+async def test_quitting_right_away_still_saves_the_snapshot(state_dir: Path, monkeypatch) -> None:
+    """`q` pressed while a (slow) snapshot is being written waits for it: the next check compares
+    with this session, not with an older one."""
+    from mopstui.core import memory as memory_mod
+
+    monkeypatch.setattr(memory_mod, "SNAPSHOT_SLICE", 2)  # many slices, each with a pause
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert any(w.group == "record" and not w.is_finished for w in app.workers)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+    store = StateStore(default_path())
+    assert store.snapshot_count("demo") == 1
+    assert len(store.latest_snapshot("demo")[1]["requests"]) == 24  # type: ignore[index]

@@ -6,6 +6,7 @@ automatic refresh is armed only after the previous one finished, so refreshes ne
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from textual.app import App
@@ -96,8 +97,8 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     def record_after_paint(self, results: list[SourceResult]) -> None:
         """Save the snapshot once the screen shows the data: with a big queue it is the slow part
         (and it is written a slice at a time, so keys stay answered meanwhile)."""
-        self.call_after_refresh(lambda: self.run_worker(self.cockpit.record(results, pause=RECORD_PAUSE),
-                                                        group="record", exit_on_error=False))
+        work = partial(self.cockpit.record, results, pause=RECORD_PAUSE)
+        self.call_after_refresh(lambda: self.run_worker(work, group="record", exit_on_error=False))
 
     def _on_result(self, result: SourceResult) -> None:
         self.show_results()
@@ -136,6 +137,10 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         return rows
 
     async def action_quit(self) -> None:
+        # A snapshot being written is finished first: tomorrow's "new since" depends on it.
+        writing = [w for w in self.workers if w.group == "record" and not w.is_finished]
+        if writing:  # (an empty list would mean "every worker" to wait_for_complete)
+            await self.workers.wait_for_complete(writing)
         await self.cockpit.aclose()
         self.exit(0)
 

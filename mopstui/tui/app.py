@@ -67,9 +67,10 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     # -- lifecycle ------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.apply_looks(self._requested_theme, self.config.keys)
+        # Fetching first: sources that answer at once (the demo) are then in the very first paint.
+        self.action_refresh_all()
         self.push_screen(MainScreen())
         self.show_memory_warning()
-        self.action_refresh_all()
 
     @property
     def main(self) -> MainScreen | None:

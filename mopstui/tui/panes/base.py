@@ -69,6 +69,7 @@ class Pane(Vertical, can_focus=False):
         self._counted: object = None  # the items the border subtitle was counted from
         self._top_key: str | None = None  # the first item row at the last rebuild
         self._warm_generation = 0
+        self._built_with: tuple[object, ...] | None = None  # _row_inputs() at the last rebuild
 
     # -- to implement ---------------------------------------------------------------------------
     def columns(self) -> list[Column]:
@@ -115,8 +116,10 @@ class Pane(Vertical, can_focus=False):
             self.table.set_columns(self.columns())
             unchanged = False
         if unchanged and self.items:
-            # Same answers as last time (e.g. the end-of-refresh redraw): keep items, sort and texts.
-            self.rebuild()
+            # Same answers as last time (e.g. the end-of-refresh redraw): keep items, sort, texts
+            # and the rows themselves, unless the theme or the reviewed marks changed what they show.
+            if self._built_with != self._row_inputs():
+                self.rebuild()
             return
         items: dict[str, Any] = {}
         new: set[str] = set()
@@ -167,9 +170,14 @@ class Pane(Vertical, can_focus=False):
         if keep is None and keys:
             keep = keys[0]
         self.table.set_rows(LazyRows(notices, keys, self._make_row), keep=keep)
+        self._built_with = self._row_inputs()
         if self._counted is not self.items:  # a filter keystroke need not recount 100,000 items
             self.border_subtitle = self.counts()
             self._counted = self.items
+
+    def _row_inputs(self) -> tuple[object, ...]:
+        """What a row shows besides its item and the pane's own state: the theme, reviewed marks."""
+        return self.app.theme, frozenset(self.reviewed)
 
     def _finish_filter(self, needle: str) -> None:
         """Search the rest of a big list for the filter text, unless it changed meanwhile."""

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import Static
+from mopstui.tui.widgets.oneline import OneLine
 
 from mopstui.tui.format import key_label
 
@@ -33,6 +33,6 @@ def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style:
     return text
 
 
-class KeyHints(Static):
+class KeyHints(OneLine):
     def show(self, bindings: Iterable[Binding], keymap: Mapping[str, str]) -> None:
-        self.update(hint_text(bindings, keymap, key_style=f"bold {self.app.theme_variables.get('accent', '')}".strip()))
+        self.set_text(hint_text(bindings, keymap, key_style=f"bold {self.app.theme_variables.get('accent', '')}".strip()))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from mopstui.tui.widgets.oneline import OneLine
 
 from mopstui.tui.palette import Palette
 
 
-class Pulse(Static):
+class Pulse(OneLine):
     """`1 Workflows ✖2 ▲2 i1 │ 2 Requests 24 !8 late │ 3 Quality ✖1 ▲8`: the active pane is reversed."""
 
     def show(
@@ -40,4 +40,4 @@ class Pulse(Static):
         critical, warning = quality_over
         text.append(f"✖{critical} ", style=palette["critical"])
         text.append(f"▲{warning}", style=palette["warning"])
-        self.update(text)
+        self.set_text(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from mopstui.tui.widgets.oneline import OneLine
 
 from mopstui.core.service import SourceStatus
 from mopstui.tui.format import local_hhmm
@@ -12,7 +12,7 @@ from mopstui.tui.palette import Palette
 STATE_GLYPH = {"ok": "✓", "error": "✖", "loading": "⟳", "idle": "·"}
 
 
-class StatusBar(Static):
+class StatusBar(OneLine):
     """Clicking it opens the sources view (the `S` key does the same)."""
 
     async def on_click(self) -> None:
@@ -39,4 +39,4 @@ class StatusBar(Static):
                 text.append(f" {status.calls} calls", style="dim")
             if status.health:
                 text.append(f" {status.health}", style=palette["warning"])
-        self.update(text)
+        self.set_text(text)

@@ -75,7 +75,9 @@ class ItemTable(ScrollView, can_focus=True):
         `rows` may be a lazy sequence (see panes/rows.py) offering `index_of(key)`; then rows are
         only made when drawn."""
         self.rows = rows
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + 1)
+        # Width 0: columns always fit (overflow-x is hidden), and a resize then leaves the virtual
+        # size alone instead of asking for a second layout and redraw right after the first.
+        self.virtual_size = Size(0, len(rows) + 1)
         index = (self._index_of(keep) or 0) if keep is not None else 0
         self.cursor = min(index, max(0, len(rows) - 1))
         self._scroll_to_cursor()
@@ -145,7 +147,6 @@ class ItemTable(ScrollView, can_focus=True):
 
     # -- rendering ------------------------------------------------------------------------------
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
         self._scroll_to_cursor()
 
     def set_columns(self, columns: list[Column]) -> None:

@@ -60,13 +60,13 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
             self.memory, self.memory_warning = open_memory()
             cockpit = build_cockpit(config, read_only=read_only, memory=self.memory)
         self.cockpit = cockpit
-        self._requested_theme = theme or config.theme
+        self.choose_theme(theme or config.theme)
         self._auto_timer = None
         self.extra_commands: list[tuple[str, str, str]] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.apply_looks(self._requested_theme, self.config.keys)
+        self.apply_looks(self.config.keys)
         # Fetching first: sources that answer at once (the demo) are then in the very first paint.
         self.action_refresh_all()
         self.push_screen(MainScreen())

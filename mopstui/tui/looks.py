@@ -37,10 +37,15 @@ class LooksMixin(_Base):
             self.register_theme(theme)
         self.applied_keys = {}
 
-    def apply_looks(self, requested: str | None, keys: dict[str, str]) -> None:
-        """Choose the theme (requested, else the default) and apply the keymap; report problems."""
-        name, warning = themes_mod.choose_theme(requested, self.available_themes)
+    def choose_theme(self, requested: str | None) -> None:
+        """Set the theme (requested, else the default) before the app starts: the stylesheet is
+        then parsed once with its colours, not parsed again when the theme changes at mount."""
+        name, self._theme_warning = themes_mod.choose_theme(requested, self.available_themes)
         self.theme = name
+
+    def apply_looks(self, keys: dict[str, str]) -> None:
+        """Apply the keymap; report problems with themes and keys (once the app can show them)."""
+        warning = getattr(self, "_theme_warning", "")
         if warning:
             self.notify(warning, title="Theme", severity="warning", timeout=10)
         if self.theme_set.problems:

@@ -9,9 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mopstui.core.models import Request, WorkflowProblem
-from mopstui.core.replies import replies_for, suggest_reply, title_for
-from mopstui.tui.screens.confirm import ConfirmScreen
-from mopstui.tui.screens.decline import DeclineScreen
 
 if TYPE_CHECKING:
     from mopstui.tui.app import MopsApp
@@ -87,6 +84,10 @@ class ActionsMixin:
         item = self._selected_request("decline")
         if item is None:
             return
+        # screens and replies are imported when first used: the first paint needs none of them
+        from mopstui.core.replies import replies_for, suggest_reply, title_for
+        from mopstui.tui.screens.decline import DeclineScreen
+
         replies = replies_for(self.app.config.replies)
 
         def picked(reply_id: str | None) -> None:
@@ -114,6 +115,8 @@ class ActionsMixin:
                  params: dict[str, str] | None = None) -> None:
         if action != "decline" and self._refuse_if_read_only(pane, item, action):
             return
+
+        from mopstui.tui.screens.confirm import ConfirmScreen
 
         def answered(ok: bool | None) -> None:
             if ok:

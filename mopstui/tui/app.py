@@ -20,7 +20,6 @@ from mopstui.tui.commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
 from mopstui.tui.memory_keys import MemoryKeys, open_memory
-from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.main import MainScreen
 from mopstui.tui.sources_keys import SourcesKeys
 
@@ -65,11 +64,13 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         self.extra_commands: list[tuple[str, str, str]] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
+    def get_default_screen(self) -> MainScreen:
+        """The cockpit is the app's first screen itself (not pushed over an empty one)."""
+        return MainScreen()
+
     def on_mount(self) -> None:
         self.apply_looks(self.config.keys)
-        # Fetching first: sources that answer at once (the demo) are then in the very first paint.
         self.action_refresh_all()
-        self.push_screen(MainScreen())
         self.show_memory_warning()
 
     @property
@@ -118,6 +119,8 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 
     # -- other keys -----------------------------------------------------------------------------
     def action_help(self) -> None:
+        from mopstui.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.binding_rows()))
 
     def binding_rows(self) -> list[tuple[str, str, str]]:

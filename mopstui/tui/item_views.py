@@ -12,8 +12,6 @@ from textual import work
 from mopstui.core.errors import MopstuiError
 from mopstui.core.models import QualityMetric
 from mopstui.core.source import Source
-from mopstui.tui.screens.detail import DetailScreen
-from mopstui.tui.screens.drilldown import DrilldownScreen, export_metric
 
 if TYPE_CHECKING:
     from mopstui.tui.app import MopsApp
@@ -37,6 +35,8 @@ class ItemViewsMixin:
             return
         source = self._drilldown_source(item)
         if source is not None:  # a contact export: show the offending rows, not the metric's fields
+            from mopstui.tui.screens.drilldown import DrilldownScreen  # (not needed for the first paint)
+
             self.app.push_screen(DrilldownScreen(source, item))
             return
         hint = {
@@ -45,6 +45,8 @@ class ItemViewsMixin:
             "quality": "escape close",
         }[self.active]
         title = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "label", "")
+        from mopstui.tui.screens.detail import DetailScreen
+
         self.app.push_screen(DetailScreen(str(title), item, hint))
 
     def _drilldown_source(self, item: object) -> Source | None:
@@ -69,6 +71,8 @@ class ItemViewsMixin:
     async def _export(self, source: Source, metric: QualityMetric) -> None:
         self.notify(f"Exporting {metric.label.lower()} from {metric.source}…")
         try:
+            from mopstui.tui.screens.drilldown import export_metric
+
             written, path = await export_metric(source, metric)
         except MopstuiError as exc:
             self.notify(str(exc), title="Export failed", severity="error")
@@ -82,6 +86,8 @@ class ItemViewsMixin:
             return
         result = self.app.cockpit.results.get(row.key.removeprefix("notice:"))
         if result is not None:
+            from mopstui.tui.screens.detail import DetailScreen
+
             self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, "r retry · escape close"))
 
     def action_filter(self) -> None:

@@ -243,19 +243,20 @@ def quality_counts(contacts: list[Contact], now: datetime, stale_days: int = 730
          "role_email", "personal_email", "test_record", "stale", "unsubscribed_marketable"], 0)
     cutoff = now - timedelta(days=stale_days)
     for c in contacts:
-        norm = q.normalise_email(c.email)
+        email = q.email_checks(c.email)  # every email rule in one pass
+        norm = email.normalised
         if norm:
             if norm in seen:
                 counts["duplicates"] += 1
             seen.add(norm)
         else:
             counts["missing:email"] += 1
-        counts["invalid_email"] += q.is_invalid_email(c.email)
+        counts["invalid_email"] += email.invalid
         counts["missing:country"] += q.is_blank(c.country)
         counts["missing:lead_source"] += q.is_blank(c.lead_source)
-        counts["role_email"] += q.is_role_email(c.email)
-        counts["personal_email"] += q.is_personal_email(c.email)
-        counts["test_record"] += q.is_test_record(c.email, c.first_name, c.last_name)
+        counts["role_email"] += email.role
+        counts["personal_email"] += email.personal
+        counts["test_record"] += email.test_mailbox or q.is_test_name(c.first_name, c.last_name)
         counts["stale"] += c.last_activity < cutoff
         counts["unsubscribed_marketable"] += c.unsubscribed and c.marketable
     return len(contacts), counts

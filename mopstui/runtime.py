@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from mopstui import paths, secrets
+from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
@@ -51,7 +51,7 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
         name = sc.name
         context = SourceContext(
             state_dir=paths.state_dir(),
-            secret=lambda field, _name=name: secrets.resolve(_name, field),
+            secret=lambda field, _name=name: _resolve(_name, field),
             replies=config.replies,
         )
         source = sc.cls(name, sc.options, context)
@@ -66,8 +66,16 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
     )
 
 
+def _resolve(source: str, field: str) -> str:
+    from mopstui import secrets  # the credential machinery loads when a source first asks
+
+    return secrets.resolve(source, field)
+
+
 def warm_secrets(config: Config) -> None:
     """Look up every secret the config needs that this process has not looked up yet."""
+    if not config.notify and not any(sc.cls.secret_fields for sc in config.sources):
+        return  # nothing to look up (the demo): the credential machinery need not even load
     from mopstui import credentials
 
     pending = [p for p in credentials.config_secrets(config) if credentials.cached(*p) is None]

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual.theme import Theme
 
-from mopstui.tui import keymap as keymap_mod
 from mopstui.tui import themes as themes_mod
 
 if TYPE_CHECKING:
@@ -56,6 +55,7 @@ class LooksMixin(_Base):
             self._apply_keymap(keys)
 
     def _apply_keymap(self, keys: dict[str, str]) -> None:
+        from mopstui.tui import keymap as keymap_mod  # only with a [keys] table
         from mopstui.tui.screens.main import MainScreen
         from mopstui.tui.widgets.table import ItemTable
 

@@ -56,6 +56,8 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        self.active = "workflows"
+        self._apply_layout(self.app.size.width, self.app.size.height)  # classes set before styling
         yield Pulse(id="pulse")
         if self.app.config.is_default_demo:
             where = self.app.config_location
@@ -66,15 +68,13 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
             banner.tooltip = f"Looked for {where}"
             yield banner
         with Container(id="panes"):
-            yield WorkflowsPane(id="workflows")
-            yield RequestsPane(id="requests")
-            yield QualityPane(id="quality")
+            for pane in (WorkflowsPane(id="workflows"), RequestsPane(id="requests"), QualityPane(id="quality")):
+                pane.set_class(pane.id == self.active, "-active")
+                yield pane
         yield StatusBar(id="status")
         yield KeyHints(id="keyhints")
 
     def on_mount(self) -> None:
-        self.active = "workflows"
-        self._apply_layout(self.app.size.width, self.app.size.height)
         self.pane("workflows").table.focus()
         self.show_results()
 
@@ -87,8 +87,8 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
 
     def _apply_layout(self, width: int, height: int) -> None:
         self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
-        for name in PANES:
-            self.pane(name).set_class(name == self.active, "-active")
+        for pane in self.query(Pane):
+            pane.set_class(pane.id == self.active, "-active")
 
     def action_show_pane(self, name: str) -> None:
         self.active = name

@@ -1,9 +1,9 @@
 """Cold start: a bare Textual app showing one static screen vs the fully loaded demo cockpit.
 
-Each sample is a fresh process (`python -c ...`), timed from just before the spawn to the moment
-the app has painted (the bare app its one screen, the cockpit every pane with its items), which
-the child reports on stdout before it exits; shutting down is not start-up, for either. Prints
-medians, and the spawn-to-exit times too.
+Each sample is a fresh process (`python -c ...`), timed from just before the spawn to the first
+frame the app hands the terminal showing it loaded (the bare app its one screen, the cockpit every
+pane with its items), which the child reports on stdout before it exits; shutting down is not
+start-up, for either. Prints medians, and the spawn-to-exit times too.
     python benchmarks/bench_startup.py [--runs 7]
 """
 
@@ -17,40 +17,46 @@ import sys
 import tempfile
 import time
 
-BARE = """
+#: Both children time the first frame they hand the terminal that shows them loaded: the bare app's
+#: first frame, the cockpit's first with every source answered. Headless, Textual still composes
+#: each frame and passes it to `App._display` (it only skips the write), so that is where to look.
+FRAME_CLOCK = """
 import time
+told = []
+def watch_frames(app, loaded):
+    send = app._display
+    def display(screen, renderable):
+        send(screen, renderable)
+        if renderable is not None and not told and loaded(app):
+            told.append(True)
+            print(time.time(), flush=True)
+            app.exit()
+    app._display = display
+"""
+
+BARE = FRAME_CLOCK + """
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
     def compose(self):
         yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(painted, self)
-def painted(app):
-    print(time.time(), flush=True)
-    app.exit()
-Bare().run(headless=True, size=(120, 40))
+app = Bare()
+watch_frames(app, lambda app: True)
+app.run(headless=True, size=(120, 40))
 """
 
-COCKPIT = """
-import time
+COCKPIT = FRAME_CLOCK + """
 from mopstui.config import load_config
-from mopstui.tui import app as app_module
 from mopstui.tui.app import MopsApp
 from pathlib import Path
-class Timed(MopsApp):
-    CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")  # a -c subclass has no file of its own
-    def show_results(self):
-        super().show_results()
-        if all(s.state == "ok" for s in self.cockpit.statuses):
-            self.call_after_refresh(painted, self)
-told = []
-def painted(app):
-    if not told:  # the first paint with every pane loaded (later calls come from the same refresh)
-        told.append(True)
-        print(time.time(), flush=True)
-        app.exit()
-Timed(load_config(Path("none.toml"), demo=True)).run(headless=True, size=(120, 40))
+def loaded(app):
+    main = app.main
+    return (main is not None and all(s.state == "ok" for s in app.cockpit.statuses)
+            and all(main.pane(p).items and main.pane(p).table.current is not None
+                    and main.pane(p).table.current.kind == "" for p in ("workflows", "requests", "quality")))
+app = MopsApp(load_config(Path("none.toml"), demo=True))
+watch_frames(app, loaded)
+app.run(headless=True, size=(120, 40))
 """
 
 

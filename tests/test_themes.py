@@ -22,6 +22,8 @@ def test_shipped_themes_load_with_our_tokens() -> None:
     for theme in found.themes.values():
         assert all(token in theme.variables for token in themes.TOKENS), theme.name
     assert found.themes["mops-ansi"].ansi is True
+    for file in themes.shipped_theme_files():  # start-up skips this full check for shipped themes
+        themes.parse_theme(file.read_text("utf-8"), str(file), derive=True)  # raises if unusable
 
 
 @pytest.mark.parametrize(("text", "fragment"), [

@@ -16,13 +16,14 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 #: The theme used when neither `--theme` nor `theme = "..."` in the config names one.
 DEFAULT_THEME = "mops-dark"
@@ -63,16 +64,19 @@ class ThemeSet:
     problems: list[ThemeProblem] = field(default_factory=list)
 
 
-def parse_theme(text: str, where: str = "<theme>") -> Theme:
-    """Build a Theme from the text of one theme file; raise ThemeFileError naming what is wrong."""
+def parse_theme(text: str, where: str = "<theme>", *, derive: bool = True) -> Theme:
+    """Build a Theme from the text of one theme file; raise ThemeFileError naming what is wrong.
+    `derive=False` skips deriving the whole colour system (see theme_from_dict)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ThemeFileError(f"invalid TOML ({exc})") from None
-    return theme_from_dict(data)
+    return theme_from_dict(data, derive=derive)
 
 
-def theme_from_dict(data: dict[str, Any]) -> Theme:
+def theme_from_dict(data: dict[str, Any], *, derive: bool = True) -> Theme:
+    """A Theme from a theme file's table. With `derive`, the full colour system is derived once to
+    catch what field checks cannot; shipped themes skip it at start-up (a test derives each)."""
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise ThemeFileError(f"unknown key {unknown[0]!r} (expected one of: {', '.join(sorted(_KNOWN))})")
@@ -110,6 +114,8 @@ def theme_from_dict(data: dict[str, Any]) -> Theme:
         kwargs["variables"].setdefault("ansi-background", "ansi_black")
         kwargs["variables"].setdefault("ansi-foreground", "ansi_white")
     theme = Theme(**kwargs)
+    if not derive:
+        return theme
     try:
         # Deriving the full colour system catches what field checks cannot (e.g. a bad alpha suffix).
         theme.to_color_system().generate()
@@ -134,12 +140,18 @@ def _colour(value: Any, key: str) -> str:
 def shipped_theme_files() -> list[Traversable]:
     """The theme files shipped with mopstui, installed or from the source tree."""
     folder: Traversable | None = None
-    try:
-        candidate = resources.files("mopstui") / "themes"
-        if candidate.is_dir():
-            folder = candidate
-    except (ModuleNotFoundError, OSError):
-        folder = None
+    installed = Path(__file__).resolve().parents[1] / "themes"  # package data, as files (the usual case)
+    if installed.is_dir():
+        folder = installed
+    else:
+        try:
+            from importlib import resources  # e.g. installed in a zip
+
+            candidate = resources.files("mopstui") / "themes"
+            if candidate.is_dir():
+                folder = candidate
+        except (ModuleNotFoundError, OSError):
+            folder = None
     if folder is None:
         # A source checkout where the package's themes link is missing (e.g. symlinks disabled).
         source_tree = Path(__file__).resolve().parents[2] / "themes"
@@ -158,14 +170,14 @@ def user_theme_dir() -> Path:
 def load_themes(user_dir: Path | None = None, shipped: Iterable[Traversable] | None = None) -> ThemeSet:
     """Shipped themes, then user themes (a user theme may replace a shipped one of the same name)."""
     found = ThemeSet()
-    files: list[Traversable] = list(shipped if shipped is not None else shipped_theme_files())
+    files: list[tuple[Traversable, bool]] = [(f, False) for f in (shipped if shipped is not None else shipped_theme_files())]
     folder = user_dir if user_dir is not None else user_theme_dir()
     if folder.is_dir():
-        files += sorted(folder.glob("*.toml"))
-    for file in files:
+        files += [(f, True) for f in sorted(folder.glob("*.toml"))]
+    for file, derive in files:  # a user's file is checked in full; a shipped one was, by the tests
         where = str(file)
         try:
-            theme = parse_theme(file.read_bytes().decode("utf-8"), where)
+            theme = parse_theme(file.read_bytes().decode("utf-8"), where, derive=derive)
         except ThemeFileError as exc:
             found.problems.append(ThemeProblem(where, str(exc)))
             continue

@@ -82,8 +82,12 @@ def main() -> None:
             bare.append(sample(BARE, env))
             cockpit.append(sample(COCKPIT, env))
     b, c = (statistics.median(x[0] for x in bare), statistics.median(x[0] for x in cockpit))
+    bmin, cmin = min(x[0] for x in bare), min(x[0] for x in cockpit)
+    paired = statistics.median(cx[0] / bx[0] for bx, cx in zip(bare, cockpit))
     be, ce = (statistics.median(x[1] for x in bare), statistics.median(x[1] for x in cockpit))
-    print(f"to painted: bare Textual app {b:.3f} s, cockpit loaded {c:.3f} s, ratio {c / b:.2f}x  (median of {args.runs})")
+    print(f"to painted: bare Textual app {b:.3f} s, cockpit loaded {c:.3f} s, ratio {c / b:.2f}x  (medians of {args.runs})")
+    print(f"            fastest runs {bmin:.3f} s vs {cmin:.3f} s, ratio {cmin / bmin:.2f}x; "
+          f"median of the {args.runs} side-by-side ratios {paired:.2f}x")
     print(f"to exit:    bare Textual app {be:.3f} s, cockpit loaded {ce:.3f} s, ratio {ce / be:.2f}x")
 
 

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-
 from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
 from mopstui.core.source import SourceContext
-
-
-#: Collector thresholds while mopstui runs; CPython's default is (700, 10, 10).
-GC_THRESHOLDS = (50_000, 20, 20)
-
-
-def tune_gc() -> None:
-    """Collect less often. A refresh of a big queue builds objects by the hundred thousand, none
-    of them in cycles, and the default thresholds (a young collection every 700 allocations, full
-    ones again and again as the heap grows) cost ~0.5 s of the first paint at 100,000 requests."""
-    gc.set_threshold(*(max(now, wanted) for now, wanted in zip(gc.get_threshold(), GC_THRESHOLDS)))
-
-
-def settle_gc() -> None:
-    """Tell the collector that what is alive now is here to stay (`gc.freeze`; it costs nothing).
-
-    Called once a refresh's answers are on screen: later collections skip those items, instead of
-    re-scanning 100,000 requests (a full pass took 0.3 s here, a young one up to 0.1 s while the
-    new lists were young). Items dropped by a later refresh are still freed as soon as nothing
-    refers to them; only garbage in reference cycles among frozen objects would wait, and the
-    items (plain dataclasses of strings and dates) make none."""
-    gc.freeze()
 
 
 def audit_log() -> AuditLog:

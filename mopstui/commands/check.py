@@ -65,7 +65,6 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
     from mopstui.core.store import StoreError, open_default
     from mopstui.report import Report, render_markdown, render_text, to_json
 
-    runtime.tune_gc()
     memory: Memory | None = None
     try:
         store = open_default()

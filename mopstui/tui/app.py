@@ -15,7 +15,7 @@ from textual.binding import Binding
 from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.service import Cockpit, SourceResult
-from mopstui.runtime import settle_gc, tune_gc
+from mopstui.gctune import settle_gc
 from mopstui.tui.commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
@@ -50,7 +50,6 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         cockpit: Cockpit | None = None,
     ) -> None:
         super().__init__()
-        tune_gc()
         self.config = config
         self.config_location = str(config.path or paths.config_path())
         if cockpit is None:

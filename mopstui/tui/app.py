@@ -99,7 +99,10 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         """Save the snapshot once the screen shows the data: with a big queue it is the slow part
         (and it is written a slice at a time, so keys stay answered meanwhile)."""
         work = partial(self.cockpit.record, results, pause=RECORD_PAUSE)
-        self.call_after_refresh(lambda: self.run_worker(work, group="record", exit_on_error=False))
+        # A description of our own: Textual's default is repr(work), which spells out every
+        # request in `results` (1.1 s of a frozen screen with 100,000 of them).
+        self.call_after_refresh(lambda: self.run_worker(work, group="record", description="save the snapshot",
+                                                        exit_on_error=False))
 
     def _on_result(self, result: SourceResult) -> None:
         self.show_results()

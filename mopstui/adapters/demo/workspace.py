@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
 from mopstui.core.models import Request
+from mopstui.gctune import paused_gc
 
 ME = "you"
 BASE_URL = "https://demo.mopstui.invalid"
@@ -93,11 +94,12 @@ def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int
     # Item by item up to bulk.HAND_SIZED, then the fast filler (same default demo, quick at scale).
     extra = max(0, campaigns - len(ws.campaigns))
     _fill_campaigns(ws, rng, now, len(ws.campaigns) + min(extra, bulk.HAND_SIZED))
-    bulk.fill_campaigns(ws, seed, now, bulk.HAND_SIZED, extra, 1100 + bulk.HAND_SIZED)
     _plant_tickets(ws, now)
-    extra = max(0, requests - len(ws.tickets))
-    _fill_tickets(ws, rng, now, len(ws.tickets) + min(extra, bulk.HAND_SIZED))
-    bulk.fill_tickets(ws, seed, now, bulk.HAND_SIZED, extra)
+    extra_tickets = max(0, requests - len(ws.tickets))
+    _fill_tickets(ws, rng, now, len(ws.tickets) + min(extra_tickets, bulk.HAND_SIZED))
+    with paused_gc():  # plain values by the ten thousand, no cycles
+        bulk.fill_campaigns(ws, seed, now, bulk.HAND_SIZED, extra, 1100 + bulk.HAND_SIZED)
+        bulk.fill_tickets(ws, seed, now, bulk.HAND_SIZED, extra_tickets)
     ws.contacts = _contacts(seed, now, contacts)
     return ws
 

@@ -349,3 +349,25 @@ async def test_filter_on_a_big_queue_paints_a_screenful_first_then_every_match(w
         await pilot.press(*"zzq")
         await pilot.pause(0.3)
         assert row_names(app, "requests") == ["notice:empty"]
+
+
+def test_requests_order_copes_with_naive_and_aware_times_and_all_new():
+    from datetime import datetime, timedelta, timezone
+
+    from mopstui.core.models import Request
+    from mopstui.tui.panes.requests import RequestsPane
+
+    start = datetime(2026, 11, 1, 12, 0)
+    items = {}
+    for i in range(200):
+        created = start + timedelta(minutes=7 * i % 300)
+        if i % 2:
+            created = created.astimezone(timezone.utc)  # an adapter that gives aware times, next to one that does not
+        r = Request("a" if i % 2 else "b", f"M-{i}", "t", "r", ["High", "Low"][i % 3 == 0], "Open", created,
+                    overdue=i % 5 == 0)
+        items[r.key] = r
+    pane = RequestsPane(id="requests")
+    pane.items = items
+    for new in (set(items), set(list(items)[::4]), set()):
+        pane.new_keys = new
+        assert pane.order() == [r.key for r in sorted(items.values(), key=pane.sort_key)]

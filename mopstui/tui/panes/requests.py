@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from datetime import datetime
 from operator import attrgetter
 
@@ -39,17 +40,21 @@ class RequestsPane(Pane):
     def order(self) -> list[str]:
         """`sort_key`'s order without a tuple per item: a sort by creation time, then a stable sort
         by one small group number (overdue, priority, new). C-level keys only; at 100,000 requests
-        this takes 0.13 s here against 0.34 s for stable passes with lambdas."""
+        this takes ~60 ms here against 340 ms for stable passes with lambdas."""
         keys, items = list(self.items), list(self.items.values())
-        created = list(map(datetime.timestamp, map(_CREATED, items)))  # floats compare far faster
+        created: list[Any] = list(map(_CREATED, items))
         rank = PRIORITY_RANK.get
         group = [(0 if r.overdue else 8) + rank(r.priority, 5) for r in items]
-        if self.new_keys:
-            new = self.new_keys
+        new = self.new_keys
+        if new and not new.issuperset(keys):  # (all new, as on a first look, orders like none new)
             group = [g * 2 + (k not in new) for g, k in zip(group, keys)]
-        positions = sorted(range(len(items)), key=created.__getitem__)
+        try:  # datetimes compare at C speed; naive and aware ones mixed cannot, floats always can
+            positions = sorted(range(len(items)), key=created.__getitem__)
+        except TypeError:
+            created = list(map(datetime.timestamp, created))
+            positions = sorted(range(len(items)), key=created.__getitem__)
         positions.sort(key=group.__getitem__)
-        return [keys[i] for i in positions]
+        return list(map(keys.__getitem__, positions))
 
     def cells(self, item: Request) -> tuple[Text | str, ...]:
         p = self.palette

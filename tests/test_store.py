@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 import threading
@@ -123,3 +124,35 @@ def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
         assert "state store" in str(info.value) and "\n" not in str(info.value)
     finally:
         locked.chmod(0o700)
+
+
+def test_requests_kept_apart_are_read_as_keys_unless_details_are_asked(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    details = {"demo:M-1": {"id": "M-1", "title": "Build a list"}, "demo:M-2": {"id": "M-2", "title": "Dedupe"}}
+    store.add_snapshot("demo", T0, {"problems": {}}, (json.dumps(list(details)), json.dumps(details)))
+    snapshot_id, taken_at, light = store.latest_snapshot_ref("demo", details=False)  # type: ignore[misc]
+    assert light == {"problems": {}, "requests": {"demo:M-1": None, "demo:M-2": None}}
+    assert store.latest_snapshot("demo") == (T0, {"problems": {}, "requests": details})
+    assert store.snapshot_requests(snapshot_id) == details
+
+
+def test_a_schema_1_store_is_upgraded_in_place_and_its_snapshots_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('schema', '1');"
+        "CREATE TABLE snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL,"
+        " taken_at TEXT NOT NULL, data TEXT NOT NULL);"
+    )
+    data = {"problems": {}, "requests": {"demo:M-1": {"id": "M-1", "title": "Build a list"}}}
+    old.execute("INSERT INTO snapshots (source, taken_at, data) VALUES ('demo', ?, ?)",
+                (T0.isoformat(), json.dumps(data)))
+    old.commit()
+    old.close()
+    store = StateStore(path)
+    assert store.warning == ""
+    snapshot_id, _, light = store.latest_snapshot_ref("demo", details=False)  # type: ignore[misc]
+    assert set(light["requests"]) == {"demo:M-1"}
+    assert store.snapshot_requests(snapshot_id) == data["requests"]
+    assert store.get_meta("schema") == "2"

@@ -91,6 +91,7 @@ class Memory:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.trend_days = trend_days
         self._baselines: dict[str, tuple[datetime, dict[str, Any]] | None] = {}
+        self._baseline_ids: dict[str, int | None] = {}
         self._current: dict[str, SourceResult] = {}
         self._deactivations: dict[str, dict[str, tuple[datetime, datetime]]] = {}
 
@@ -105,7 +106,7 @@ class Memory:
             return result
         now = self.clock()
         # The first time, the pinned baseline *is* the latest snapshot: don't read and parse it twice.
-        latest = baseline if first_look else self.store.latest_snapshot(name)
+        latest = baseline if first_look else self.store.latest_snapshot(name, details=False)
         observed = self._observe_deactivations(result, latest, now)
         self._deactivations[name] = observed
         problems = list(result.problems) + self._deactivation_problems(result, observed, now)
@@ -131,19 +132,21 @@ class Memory:
         (SQLite lets go of the GIL while it writes): a screen keeps painting and answering keys
         while memory catches up."""
         now = self.clock()
-        writes: list[tuple[str, str, dict[str, int], dict[str, tuple[datetime, datetime]]]] = []
+        writes: list[tuple[str, str, tuple[str, str], dict[str, int], dict[str, tuple[datetime, datetime]]]] = []
         for result in results:
             if result.status.state != "ok":
                 continue
             name = result.name
             observed = self._deactivations.get(name)
             if observed is None:  # recorded without annotate: work it out now
-                observed = self._observe_deactivations(result, self.store.latest_snapshot(name), now)
-            parts = []
-            for part in snapshot_json(result):
-                parts.append(part)
+                observed = self._observe_deactivations(result, self.store.latest_snapshot(name, details=False), now)
+            head, requests = [], []
+            for part, into in snapshot_json(result):
+                (head if into == "head" else requests).append(part)
                 await asyncio.sleep(pause)
-            writes.append((name, "".join(parts), {m.metric: m.count for m in result.metrics}, observed))
+            keys = json.dumps([r.key for r in result.requests], ensure_ascii=False)
+            writes.append((name, "".join(head), (keys, "".join(requests)),
+                           {m.metric: m.count for m in result.metrics}, observed))
         try:
             await asyncio.to_thread(self._write, writes, now)
         except sqlite3.Error as exc:
@@ -151,18 +154,21 @@ class Memory:
             raise
         self.error = ""
 
-    def _write(self, writes: list[tuple[str, str, dict[str, int], dict[str, tuple[datetime, datetime]]]],
+    def _write(self, writes: list[tuple[str, str, tuple[str, str], dict[str, int], dict[str, tuple[datetime, datetime]]]],
                now: datetime) -> None:
-        for name, snapshot, daily, observed in writes:
-            self.store.add_snapshot(name, now, snapshot)
+        for name, snapshot, requests, daily, observed in writes:
+            self.store.add_snapshot(name, now, snapshot, requests)
             self.store.set_daily(name, daily, _local_day(now))
             self.store.set_deactivations(name, observed)
 
     # -- baseline, since last check -------------------------------------------------------------
     def baseline(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
-        """The snapshot this Memory compares `source` with, pinned the first time it is asked."""
+        """The snapshot this Memory compares `source` with, pinned the first time it is asked.
+        Its requests are keys only (see `StateStore.latest_snapshot`); `_resolved` reads the rest."""
         if source not in self._baselines:
-            self._baselines[source] = self.store.latest_snapshot(source)
+            ref = self.store.latest_snapshot_ref(source, details=False)
+            self._baselines[source] = None if ref is None else (ref[1], ref[2])
+            self._baseline_ids[source] = None if ref is None else ref[0]
         return self._baselines[source]
 
     def since_last_check(self) -> SinceLastCheck:
@@ -199,11 +205,15 @@ class Memory:
             if key not in now_keys:
                 out.append(ChangedItem(key, result.name, "workflow", str(p.get("id", "")), str(p.get("name", "")),
                                        str(p.get("detail", "")), str(p.get("severity", "")), str(p.get("url", ""))))
-        for key, r in baseline[1].get("requests", {}).items():
-            if key not in now_keys:
-                out.append(ChangedItem(key, result.name, "request", str(r.get("id", "")), str(r.get("title", "")),
-                                       f"{r.get('priority', '')}, {r.get('status', '')}".strip(", "), "",
-                                       str(r.get("url", ""))))
+        # the baseline holds request keys only: details are read for the ones that went
+        gone = [key for key in baseline[1].get("requests", {}) if key not in now_keys]
+        snapshot_id = self._baseline_ids.get(result.name)
+        details = self.store.snapshot_requests(snapshot_id) if gone and snapshot_id is not None else {}
+        for key in gone:
+            r = details.get(key) or {}
+            out.append(ChangedItem(key, result.name, "request", str(r.get("id", "")), str(r.get("title", "")),
+                                   f"{r.get('priority', '')}, {r.get('status', '')}".strip(", "), "",
+                                   str(r.get("url", ""))))
         return out
 
     # -- reviewed marks (kept for the day) ------------------------------------------------------
@@ -335,16 +345,28 @@ def snapshot_data(result: SourceResult) -> dict[str, Any]:
     return {name: dict(pairs) for name, pairs in snapshot_sections(result).items()}
 
 
-def snapshot_json(result: SourceResult) -> Iterator[str]:
-    """The JSON text of `snapshot_data(result)` in pieces of at most SNAPSHOT_SLICE items each."""
-    for i, (name, pairs) in enumerate(snapshot_sections(result).items()):
-        yield ("{" if i == 0 else ", ") + json.dumps(name) + ": {"
-        first = True
-        while chunk := dict(islice(pairs, SNAPSHOT_SLICE)):
-            body = json.dumps(chunk, ensure_ascii=False)[1:-1]
-            yield body if first else ", " + body
-            first = False
-        yield "}"
+def snapshot_json(result: SourceResult) -> Iterator[tuple[str, str]]:
+    """The snapshot as JSON text in pieces of at most SNAPSHOT_SLICE items, each tagged with where
+    it goes: "head" (an object of problems, metrics and states) or "requests" (an object of request
+    key -> details, stored apart from the head: see StateStore)."""
+    sections = snapshot_sections(result)
+    requests = sections.pop("requests")
+    for i, (name, pairs) in enumerate(sections.items()):
+        yield ("{" if i == 0 else ", ") + json.dumps(name) + ": ", "head"
+        for piece in _json_object_pieces(pairs):
+            yield piece, "head"
+    yield "}", "head"
+    for piece in _json_object_pieces(requests):
+        yield piece, "requests"
+
+
+def _json_object_pieces(pairs: Iterator[tuple[str, dict[str, Any]]]) -> Iterator[str]:
+    yield "{"
+    first = True
+    while chunk := dict(islice(pairs, SNAPSHOT_SLICE)):
+        body = json.dumps(chunk, ensure_ascii=False)[1:-1]
+        yield body if first else ", " + body
+        first = False
     yield "}"
 
 

@@ -1,7 +1,9 @@
 """The state store: one SQLite file (standard library) in the user state dir.
 
 It holds per-source snapshots, daily metric values for trends, observed deactivations, reviewed
-marks and a few key/value facts. WAL mode and a busy timeout let a cockpit and a cron check write
+marks and a few key/value facts. A snapshot keeps its requests apart from the rest (with their
+keys listed on their own), so the cockpit's start and each refresh read a big queue's keys, not
+its 20 MB of details; those are read only to say what was resolved. WAL mode and a busy timeout let a cockpit and a cron check write
 at the same time. A store that cannot be read is renamed aside (never deleted) and a fresh one is
 started; `StateStore.warning` then carries one line for the caller to show.
 """
@@ -11,13 +13,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Snapshots kept per source; memory only ever compares with recent ones, trends live elsewhere.
 KEEP_SNAPSHOTS = 30
 #: Days of daily metric values kept (the sparkline shows 14).
@@ -97,7 +100,12 @@ class StateStore:
                 for statement in _SCHEMA.strip().split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
+                for column in ("request_keys", "requests"):  # schema 2: requests kept apart
+                    if column not in columns:
+                        conn.execute(f"ALTER TABLE snapshots ADD COLUMN {column} TEXT")
+                conn.execute("INSERT INTO meta (key, value) VALUES ('schema', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
         except BaseException:
             conn.close()
             raise
@@ -137,31 +145,64 @@ class StateStore:
             yield self._conn
 
     # -- snapshots ------------------------------------------------------------------------------
-    def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any] | str) -> None:
-        """Keep `data` (a dict, or its JSON text already encoded) as the source's newest snapshot."""
+    def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any] | str,
+                     requests: tuple[str, str] | None = None) -> None:
+        """Keep `data` (a dict, or its JSON text already encoded) as the source's newest snapshot.
+
+        `requests`, when given, is the snapshot's requests kept apart: (JSON list of their keys,
+        JSON object of key -> details); `data` then holds everything else."""
         text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+        # Requests are stored zlib-compressed (a tenth of the size: 100,000 of them are ~24 MB
+        # of JSON); zlib lets go of the GIL, and this runs off the event loop (Memory.record).
+        keys, details = (_pack(requests[0]), _pack(requests[1])) if requests is not None else (None, None)
         with self._write() as conn:
-            conn.execute("INSERT INTO snapshots (source, taken_at, data) VALUES (?, ?, ?)",
-                         (source, _iso(taken_at), text))
+            conn.execute("INSERT INTO snapshots (source, taken_at, data, request_keys, requests) VALUES (?, ?, ?, ?, ?)",
+                         (source, _iso(taken_at), text, keys, details))
             conn.execute(
                 "DELETE FROM snapshots WHERE source = ? AND id NOT IN "
                 "(SELECT id FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT ?)",
                 (source, source, KEEP_SNAPSHOTS),
             )
 
-    def latest_snapshot(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
-        """The most recent snapshot of `source`: (taken_at, data), or None."""
+    def latest_snapshot(self, source: str, *, details: bool = True) -> tuple[datetime, dict[str, Any]] | None:
+        """The most recent snapshot of `source`: (taken_at, data), or None.
+
+        With `details=False` the requests come as keys only (`data["requests"]` maps each key to
+        None), which skips reading their details: the cheap read for "what is new"."""
+        found = self.latest_snapshot_ref(source, details=details)
+        return None if found is None else (found[1], found[2])
+
+    def latest_snapshot_ref(self, source: str, *, details: bool = True) -> tuple[int, datetime, dict[str, Any]] | None:
+        """`latest_snapshot` with the snapshot's id (for `snapshot_requests` later)."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT taken_at, data FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
+                f"SELECT id, taken_at, data, request_keys{', requests' if details else ''} FROM snapshots "
+                "WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
             ).fetchone()
         if row is None:
             return None
-        try:
-            data = json.loads(row[1])
-        except json.JSONDecodeError:
+        data = _json_object(row[2])
+        if data is None:
             return None
-        return datetime.fromisoformat(row[0]), data if isinstance(data, dict) else {}
+        if row[3] is not None:  # requests kept apart (schema 2)
+            if details:
+                data["requests"] = _json_object(row[4]) or {}
+            else:
+                keys = _json_list(row[3])
+                data["requests"] = dict.fromkeys(keys) if keys is not None else {}
+        return int(row[0]), datetime.fromisoformat(row[1]), data
+
+    def snapshot_requests(self, snapshot_id: int) -> dict[str, Any]:
+        """The requests (key -> details) of one snapshot; {} when it is gone or unreadable."""
+        with self._lock:
+            row = self._conn.execute("SELECT data, requests, request_keys FROM snapshots WHERE id = ?",
+                                     (snapshot_id,)).fetchone()
+        if row is None:
+            return {}
+        if row[2] is None:  # written before schema 2: everything in `data`
+            requests = (_json_object(row[0]) or {}).get("requests", {})
+            return requests if isinstance(requests, dict) else {}
+        return _json_object(row[1]) or {}
 
     def snapshot_count(self, source: str) -> int:
         with self._lock:
@@ -256,6 +297,37 @@ def _unreadable(exc: sqlite3.DatabaseError) -> bool:
     if not name:
         return not isinstance(exc, sqlite3.OperationalError)  # our own integrity-check failure
     return "_".join(name.split("_")[:2]) in _UNREADABLE  # SQLITE_IOERR_READ -> SQLITE_IOERR
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(value: str | bytes | None) -> str | None:
+    if isinstance(value, bytes):
+        try:
+            return zlib.decompress(value).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):
+            return None
+    return value
+
+
+def _json_object(text: str | bytes | None) -> dict[str, Any] | None:
+    text = _unpack(text)
+    try:
+        value = json.loads(text) if text is not None else None
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _json_list(text: str | bytes | None) -> list[str] | None:
+    text = _unpack(text)
+    try:
+        value = json.loads(text) if text is not None else None
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, list) else None
 
 
 def _iso(moment: datetime) -> str:

@@ -371,3 +371,21 @@ def test_requests_order_copes_with_naive_and_aware_times_and_all_new():
     for new in (set(items), set(list(items)[::4]), set()):
         pane.new_keys = new
         assert pane.order() == [r.key for r in sorted(items.values(), key=pane.sort_key)]
+
+
+async def test_a_quick_pane_key_then_slash_filters_that_pane_and_digits_type_into_the_filter():
+    """`2/su2` in one terminal read: the filter opens on Requests (not on the pane active before
+    the `2`), and a digit typed in the filter is text, not a pane switch."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        for key, char in (("2", "2"), ("slash", None), ("s", "s"), ("u", "u"), ("2", "2")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        main = app.main
+        assert main.active == "requests"
+        assert main.pane("requests").filter_text == "su2" and main.pane("workflows").filter_text == ""
+        await pilot.press("escape", "3")
+        assert main.active == "quality"

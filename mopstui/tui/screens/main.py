@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from mopstui.tui.actions import ActionsMixin
 from mopstui.tui.item_views import ItemViewsMixin
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from mopstui.tui.app import MopsApp
 
 PANES = ("workflows", "requests", "quality")
+_PANE_ACTIONS = {"show_pane", "next_pane", "prev_pane"}
 COMPACT_WIDTH, COMPACT_HEIGHT = 110, 30
 
 
@@ -38,11 +39,14 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
     app: MopsApp
 
     BINDINGS = [
-        Binding("tab", "next_pane", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "prev_pane", "Previous pane", show=False, id="prev_pane"),
-        Binding("1", "show_pane('workflows')", "Workflows", show=False, id="pane_workflows"),
-        Binding("2", "show_pane('requests')", "Requests", show=False, id="pane_requests"),
-        Binding("3", "show_pane('quality')", "Data quality", show=False, id="pane_quality"),
+        # Pane keys are priority bindings like `/` below: the app handles those as they arrive,
+        # so a quick `2/` must not open the filter on the pane that was active before the `2`.
+        # In the filter line they are left to the typing (see check_action).
+        Binding("tab", "next_pane", "Next pane", show=False, id="next_pane", priority=True),
+        Binding("shift+tab", "prev_pane", "Previous pane", show=False, id="prev_pane", priority=True),
+        Binding("1", "show_pane('workflows')", "Workflows", show=False, id="pane_workflows", priority=True),
+        Binding("2", "show_pane('requests')", "Requests", show=False, id="pane_requests", priority=True),
+        Binding("3", "show_pane('quality')", "Data quality", show=False, id="pane_quality", priority=True),
         Binding("enter", "detail", "Detail", id="detail"),
         # priority: handled as the key arrives, so the keys typed right after it reach the filter
         Binding("slash", "filter", "Filter", id="filter", priority=True),
@@ -79,6 +83,11 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
         self.show_results()
 
     # -- panes ----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _PANE_ACTIONS and isinstance(self.focused, Input):
+            return False  # not ours to take: the key is typed into the filter
+        return True
+
     def pane(self, name: str) -> Pane:
         return self.query_one(f"#{name}", Pane)
 
@@ -93,7 +102,7 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
     def action_show_pane(self, name: str) -> None:
         self.active = name
         self._apply_layout(self.size.width, self.size.height)
-        self.pane(name).table.focus()
+        self.set_focus(self.pane(name).table)  # at once (focus() waits a turn): the next key lands here
         self.refresh_chrome()
 
     def action_next_pane(self) -> None:

@@ -389,3 +389,8 @@ async def test_a_quick_pane_key_then_slash_filters_that_pane_and_digits_type_int
         assert main.pane("requests").filter_text == "su2" and main.pane("workflows").filter_text == ""
         await pilot.press("escape", "3")
         assert main.active == "quality"
+        for key, char in (("slash", None), ("d", "d"), ("u", "u"), ("p", "p"), ("enter", None), ("G", "G")):
+            app.post_message(events.Key(key, char))  # enter keeps the filter; the G right after moves down
+        await pilot.pause(0.3)
+        pane = main.pane("quality")
+        assert pane.filter_text == "dup" and app.focused is pane.table

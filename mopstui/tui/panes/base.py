@@ -12,9 +12,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input
 
 from mopstui.core.service import SourceResult
@@ -29,18 +27,8 @@ FIRST_SEARCHED = 5000
 
 
 class FilterInput(Input):
-    """The `/` filter line: live as you type; enter keeps it, escape clears it."""
-
-    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter_clear")]
-
-    class Done(Message):
-        def __init__(self, keep: bool) -> None:
-            super().__init__()
-            self.keep = keep
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.post_message(self.Done(keep=False))
+    """The `/` filter line: live as you type. Its enter (keep) and escape (clear) are the main
+    screen's priority bindings, so that the keys typed right after them go where they should."""
 
 
 class Pane(Vertical, can_focus=False):
@@ -242,16 +230,10 @@ class Pane(Vertical, can_focus=False):
         self.filter_text = event.value.strip()
         self.rebuild()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._close_filter(keep=True)
-
-    def on_filter_input_done(self, event: FilterInput.Done) -> None:
-        event.stop()
-        self._close_filter(keep=event.keep)
-
-    def _close_filter(self, keep: bool) -> None:
+    def close_filter(self, keep: bool) -> None:
+        """Leave the filter line: `keep` the filter (enter) or clear it (escape); focus the list."""
         if not keep:
+            self.filter_input.value = ""
             self.filter_text = ""
             self.rebuild()
         if not self.filter_text:
@@ -259,4 +241,4 @@ class Pane(Vertical, can_focus=False):
         first = next((r.key for r in self.table.rows if r.kind == ""), None)
         if first is not None:
             self.table.move_to(first)
-        self.table.focus()
+        self.screen.set_focus(self.table)  # at once: a key typed right after enter lands in the table

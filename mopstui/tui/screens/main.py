@@ -13,12 +13,12 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from mopstui.tui.actions import ActionsMixin
 from mopstui.tui.item_views import ItemViewsMixin
 from mopstui.tui.palette import Palette
-from mopstui.tui.panes.base import Pane
+from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
 from mopstui.tui.panes.requests import RequestsPane
 from mopstui.tui.panes.workflows import WorkflowsPane
@@ -50,6 +50,10 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
         Binding("enter", "detail", "Detail", id="detail"),
         # priority: handled as the key arrives, so the keys typed right after it reach the filter
         Binding("slash", "filter", "Filter", id="filter", priority=True),
+        # in the filter line only (check_action), and priority for the same reason: the key typed
+        # right after them must reach the list, not the filter line
+        Binding("enter", "filter_keep", "In the filter line: keep it", show=False, id="filter_keep", priority=True),
+        Binding("escape", "filter_clear", "In the filter line: clear it", show=False, id="filter_clear", priority=True),
         Binding("a", "activate", "Activate", id="activate"),
         Binding("d", "deactivate", "Deactivate", show=False, id="deactivate"),
         Binding("t", "take", "Take", id="take"),
@@ -84,9 +88,23 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
 
     # -- panes ----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in _PANE_ACTIONS and isinstance(self.focused, Input):
+        in_filter = isinstance(self.focused, FilterInput)
+        if action in _PANE_ACTIONS and in_filter:
             return False  # not ours to take: the key is typed into the filter
+        if action in ("filter_keep", "filter_clear") and not in_filter:
+            return False  # enter and escape as usual
         return True
+
+    def action_filter_keep(self) -> None:
+        self._filter_pane().close_filter(keep=True)
+
+    def action_filter_clear(self) -> None:
+        self._filter_pane().close_filter(keep=False)
+
+    def _filter_pane(self) -> Pane:
+        focused = self.focused
+        pane = focused.parent if focused is not None else None
+        return pane if isinstance(pane, Pane) else self.active_pane
 
     def pane(self, name: str) -> Pane:
         return self.query_one(f"#{name}", Pane)

@@ -312,22 +312,22 @@ def _unpack(value: str | bytes | None) -> str | None:
     return value
 
 
-def _json_object(text: str | bytes | None) -> dict[str, Any] | None:
+def _json(text: str | bytes | None, kind: type) -> Any:
+    """The JSON value in `text` (compressed or not) if it is a `kind`, else None."""
     text = _unpack(text)
     try:
         value = json.loads(text) if text is not None else None
     except json.JSONDecodeError:
         return None
-    return value if isinstance(value, dict) else None
+    return value if isinstance(value, kind) else None
+
+
+def _json_object(text: str | bytes | None) -> dict[str, Any] | None:
+    return _json(text, dict)  # type: ignore[no-any-return]
 
 
 def _json_list(text: str | bytes | None) -> list[str] | None:
-    text = _unpack(text)
-    try:
-        value = json.loads(text) if text is not None else None
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, list) else None
+    return _json(text, list)  # type: ignore[no-any-return]
 
 
 def _iso(moment: datetime) -> str:

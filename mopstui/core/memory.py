@@ -140,7 +140,8 @@ class Memory:
             observed = self._deactivations.get(name)
             if observed is None:  # recorded without annotate: work it out now
                 observed = self._observe_deactivations(result, self.store.latest_snapshot(name, details=False), now)
-            head, requests = [], []
+            head: list[str] = []
+            requests: list[str] = []
             for part, into in snapshot_json(result):
                 (head if into == "head" else requests).append(part)
                 await asyncio.sleep(pause)

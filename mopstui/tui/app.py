@@ -101,7 +101,7 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         work = partial(self.cockpit.record, results, pause=RECORD_PAUSE)
         # A description of our own: Textual's default is repr(work), which spells out every
         # request in `results` (1.1 s of a frozen screen with 100,000 of them).
-        self.call_after_refresh(lambda: self.run_worker(work, group="record", description="save the snapshot",
+        self.call_after_refresh(lambda: self.run_worker(work, group="record", description="save the snapshot",  # type: ignore[arg-type]
                                                         exit_on_error=False))
 
     def _on_result(self, result: SourceResult) -> None:

@@ -95,11 +95,18 @@ async def test_quitting_right_away_still_saves_the_snapshot(state_dir: Path, mon
     with this session, not with an older one."""
     from mopstui.core import memory as memory_mod
 
-    monkeypatch.setattr(memory_mod, "SNAPSHOT_SLICE", 2)  # many slices, each with a pause
+    from mopstui.tui import app as app_mod
+
+    monkeypatch.setattr(memory_mod, "SNAPSHOT_SLICE", 2)  # many slices (30 or so)...
+    monkeypatch.setattr(app_mod, "RECORD_PAUSE", 0.05)  # ...each with a pause: a second or more
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        writers = [w for w in app.workers if w.group == "record" and not w.is_finished]
+        for _ in range(40):  # the writer starts once the screen has painted
+            writers = [w for w in app.workers if w.group == "record" and not w.is_finished]
+            if writers:
+                break
+            await pilot.pause(0.02)
         assert writers
         # Textual would describe the worker by repr(work): every request, spelled out, on the event loop
         assert all(len(w.description) < 40 for w in writers)

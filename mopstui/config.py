@@ -27,6 +27,8 @@ COMMON_SOURCE_KEYS = {"kind", "read_only", "timeout_seconds"}
 
 @dataclass(frozen=True)
 class SourceConfig:
+    """One `[sources.NAME]` table, validated: the adapter class, its options and its limits."""
+
     name: str
     kind: str
     cls: type[Source]
@@ -37,6 +39,8 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """The whole validated config: sources, refresh, theme, keys, replies, notify."""
+
     path: Path | None
     sources: list[SourceConfig]
     refresh_minutes: float = 5.0

@@ -30,6 +30,8 @@ State = Literal["idle", "loading", "ok", "error"]
 
 @dataclass(frozen=True)
 class SourceStatus:
+    """How one source is doing: state, when it last answered, its error, calls and health."""
+
     name: str
     kind: str
     state: State = "idle"
@@ -72,6 +74,8 @@ class Memory(Protocol):
 
 @dataclass
 class SourceHandle:
+    """A source as the cockpit holds it: the adapter, whether it is read-only, its timeout."""
+
     source: Source
     read_only: bool = False
     timeout: float = 30.0

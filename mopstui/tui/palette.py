@@ -25,6 +25,8 @@ TOKENS = {
 
 @dataclass(frozen=True)
 class Palette:
+    """Rich styles for our colour tokens (severities, new mark), made from the current theme."""
+
     styles: dict[str, Style]
 
     @classmethod

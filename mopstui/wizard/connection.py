@@ -12,6 +12,8 @@ from mopstui.core.redact import redact
 
 @dataclass(frozen=True)
 class ConnectionResult:
+    """What testing one connection in `mopstui init` found."""
+
     source: str
     kind: str
     ok: bool

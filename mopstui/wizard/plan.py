@@ -25,6 +25,8 @@ class PlanError(Exception):
 
 @dataclass
 class PlannedSource:
+    """A source the init wizard is about to write to the config."""
+
     name: str
     kind: str
     cls: type[Source]

@@ -30,6 +30,8 @@ BASE_URL = ws_mod.BASE_URL
 
 @dataclass(frozen=True)
 class DemoOptions:
+    """The demo source's options (see the module docstring)."""
+
     seed: int = 7
     latency: float = 0.0
     fail: Literal["none", "error", "timeout", "garbage"] = "none"

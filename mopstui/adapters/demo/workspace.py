@@ -34,6 +34,8 @@ CAMPAIGN_STEMS = [
 
 @dataclass
 class Campaign:
+    """A demo Marketo campaign, with its planted problem if any."""
+
     id: str
     name: str
     program: str
@@ -49,6 +51,8 @@ class Campaign:
 
 @dataclass
 class Contact:
+    """A demo contact record, as a CRM export would have it."""
+
     email: str
     first_name: str
     last_name: str

@@ -40,6 +40,8 @@ class Layout:
 
 @dataclass(frozen=True)
 class Counts:
+    """The rule counts of one scan of a contact export."""
+
     total: int
     counts: dict[str, int]
     seconds: float

@@ -35,6 +35,8 @@ USAGE = "/rest/v1/stats/usage.json"
 
 @dataclass(frozen=True)
 class MarketoOptions:
+    """The Marketo source's options (`[sources.NAME]` with `kind = "marketo"`)."""
+
     base_url: str
     client_id: str
     #: Trigger campaigns (shell-style name patterns, case-insensitive) that must be active.

@@ -26,6 +26,8 @@ STATE_STYLE = {"ok": "bold green", "error": "bold red", "loading": "yellow", "id
 
 @dataclass(frozen=True)
 class SourceRow:
+    """One line of the sources view."""
+
     name: str
     kind: str
     state: str

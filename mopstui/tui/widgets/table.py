@@ -19,6 +19,8 @@ from textual.strip import Strip
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column: its label, width (0 flexes), justification and when to drop it."""
+
     label: str
     width: int = 0  # 0: flex, takes the room left
     justify: str = "left"
@@ -32,6 +34,8 @@ MIN_FLEX = 24
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """A table row: the item key and its cells; `kind` marks notice rows."""
+
     key: str
     cells: tuple[Text | str, ...]
     #: "" for a normal row; "notice" for inline errors and loading lines (not an item).

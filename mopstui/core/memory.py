@@ -30,6 +30,9 @@ from mopstui.core.service import SourceResult
 from mopstui.core.store import StateStore
 
 TREND_DAYS = 14
+#: One source's snapshot, ready for the store: (source, head JSON, (request keys JSON, requests
+#: JSON), today's metric values, observed deactivations).
+_Write = tuple[str, str, tuple[str, str], dict[str, int], dict[str, tuple[datetime, datetime]]]
 #: Items encoded per event-loop turn when a snapshot is written (a few ms each).
 SNAPSHOT_SLICE = 2000
 _KIND_WORDS = {"trigger": "Trigger campaign", "flow": "Flow", "batch": "Campaign"}
@@ -132,7 +135,7 @@ class Memory:
         (SQLite lets go of the GIL while it writes): a screen keeps painting and answering keys
         while memory catches up."""
         now = self.clock()
-        writes: list[tuple[str, str, tuple[str, str], dict[str, int], dict[str, tuple[datetime, datetime]]]] = []
+        writes: list[_Write] = []
         for result in results:
             if result.status.state != "ok":
                 continue
@@ -155,7 +158,7 @@ class Memory:
             raise
         self.error = ""
 
-    def _write(self, writes: list[tuple[str, str, tuple[str, str], dict[str, int], dict[str, tuple[datetime, datetime]]]],
+    def _write(self, writes: list[_Write],
                now: datetime) -> None:
         for name, snapshot, requests, daily, observed in writes:
             self.store.add_snapshot(name, now, snapshot, requests)

@@ -105,3 +105,24 @@ async def test_no_color_starts_and_keeps_glyphs(monkeypatch: pytest.MonkeyPatch)
         assert app.no_color
         text = "".join(str(app.main.pane("workflows").table.render_line(y).text) for y in range(1, 4))
         assert "✖" in text
+
+
+async def test_chosen_theme_paints_first_without_a_second_css_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    from mopstui.tui.app import MopsApp
+
+    reparses: list[str] = []
+    reparse = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append("x"), reparse(self))[1])
+    app = MopsApp(_config(theme="mops-light"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        light = app.available_themes["mops-light"]
+        assert "-theme-mops-light" in app.classes and "-light-mode" in app.classes
+        assert app.screen.styles.background.hex.lower() == light.background.lower()
+        assert reparses == []  # parsed once, with the light theme's colours
+        app.theme = "mops-dark"  # switching later (command palette) restyles everything
+        await pilot.pause()
+        assert reparses and "-theme-mops-light" not in app.classes and "-dark-mode" in app.classes
+        assert app.screen.styles.background.hex.lower() == app.available_themes["mops-dark"].background.lower()

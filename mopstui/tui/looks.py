@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.theme import Theme
 
 from mopstui.tui import themes as themes_mod
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     _Base = App[int]
 else:
     _Base = object
@@ -37,10 +36,23 @@ class LooksMixin(_Base):
         self.applied_keys = {}
 
     def choose_theme(self, requested: str | None) -> None:
-        """Set the theme (requested, else the default) before the app starts: the stylesheet is
-        then parsed once with its colours, not parsed again when the theme changes at mount."""
+        """Set the theme (requested, else the default) before the app starts.
+
+        Setting `theme` runs Textual's watcher, which queues a full CSS re-parse and restyle for
+        when the app starts: work for nothing, since no CSS has been read yet. Before the start we
+        do what the watcher does but that (classes, ANSI mapping, the stylesheet's variables), so
+        the stylesheet is parsed once, with this theme's colours."""
         name, self._theme_warning = themes_mod.choose_theme(requested, self.available_themes)
-        self.theme = name
+        if self.is_running:
+            self.theme = name
+            return
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def apply_looks(self, keys: dict[str, str]) -> None:
         """Apply the keymap; report problems with themes and keys (once the app can show them)."""

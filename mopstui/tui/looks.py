@@ -29,7 +29,9 @@ class LooksMixin(_Base):
     applied_keys: dict[str, str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._looks_ready = False
         super().__init__(*args, **kwargs)
+        self._looks_ready = True
         self.theme_set = themes_mod.load_themes()
         for theme in self.theme_set.themes.values():
             self.register_theme(theme)
@@ -53,6 +55,11 @@ class LooksMixin(_Base):
         self.update_classes(classes, update=False)
         self._refresh_truecolor_filter(self.ansi_theme)
         self.stylesheet.set_variables(self.get_css_variables())
+
+    def get_css_variables(self) -> dict[str, str]:
+        # App.__init__ asks for the default theme's colours, to be replaced at once by ours
+        # (choose_theme): no CSS is parsed in between, so skip working them out twice.
+        return super().get_css_variables() if self._looks_ready else {}
 
     def apply_looks(self, keys: dict[str, str]) -> None:
         """Apply the keymap; report problems with themes and keys (once the app can show them)."""

@@ -10,13 +10,14 @@ import re
 import tomllib
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.core.errors import ConfigError
 from mopstui.core.source import Source
+from mopstui.core.values import valueclass
 
 #: The demo workspace used when there is no config file, or with --demo.
 DEMO_SOURCE = {"kind": "demo"}
@@ -25,7 +26,7 @@ DEMO_SOURCE = {"kind": "demo"}
 COMMON_SOURCE_KEYS = {"kind", "read_only", "timeout_seconds"}
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class SourceConfig:
     """One `[sources.NAME]` table, validated: the adapter class, its options and its limits."""
 
@@ -37,7 +38,7 @@ class SourceConfig:
     timeout_seconds: float | None = None
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class Config:
     """The whole validated config: sources, refresh, theme, keys, replies, notify."""
 

@@ -8,20 +8,27 @@ person's attention, but never pages anyone as critical). `info` problems are lis
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from mopstui.core.memory import ChangedItem
-from mopstui.core.models import PRIORITY_RANK, SEVERITY_RANK, QualityMetric, Request, WorkflowProblem
+from mopstui.core.models import (
+    PRIORITY_RANK,
+    SEVERITY_RANK,
+    QualityMetric,
+    Request,
+    WorkflowProblem,
+)
 from mopstui.core.service import SourceResult
+from mopstui.core.values import valueclass
 
 EXIT_CODES: dict[str, int] = {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}
 #: How bad a status is, for "worse than last time".
 STATUS_RANK: dict[str, int] = {"ok": 0, "warning": 1, "unknown": 2, "critical": 3}
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class Report:
     """One check: every source's result (annotated by memory) and what was resolved since last time."""
 

@@ -13,18 +13,39 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 
+from mopstui.adapters.http import (
+    HttpClient,
+    HttpPolicy,
+    HttpSource,
+    RateLimiter,
+    Transient,
+    parse_retry_after,
+)
 from mopstui.adapters.hubspot_filters import QualityCount, parse_quality
-from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource, RateLimiter, Transient, parse_retry_after
-from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, QuotaError, RateLimitError, SourceError
-from mopstui.core.models import ActionOutcome, QualityMetric, WorkflowProblem, WorkflowScan, WorkflowState
+from mopstui.core.errors import (
+    AuthError,
+    BadAnswerError,
+    NotFoundError,
+    QuotaError,
+    RateLimitError,
+    SourceError,
+)
+from mopstui.core.models import (
+    ActionOutcome,
+    QualityMetric,
+    WorkflowProblem,
+    WorkflowScan,
+    WorkflowState,
+)
 from mopstui.core.quality import make_metric
 from mopstui.core.source import SourceContext
+from mopstui.core.values import valueclass
 
 FLOWS = "/automation/v4/flows"
 SEARCH = "/crm/v3/objects/contacts/search"
@@ -36,7 +57,7 @@ SEARCH_PER_SECOND = 4
 DAILY_PAUSE_SECONDS = 3600.0
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class HubSpotOptions:
     """`[sources.NAME]` keys for kind "hubspot" (the private app token is a secret, not an option)."""
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from mopstui.core.models import Thresholds
 from mopstui.core.quality import thresholds_for
+from mopstui.core.values import valueclass
 
 #: Operators that compare with one `value`.
 VALUE_OPERATORS = frozenset({"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"})
@@ -37,7 +37,7 @@ _METRIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TABLE_KEYS = {"filter_groups", "label", "warning", "critical"}
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class QualityCount:
     """One metric to count: its key, the search filter, an optional label and thresholds."""
 

@@ -10,7 +10,7 @@ Auth is HTTP Basic `email:api_token`; the token comes from the secret store, nev
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, time, timezone
 from typing import Any
 
@@ -21,6 +21,7 @@ from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, Source
 from mopstui.core.models import ActionOutcome, Request, overdue_by
 from mopstui.core.replies import replies_for
 from mopstui.core.source import SourceContext
+from mopstui.core.values import valueclass
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0}
 #: The fields the queue shows; /search/jql returns only ids unless they are named.
@@ -31,7 +32,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 1000
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class JiraOptions:
     """`[sources.NAME]` keys for kind "jira" (the api_token is a secret, not an option)."""
 

@@ -19,7 +19,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
@@ -28,6 +28,7 @@ from mopstui.core.audit import AuditLog
 from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
 from mopstui.core.service import SourceResult
 from mopstui.core.store import StateStore
+from mopstui.core.values import valueclass
 
 TREND_DAYS = 14
 #: One source's snapshot, ready for the store: (source, head JSON, (request keys JSON, requests
@@ -38,7 +39,7 @@ SNAPSHOT_SLICE = 2000
 _KIND_WORDS = {"trigger": "Trigger campaign", "flow": "Flow", "batch": "Campaign"}
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class ChangedItem:
     """A problem or request that appeared or was resolved since the baseline."""
 
@@ -52,7 +53,7 @@ class ChangedItem:
     url: str
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class MetricChange:
     """A quality count that moved since the baseline."""
 
@@ -64,7 +65,7 @@ class MetricChange:
     severity: str
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class SinceLastCheck:
     """What appeared and what was resolved since each source's baseline snapshot."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timezone
 from typing import Literal, Protocol
 
@@ -24,11 +24,12 @@ from mopstui.core.models import (
 )
 from mopstui.core.redact import redact
 from mopstui.core.source import Source
+from mopstui.core.values import valueclass
 
 State = Literal["idle", "loading", "ok", "error"]
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class SourceStatus:
     """How one source is doing: state, when it last answered, its error, calls and health."""
 
@@ -43,7 +44,7 @@ class SourceStatus:
     capabilities: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class SourceResult:
     """Everything one source answered in one refresh, plus what memory made of it."""
 
@@ -72,7 +73,7 @@ class Memory(Protocol):
     async def record(self, results: list[SourceResult], *, pause: float = 0.0) -> None: ...
 
 
-@dataclass
+@valueclass
 class SourceHandle:
     """A source as the cockpit holds it: the adapter, whether it is read-only, its timeout."""
 

@@ -7,16 +7,17 @@ from the source's `[sources.NAME]` table, validated against the adapter's `Optio
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from mopstui.core.models import ActionOutcome, QualityMetric, Request, WorkflowScan
+from mopstui.core.values import valueclass
 
 CAPABILITIES = ("workflows", "requests", "quality", "actions", "drilldown")
 
 
-@dataclass
+@valueclass
 class SourceContext:
     """What a source may ask of the world beyond its options.
 
@@ -31,7 +32,7 @@ class SourceContext:
     replies: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class NoOptions:
     """Options of a source that takes none beyond `kind` and `read_only`."""
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from mopstui.core.errors import CredentialError
 from mopstui.core.redact import register_secret
+from mopstui.core.values import valueclass
 from mopstui.credentials import file_store, keyring_store
 from mopstui.credentials.naming import env_var_name
 from mopstui.credentials.resolver import forget, keyring_alternatives, lookup
 
 
-@dataclass
+@valueclass
 class Outcome:
     """What happened, in lines for the user: `done` on stdout, `warnings` on stderr."""
 

@@ -12,13 +12,19 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Literal
 
 from mopstui.core.errors import CredentialError
 from mopstui.core.redact import register_secret
+from mopstui.core.values import valueclass
 from mopstui.credentials import file_store, keyring_store
-from mopstui.credentials.naming import SERVICE, auth_set_command, env_var_name, keyring_username
+from mopstui.credentials.naming import (
+    SERVICE,
+    auth_set_command,
+    env_var_name,
+    keyring_username,
+)
 
 if TYPE_CHECKING:
     from mopstui.config import Config
@@ -29,7 +35,7 @@ Origin = Literal["env", "keyring", "file", "missing"]
 NOTIFY_SOURCE, NOTIFY_FIELD = "notify", "slack_webhook"
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class Resolution:
     """One secret's whereabouts. `value` never shows in repr and is None when missing."""
 

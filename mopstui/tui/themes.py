@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+from mopstui.core.values import valueclass
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -44,7 +46,7 @@ class ThemeFileError(ValueError):
     """A theme file that cannot be used; the message says what is wrong, in one line."""
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class ThemeProblem:
     """One skipped theme file: which file and what is wrong with it."""
 
@@ -55,7 +57,7 @@ class ThemeProblem:
         return f"{self.path}: {self.message}"
 
 
-@dataclass
+@valueclass
 class ThemeSet:
     """Every usable theme by name, where each came from, and the files that were skipped."""
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from mopstui.config import Config
 from mopstui.core.errors import MopstuiError
 from mopstui.core.redact import redact
+from mopstui.core.values import valueclass
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class ConnectionResult:
     """What testing one connection in `mopstui init` found."""
 

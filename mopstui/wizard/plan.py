@@ -7,13 +7,14 @@ set-up and an interactive one produce the same file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.config import COMMON_SOURCE_KEYS, parse_config
 from mopstui.core.source import Source
+from mopstui.core.values import valueclass
 from mopstui.wizard.fields import Setting, parse_value, settings_of, to_toml
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -23,7 +24,7 @@ class PlanError(Exception):
     """A flag or answer that cannot be used; the message names which and what was expected."""
 
 
-@dataclass
+@valueclass
 class PlannedSource:
     """A source the init wizard is about to write to the config."""
 

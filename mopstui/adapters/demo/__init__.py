@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -24,11 +24,12 @@ from mopstui.core.models import (
 )
 from mopstui.core.quality import make_metric
 from mopstui.core.source import Source
+from mopstui.core.values import valueclass
 
 BASE_URL = ws_mod.BASE_URL
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class DemoOptions:
     """The demo source's options (see the module docstring)."""
 

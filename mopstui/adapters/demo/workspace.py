@@ -7,12 +7,13 @@ clock are identical. Actions mutate the in-memory workspace; the next fetch show
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta, timezone
 
 from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
 from mopstui.core.models import Request
+from mopstui.core.values import valueclass
 from mopstui.gctune import paused_gc
 
 ME = "you"
@@ -32,7 +33,7 @@ CAMPAIGN_STEMS = [
 ]
 
 
-@dataclass
+@valueclass
 class Campaign:
     """A demo Marketo campaign, with its planted problem if any."""
 
@@ -49,7 +50,7 @@ class Campaign:
     email_draft: str = ""
 
 
-@dataclass
+@valueclass
 class Contact:
     """A demo contact record, as a CRM export would have it."""
 
@@ -63,7 +64,7 @@ class Contact:
     marketable: bool
 
 
-@dataclass
+@valueclass
 class Workspace:
     """The demo platform's data. Open tickets are kept as the Requests the cockpit shows (values:
     an action replaces one), which spares a second object per ticket at 100,000 of them."""

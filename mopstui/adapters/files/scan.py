@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,12 +16,13 @@ from mopstui.adapters.files.options import FileOptions
 from mopstui.adapters.files.reader import ExportFile
 from mopstui.adapters.files.rules_sql import RulePlan
 from mopstui.core.errors import SourceError
+from mopstui.core.values import valueclass
 
 if TYPE_CHECKING:
     import duckdb
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class Layout:
     """What one version of the file looks like: its columns and the rule plan built on them."""
 
@@ -38,7 +38,7 @@ class Layout:
         return [c for c in self.columns if c in used]
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class Counts:
     """The rule counts of one scan of a contact export."""
 

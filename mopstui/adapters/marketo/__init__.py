@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,10 +18,17 @@ from mopstui.adapters.http import HttpPolicy, HttpSource
 from mopstui.adapters.marketo.auth import TokenKeeper
 from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns
 from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
-from mopstui.adapters.marketo.envelope import QUOTA_MESSAGE, MarketoRefused, TokenRejected, make_classifier, no_assets
+from mopstui.adapters.marketo.envelope import (
+    QUOTA_MESSAGE,
+    MarketoRefused,
+    TokenRejected,
+    make_classifier,
+    no_assets,
+)
 from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
 from mopstui.core.models import ActionOutcome, WorkflowScan
 from mopstui.core.source import SourceContext
+from mopstui.core.values import valueclass
 
 PAGE = 200  # maxReturn's documented maximum
 #: Pages asked for in one listing before we call the answer garbage (1,000,000 assets).
@@ -33,7 +40,7 @@ EMAILS = "/rest/asset/v1/emails.json"
 USAGE = "/rest/v1/stats/usage.json"
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class MarketoOptions:
     """The Marketo source's options (`[sources.NAME]` with `kind = "marketo"`)."""
 

@@ -6,7 +6,6 @@ platform or the keyring. It redraws every second, so a refresh running underneat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from rich.console import Group
@@ -20,11 +19,12 @@ from textual.widgets import Static
 from mopstui import credentials
 from mopstui.core.memory import when
 from mopstui.core.service import Cockpit
+from mopstui.core.values import valueclass
 
 STATE_STYLE = {"ok": "bold green", "error": "bold red", "loading": "yellow", "idle": "dim"}
 
 
-@dataclass(frozen=True)
+@valueclass(frozen=True)
 class SourceRow:
     """One line of the sources view."""
 

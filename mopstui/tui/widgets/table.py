@@ -4,7 +4,6 @@ what 30 do. Rows are (key, cells); one column may flex to fill the width."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -16,8 +15,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mopstui.core.values import valueclass
 
-@dataclass(frozen=True, slots=True)
+
+@valueclass(frozen=True, slots=True)
 class Column:
     """A table column: its label, width (0 flexes), justification and when to drop it."""
 
@@ -32,7 +33,7 @@ class Column:
 MIN_FLEX = 24
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass(frozen=True, slots=True)
 class Row:
     """A table row: the item key and its cells; `kind` marks notice rows."""
 

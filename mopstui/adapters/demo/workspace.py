@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import field
 from datetime import datetime, timedelta, timezone
+from operator import and_, or_
 
 from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
@@ -21,6 +22,9 @@ BASE_URL = "https://demo.mopstui.invalid"
 SLA_HOURS = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0, "Lowest": 336.0}
 #: What the user may do with a ticket: assigned to them, or to someone else (or no one).
 MINE, OTHERS = ("decline", "done"), ("take", "decline", "done")
+#: The quality rules the demo counts, in the order its Data quality rows come.
+QUALITY_KEYS = ("duplicates", "invalid_email", "missing:email", "missing:country", "missing:lead_source",
+                "role_email", "personal_email", "test_record", "stale", "unsubscribed_marketable")
 
 PROGRAMS = [
     "Lead Lifecycle", "Scoring", "Webinar 2026-11 AI in B2B Ops", "Newsletter", "Nurture - Mid Funnel",
@@ -51,17 +55,21 @@ class Campaign:
 
 
 @valueclass
-class Contact:
-    """A demo contact record, as a CRM export would have it."""
+class Contacts:
+    """The demo's contact records, as a CRM export would have them, kept as columns (one list per
+    field): the quality rules run down each column."""
 
-    email: str
-    first_name: str
-    last_name: str
-    country: str
-    lead_source: str
-    last_activity: datetime
-    unsubscribed: bool
-    marketable: bool
+    email: list[str] = field(default_factory=list)
+    first_name: list[str] = field(default_factory=list)
+    last_name: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    lead_source: list[str] = field(default_factory=list)
+    last_activity: list[datetime] = field(default_factory=list)
+    unsubscribed: list[bool] = field(default_factory=list)
+    marketable: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.email)
 
 
 @valueclass
@@ -74,7 +82,7 @@ class Workspace:
     tickets: dict[str, Request] = field(default_factory=dict)
     #: ticket id -> final status ("Done", "Won't Do") of the tickets closed from the cockpit
     closed: dict[str, str] = field(default_factory=dict)
-    contacts: list[Contact] = field(default_factory=list)
+    contacts: Contacts = field(default_factory=Contacts)
 
     def ticket(self, tid: str, title: str, requester: str, priority: str, status: str, created: datetime,
                due: datetime | None, assignee: str | None, now: datetime) -> Request:
@@ -221,20 +229,24 @@ _COUNTRIES = ["US", "United States", "DE", "Germany", "FR", "UK", "GB", "IN", "J
 _SOURCES = ["Webinar", "Website", "Trade Show", "Paid Social", "Partner", "List Import"]
 
 
-def _contacts(seed: int, now: datetime, size: int) -> list[Contact]:
+def _contacts(seed: int, now: datetime, size: int) -> Contacts:
     """`size` contacts with problems planted at realistic rates: 5.5% re-sync duplicates, 1.5% invalid
     and 2.5% missing emails, 2% role and 12% free-mail addresses, 0.8% test records, 11% without a
     country, 3% without a lead source, activity up to 1,000 days old, 6% unsubscribed (a few of them
     still marketable). One random number per contact, its bits picking every field (start-up cost)."""
     bits = random.Random(seed * 1_000_003 + 41).getrandbits
     days_ago = [now - timedelta(days=d) for d in range(1000)]
-    out: list[Contact] = []
+    out = Contacts()
+    emails = out.email
+    add_email, add_first, add_last = emails.append, out.first_name.append, out.last_name.append
+    add_country, add_source, add_activity = out.country.append, out.lead_source.append, out.last_activity.append
+    add_unsub, add_marketable = out.unsubscribed.append, out.marketable.append
     for i in range(size):
         r = bits(96)
         first, last, domain = _FIRST[r % 12], _LAST[(r >> 4) % 10], _COMPANIES[(r >> 8) % 7]
         roll, pick = (r >> 11) & 1023, (r >> 21) & 255  # roll: per mille-ish (of 1024)
-        if roll < 57 and out:
-            email = out[pick * len(out) >> 8].email.upper()  # a CRM re-sync duplicate
+        if roll < 57 and emails:
+            email = emails[pick * len(emails) >> 8].upper()  # a CRM re-sync duplicate
         elif roll < 72:
             email = (f"{first.lower()}@{domain.split('.')[0]}", f"{first} {last}@{domain}", "n/a", "@acme.com")[pick & 3]
         elif roll < 98:
@@ -248,36 +260,37 @@ def _contacts(seed: int, now: datetime, size: int) -> list[Contact]:
                                   (f"mickey{i}@disney.example", "Mickey", "Mouse"))[pick % 3]
         else:
             email = f"{first.lower()}.{last.lower()}{i}@{domain}"
-        country = "" if (r >> 29) & 127 < 14 else _COUNTRIES[(r >> 36) % 10]
-        source = "" if (r >> 40) & 127 < 4 else _SOURCES[(r >> 47) % 6]
+        add_email(email)
+        add_first(first)
+        add_last(last)
+        add_country("" if (r >> 29) & 127 < 14 else _COUNTRIES[(r >> 36) % 10])
+        add_source("" if (r >> 40) & 127 < 4 else _SOURCES[(r >> 47) % 6])
         unsub = (r >> 50) & 255 < 15
-        marketable = not unsub or (r >> 58) & 63 == 0
-        out.append(Contact(email, first, last, country, source, days_ago[(r >> 64) % 1000], unsub, marketable))
+        add_unsub(unsub)
+        add_marketable(not unsub or (r >> 58) & 63 == 0)
+        add_activity(days_ago[(r >> 64) % 1000])
     return out
 
 
-def quality_counts(contacts: list[Contact], now: datetime, stale_days: int = 730) -> tuple[int, dict[str, int]]:
-    """Counts of every quality rule over the generated contacts (see mopstui.core.quality)."""
-    seen: set[str] = set()
-    counts = dict.fromkeys(
-        ["duplicates", "invalid_email", "missing:email", "missing:country", "missing:lead_source",
-         "role_email", "personal_email", "test_record", "stale", "unsubscribed_marketable"], 0)
+def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> tuple[int, dict[str, int]]:
+    """Counts of every quality rule over the generated contacts (see mopstui.core.quality), a column
+    at a time: each rule is mapped down its column, and the counting is left to C."""
+    c = contacts
+    if not len(c):
+        return 0, dict.fromkeys(QUALITY_KEYS, 0)
+    normalised, invalid, role, personal, test_mailbox = zip(*map(q.email_checks, c.email))
+    filled = [e for e in normalised if e]
     cutoff = now - timedelta(days=stale_days)
-    for c in contacts:
-        email = q.email_checks(c.email)  # every email rule in one pass
-        norm = email.normalised
-        if norm:
-            if norm in seen:
-                counts["duplicates"] += 1
-            seen.add(norm)
-        else:
-            counts["missing:email"] += 1
-        counts["invalid_email"] += email.invalid
-        counts["missing:country"] += q.is_blank(c.country)
-        counts["missing:lead_source"] += q.is_blank(c.lead_source)
-        counts["role_email"] += email.role
-        counts["personal_email"] += email.personal
-        counts["test_record"] += email.test_mailbox or q.is_test_name(c.first_name, c.last_name)
-        counts["stale"] += c.last_activity < cutoff
-        counts["unsubscribed_marketable"] += c.unsubscribed and c.marketable
-    return len(contacts), counts
+    counts = {
+        "duplicates": len(filled) - len(set(filled)),  # every copy after the first
+        "invalid_email": sum(invalid),
+        "missing:email": len(normalised) - len(filled),
+        "missing:country": sum(map(q.is_blank, c.country)),
+        "missing:lead_source": sum(map(q.is_blank, c.lead_source)),
+        "role_email": sum(role),
+        "personal_email": sum(personal),
+        "test_record": sum(map(or_, test_mailbox, map(q.is_test_name, c.first_name, c.last_name))),
+        "stale": sum(map(cutoff.__gt__, c.last_activity)),
+        "unsubscribed_marketable": sum(map(and_, c.unsubscribed, c.marketable)),
+    }
+    return len(c), counts

@@ -83,8 +83,8 @@ class Pane(Vertical, can_focus=False):
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield ItemTable(self.columns(), id=f"{self.id}-table")
-        # Mounted up front (hidden): keys typed right after `/` must already land in it.
-        yield FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
+        # The filter line is mounted at the first `/` (see filter_input), not here: three input
+        # lines nobody has opened yet were a tenth of the cockpit's own start-up work.
 
     @property
     def table(self) -> ItemTable:
@@ -92,7 +92,14 @@ class Pane(Vertical, can_focus=False):
 
     @property
     def filter_input(self) -> FilterInput:
-        return self.query_one(FilterInput)
+        """The filter line, mounted the first time it is asked for. It joins the DOM at once, so it
+        can take the focus at once; keys sent to it meanwhile wait in its queue, in order."""
+        found = self.query(FilterInput)
+        if found:
+            return found.first()
+        line = FilterInput(placeholder="filter: type to narrow, enter to keep, escape to clear", classes="filter")
+        self.mount(line)
+        return line
 
     # -- data -----------------------------------------------------------------------------------
     def update_results(self, results: Mapping[str, SourceResult], multi_source: bool) -> None:

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 
 from rich.text import Text
 from textual.binding import Binding
-from mopstui.tui.widgets.oneline import OneLine
 
 from mopstui.tui.format import key_label
+from mopstui.tui.widgets.oneline import OneLine
 
 #: Shorter still for the one-line hint bar.
 GLYPHS = {"enter": "⏎", "ctrl+p": "^p", "space": "␣"}

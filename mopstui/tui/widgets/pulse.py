@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from mopstui.tui.widgets.oneline import OneLine
 
 from mopstui.tui.palette import Palette
+from mopstui.tui.widgets.oneline import OneLine
 
 
 class Pulse(OneLine):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from mopstui.tui.widgets.oneline import OneLine
 
 from mopstui.core.service import SourceStatus
 from mopstui.tui.format import local_hhmm
 from mopstui.tui.palette import Palette
+from mopstui.tui.widgets.oneline import OneLine
 
 STATE_GLYPH = {"ok": "✓", "error": "✖", "loading": "⟳", "idle": "·"}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mopstui.core.values import valueclass
+from mopstui.tui.widgets.cells import line_segments, segments
 
 
 @valueclass(frozen=True, slots=True)
@@ -208,29 +208,18 @@ class ItemTable(ScrollView, can_focus=True):
         return self._strip(cells, widths, width, base, cursor=index == self.cursor)
 
     def _strip(self, cells: tuple[Text | str, ...], widths: list[int], width: int, base: Style, cursor: bool = False) -> Strip:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for i, (cell, w) in enumerate(zip(cells, widths)):
-            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
-            justify = self.columns[self._visible[i]].justify if len(widths) == len(self._visible) else "left"
-            text.truncate(w, overflow="ellipsis")
-            if justify == "right":
-                text.pad_left(w - text.cell_len)
-            else:
-                text.pad_right(w - text.cell_len)
-            if i:
-                line.append(" ")
-            line.append_text(text)
-        line.truncate(width, pad=True)
-        segments = list(line.render(self.app.console))
+        if len(widths) == len(self._visible):
+            right = [self.columns[i].justify == "right" for i in self._visible]
+        else:
+            right = [False] * len(widths)
+        runs = line_segments(self.app.console, cells, widths, width, right)
         if cursor:
             cursor_style = self.get_component_rich_style("item-table--cursor")
             if not self.has_focus:
                 cursor_style = Style(reverse=False, bgcolor=cursor_style.bgcolor, dim=False)
             # Cell colours (severities) are applied over the cursor, so they stay visible on it.
-            segments = [Segment(t, (base + cursor_style + (s or Style()))) for t, s, _ in segments]
-        else:
-            segments = [Segment(t, base + (s or Style())) for t, s, _ in segments]
-        return Strip(segments, width)
+            base = base + cursor_style
+        return Strip(segments(runs, base), width)
 
     def on_focus(self) -> None:
         self.refresh()

@@ -74,3 +74,29 @@ def test_still_a_dataclass_frozen_and_slotted() -> None:
     b = Box()
     b.items = [3]  # mutable ones stay mutable
     assert b == Box([3])
+
+
+@valueclass(frozen=True)
+class Settings:
+    name: str
+    retries: int = 3
+    tags: tuple[str, ...] = ()
+
+
+def test_frozen_fields_are_set_once_then_never_changed_nor_deleted() -> None:
+    import copy
+    import pickle
+
+    s = Settings("demo")
+    assert (s.name, s.retries) == ("demo", 3)  # class-level defaults do not block __init__
+    for value, attr in ((s, "retries"), (s, "name"), (Point(1), "y")):
+        with pytest.raises(dataclasses.FrozenInstanceError, match=attr):
+            setattr(value, attr, 9)
+        with pytest.raises(dataclasses.FrozenInstanceError, match=attr):
+            delattr(value, attr)
+    assert s.retries == 3
+    p = Point(1, 2, "a", "s")
+    for clone in (copy.copy(p), copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        assert clone == p and clone.secret == "s" and clone is not p
+    assert pickle.loads(pickle.dumps(s)) == s and copy.copy(s) == s
+    assert dataclasses.replace(s, retries=1).retries == 1 and hash(Settings("a")) == hash(Settings("a"))

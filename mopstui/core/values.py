@@ -3,17 +3,18 @@
 A standard `@dataclass` compiles source text for each method it writes: `__init__`, `__repr__`,
 `__eq__`, and for frozen ones `__setattr__`, `__delattr__` and `__hash__`. At about a millisecond
 a class, the few dozen classes read at start-up cost a noticeable share of the cockpit's cold start.
-`valueclass` lets `dataclass` write only what must be fast (`__init__`, and the frozen guards),
-and gives every class the same shared `__repr__`, `__eq__` and (frozen) `__hash__`, which behave
-like the generated ones: `Name(a=1, b='x')`, equal when of the same class with equal fields, hashed
-by the fields. The result is a real dataclass (`fields`, `replace`, `asdict` work).
+`valueclass` lets `dataclass` write only what must be fast (`__init__`), and gives every class the
+same shared `__repr__`, `__eq__` and, for frozen ones, `__hash__` and guards, which behave like
+the generated ones: `Name(a=1, b='x')`; equal when of the same class with equal fields; hashed by
+the fields; a frozen value's field set once by `__init__`, then never assigned nor deleted
+(FrozenInstanceError). The result is a real dataclass (`fields`, `replace`, `asdict` work).
 """
 
 from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -42,6 +43,25 @@ def _hash(self: Any) -> int:
     return hash(self.__class__.__value_key__(self))
 
 
+def _set_once_slotted(self: Any, name: str, value: Any) -> None:
+    try:
+        object.__getattribute__(self, name)
+    except AttributeError:  # a slot not set yet: __init__ is filling it in
+        object.__setattr__(self, name, value)
+        return
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _set_once(self: Any, name: str, value: Any) -> None:
+    if name in self.__dict__:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
+
+
+def _no_delete(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
 def _key(names: list[str]) -> Callable[[Any], Any]:
     if not names:
         return _no_fields
@@ -62,7 +82,12 @@ def valueclass(cls: type[_T] | None = None, /, *, frozen: bool = False, slots: b
     """`@dataclass` / `@dataclass(frozen=..., slots=...)`, with shared repr, eq and hash."""
 
     def wrap(cls: type[_T]) -> type[_T]:
-        made = dataclass(cls, repr=False, eq=False, frozen=frozen, slots=slots)
+        made = dataclass(cls, repr=False, eq=False, slots=slots)
+        if frozen:
+            # Each attribute may be set once (by __init__), never again, nor deleted: what
+            # dataclass's frozen guards do, without compiling two more methods per class.
+            made.__setattr__ = _set_once_slotted if slots else _set_once  # type: ignore[assignment,method-assign]
+            made.__delattr__ = _no_delete  # type: ignore[assignment,method-assign]
         fields = made.__dataclass_fields__.values()  # type: ignore[attr-defined]
         made.__value_repr__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
         made.__value_key__ = staticmethod(_key([f.name for f in fields if f.compare]))  # type: ignore[attr-defined]

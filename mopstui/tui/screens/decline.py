@@ -8,15 +8,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mopstui.core.replies import title_for
+from mopstui.tui.screens.dialog import Dialog
 
 
-class DeclineScreen(ModalScreen[str | None]):
+class DeclineScreen(Dialog[str | None]):
     """Returns the chosen reply id, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    #replies { height: auto; max-height: 8; }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="decline_cancel")]
 

@@ -11,10 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mopstui.tui.format import ago
+from mopstui.tui.screens.dialog import Dialog
 
 HIDDEN = {"thresholds"}
 
@@ -45,7 +45,7 @@ def describe(item: Any) -> Table:
     return table
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q,enter", "close", "Close", id="detail_close")]
 
     def __init__(self, title: str, item: Any, hint: str = "") -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import work
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical

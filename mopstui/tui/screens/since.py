@@ -13,14 +13,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mopstui.core.memory import ChangedItem, SinceLastCheck, when
 from mopstui.tui.format import SEVERITY_GLYPH
+from mopstui.tui.screens.dialog import Dialog
 
 
-class SinceScreen(ModalScreen[None]):
+class SinceScreen(Dialog[None]):
     """A read-only summary; escape (or s) closes it."""
 
     BINDINGS = [Binding("escape,q,s", "close", "Close", id="since_close")]

@@ -13,13 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mopstui import credentials
 from mopstui.core.memory import when
 from mopstui.core.service import Cockpit
 from mopstui.core.values import valueclass
+from mopstui.tui.screens.dialog import Dialog
 
 STATE_STYLE = {"ok": "bold green", "error": "bold red", "loading": "yellow", "idle": "dim"}
 
@@ -63,11 +63,10 @@ def source_rows(cockpit: Cockpit, now: datetime | None = None) -> list[SourceRow
     return rows
 
 
-class SourcesScreen(ModalScreen[None]):
+class SourcesScreen(Dialog[None]):
     """A read-only table of the sources; escape (or S) closes it."""
 
     DEFAULT_CSS = """
-    SourcesScreen { align: center middle; }
     #sources { width: 100; }
     """
     BINDINGS = [

@@ -1,0 +1,49 @@
+"""Dialog: the base of the cockpit's modal boxes (confirm, decline, detail, help, since, sources).
+
+A box in the middle of the screen with a bold title, a body, a muted hint and right-aligned
+buttons (classes `dialog`, `dialog-title`, `dialog-body`, `dialog-hint`, `dialog-buttons`). The
+styles live here rather than in app.tcss: they are read when a dialog first opens, not at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+    .dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+    .dialog-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    .dialog-body {
+        margin-bottom: 1;
+    }
+    .dialog-hint {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    .dialog-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    .dialog-buttons Button {
+        margin-left: 2;
+    }
+    """

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.service import Cockpit, SourceResult
-from mopstui.gctune import settle_gc
+from mopstui.gctune import resume_gc, settle_gc
 from mopstui.tui.commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
@@ -26,6 +26,9 @@ from mopstui.tui.sources_keys import SourcesKeys
 
 #: Seconds the snapshot writer leaves the screen between slices (see Memory.record).
 RECORD_PAUSE = 0.005
+#: Seconds after start-up by which the collector runs again even if no source has answered yet
+#: (it is paused while the cockpit starts, see gctune.pause_gc).
+GC_PAUSE_LIMIT = 10.0
 
 
 class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
@@ -68,6 +71,7 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         return MainScreen()
 
     def on_mount(self) -> None:
+        self.set_timer(GC_PAUSE_LIMIT, resume_gc)
         self.apply_looks(self.config.keys)
         self.action_refresh_all()
         self.show_memory_warning()

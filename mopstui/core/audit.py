@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from datetime import datetime, timezone
@@ -11,6 +10,8 @@ from typing import Any
 
 
 def os_user() -> str:
+    import getpass  # here: it brings in termios, which start-up never needs
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers, cron without USER)

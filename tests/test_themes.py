@@ -126,3 +126,23 @@ async def test_chosen_theme_paints_first_without_a_second_css_parse(monkeypatch:
         await pilot.pause()
         assert reparses and "-theme-mops-light" not in app.classes and "-dark-mode" in app.classes
         assert app.screen.styles.background.hex.lower() == app.available_themes["mops-dark"].background.lower()
+
+
+@pytest.mark.parametrize("theme", ["mops-dark", "mops-light", "mops-high-contrast", "mops-ansi"])
+async def test_every_shipped_theme_starts_and_draws_the_cockpit(theme: str) -> None:
+    """A theme's colours reach Rich styles (key hints, severities): mops-ansi's `ansi_yellow`
+    once crashed the cockpit at its first paint."""
+    from mopstui.tui.app import MopsApp
+
+    app = MopsApp(_config(), theme=theme)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            if app.main is not None and app.main.pane("workflows").items:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert app.theme == theme and app.main is not None
+        hints = app.main.query_one("#keyhints").render()
+        assert "palette" in str(hints)
+        rows = "".join(str(app.main.pane("workflows").table.render_line(y).text) for y in range(1, 4))
+        assert "✖" in rows

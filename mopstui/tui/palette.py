@@ -36,14 +36,14 @@ class Palette:
         for name, (token, fallback) in TOKENS.items():
             colour = variables.get(token) or variables.get(fallback)
             bold = name in ("critical", "new")
-            styles[name] = Style(color=_rich_colour(colour), bold=bold)
+            styles[name] = Style(color=rich_colour(colour), bold=bold)
         return cls(styles)
 
     def __getitem__(self, name: str) -> Style:
         return self.styles.get(name, Style())
 
 
-def _rich_colour(value: str | None) -> RichColor | None:
+def rich_colour(value: str | None) -> RichColor | None:
     """Theme values use Textual's colour names (`ansi_bright_red`, `#FF6B78 80%`); Rich wants its own."""
     if not value:
         return None

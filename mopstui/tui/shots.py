@@ -78,10 +78,16 @@ def before(scene: Scene) -> Callable[[Any], Awaitable[None]]:
             if is_loaded(pilot.app):
                 break
             await pilot.pause(0.01)
+        else:
+            # Never picture a cockpit that did not load (a crash would otherwise leave a blank
+            # screen to be saved, and compared against, as if it were the scene).
+            raise RuntimeError(f"scene {scene.name}: the cockpit did not load")
         await pilot.pause()
         if scene.keys:
             await pilot.press(*scene.keys)
         await pilot.pause()
+        if not pilot.app.is_running or pilot.app.screen_stack == []:
+            raise RuntimeError(f"scene {scene.name}: the cockpit stopped (see its traceback above)")
 
     return run
 

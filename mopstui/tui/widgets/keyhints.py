@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
 from mopstui.tui.format import key_label
+from mopstui.tui.palette import rich_colour
 from mopstui.tui.widgets.oneline import OneLine
 
 #: Shorter still for the one-line hint bar.
 GLYPHS = {"enter": "⏎", "ctrl+p": "^p", "space": "␣"}
 
 
-def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style: str = "bold") -> Text:
+def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style: str | Style = "bold") -> Text:
     """`⏎ Detail  / Filter  a Activate ...` for the bindings marked `show`, remaps applied."""
     text = Text(no_wrap=True, overflow="ellipsis")
     for binding in bindings:
@@ -35,4 +37,6 @@ def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style:
 
 class KeyHints(OneLine):
     def show(self, bindings: Iterable[Binding], keymap: Mapping[str, str]) -> None:
-        self.set_text(hint_text(bindings, keymap, key_style=f"bold {self.app.theme_variables.get('accent', '')}".strip()))
+        # The theme's accent in Textual's colour words (`ansi_yellow` in mops-ansi): Rich needs its own.
+        accent = rich_colour(self.app.theme_variables.get("accent"))
+        self.set_text(hint_text(bindings, keymap, key_style=Style(bold=True, color=accent)))

@@ -27,7 +27,7 @@ def describe(item: Any) -> Table:
         table.add_row("item", str(item))
         return table
     for f in fields(item):
-        if f.name in HIDDEN:
+        if f.name in HIDDEN or not f.repr:
             continue
         value = getattr(item, f.name)
         if isinstance(value, datetime):

@@ -52,6 +52,22 @@ def test_a_changed_item_is_searched_by_its_new_text():
     assert index.matching(keys, items, "partner") == (["a", "b"], True)
 
 
+def test_texts_are_warmed_in_the_panes_order_top_first():
+    """Warming follows the pane's order (the top of the list is searchable first, and the texts
+    lie in memory in the order a search reads them), and still gives the naive matches."""
+    items = {f"k{i}": f"item {i} webinar" if i % 2 else f"item {i} partner" for i in range(1000)}
+    order = sorted(items, key=lambda k: -int(k[1:]))  # newest first, unlike the items' own order
+    made: list[str] = []
+    index = SearchIndex(lambda text: made.append(text) or text)
+    index.reset(items, order=order)
+    index.warm(items, limit=10)
+    assert made == [items[k] for k in order[:10]]
+    while index.warm(items, limit=300, order=order):
+        pass
+    assert index.matching(order, items, "webinar") == (naive(order, items, "webinar"), True)
+    assert len(made) == len(items)  # each text made once
+
+
 def test_lazy_rows_make_each_row_once_and_only_when_asked():
     made: list[str] = []
 

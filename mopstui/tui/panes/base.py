@@ -125,7 +125,7 @@ class Pane(Vertical, can_focus=False):
         self.items = items
         self.new_keys = new
         self.rebuild()
-        self._search.reset(items)
+        self._search.reset(items, order=self._ordered_keys())
         self._warm_generation += 1
         self.call_after_refresh(self._warm_search, self._warm_generation)
 

@@ -136,7 +136,6 @@ class ActionsMixin:
             pane.pending.discard(item.key)
         if outcome.ok:
             self.app.record_after_paint([self.app.cockpit.results[item.source]])
-        if outcome.ok:
             self.notify(outcome.message, title=f"{action} ✓")
         elif outcome.message.startswith("read-only"):
             self.notify(f"Read-only: {action} refused, nothing was sent to {item.source}", severity="warning")

@@ -26,8 +26,6 @@ from mopstui.core.quality import make_metric
 from mopstui.core.source import Source
 from mopstui.core.values import valueclass
 
-BASE_URL = ws_mod.BASE_URL
-
 
 @valueclass(frozen=True)
 class DemoOptions:
@@ -94,7 +92,7 @@ class DemoSource(Source):
         problems: list[WorkflowProblem] = []
         states: list[WorkflowState] = []
         for c in self.workspace.campaigns.values():
-            url = f"{BASE_URL}/campaigns/{c.id}"
+            url = f"{ws_mod.BASE_URL}/campaigns/{c.id}"
             if c.kind == "trigger" and c.status != "Invalid":
                 states.append(WorkflowState(self.name, c.id, c.name, "trigger", c.active, url,
                                             ("deactivate",) if c.active else ("activate",), c.program))

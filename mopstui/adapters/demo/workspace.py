@@ -22,9 +22,6 @@ BASE_URL = "https://demo.mopstui.invalid"
 SLA_HOURS = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0, "Lowest": 336.0}
 #: What the user may do with a ticket: assigned to them, or to someone else (or no one).
 MINE, OTHERS = ("decline", "done"), ("take", "decline", "done")
-#: The quality rules the demo counts, in the order its Data quality rows come.
-QUALITY_KEYS = ("duplicates", "invalid_email", "missing:email", "missing:country", "missing:lead_source",
-                "role_email", "personal_email", "test_record", "stale", "unsubscribed_marketable")
 
 PROGRAMS = [
     "Lead Lifecycle", "Scoring", "Webinar 2026-11 AI in B2B Ops", "Newsletter", "Nurture - Mid Funnel",
@@ -276,9 +273,8 @@ def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> 
     """Counts of every quality rule over the generated contacts (see mopstui.core.quality), a column
     at a time: each rule is mapped down its column, and the counting is left to C."""
     c = contacts
-    if not len(c):
-        return 0, dict.fromkeys(QUALITY_KEYS, 0)
-    normalised, invalid, role, personal, test_mailbox = zip(*map(q.email_checks, c.email))
+    # one column per email rule (five empty ones when there are no contacts)
+    normalised, invalid, role, personal, test_mailbox = tuple(zip(*map(q.email_checks, c.email))) or ((),) * 5
     filled = [e for e in normalised if e]
     cutoff = now - timedelta(days=stale_days)
     counts = {

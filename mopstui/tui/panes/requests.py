@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from datetime import datetime
 from operator import attrgetter
+from typing import Any
 
 from rich.text import Text
 

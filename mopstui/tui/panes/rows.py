@@ -93,7 +93,7 @@ class SearchIndex:
         `order` (the pane's sorted keys) when given.
 
         Warming in that order makes the texts one after another in memory in the order a search
-        reads them: with 100,000 requests a search pass then takes a quarter of the time it takes
+        reads them: with 100,000 requests a search pass then takes about half the time it takes
         over texts scattered in item order (the pass is bound by memory, not by comparing)."""
         self._aligned_for = None
         texts = self._texts

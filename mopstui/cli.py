@@ -96,7 +96,7 @@ def load_config_or_report(args: argparse.Namespace) -> Config | None:
 
     config_arg, demo, _ = common(args)
     try:
-        return load_config(paths.config_path(config_arg), demo=demo)
+        return load_config(paths.config_path(config_arg), demo=demo, given_by=paths.config_origin(config_arg))
     except ConfigError as exc:
         print(f"mopstui: config error: {exc}", file=sys.stderr)
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 import tomllib
 import types
 import typing
@@ -54,6 +55,11 @@ class Config:
     #: True when running on the built-in demo because no config file exists (show the banner).
     is_default_demo: bool = False
 
+    @property
+    def is_demo(self) -> bool:
+        """True when every source is the built-in demo: what it shows is invented."""
+        return all(s.kind == "demo" for s in self.sources)
+
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
             if s.name == name:
@@ -71,16 +77,30 @@ TOP_LEVEL: dict[str, tuple[Any, Any]] = {
 NOTIFY_KEYS: dict[str, Any] = {"only_on_change": bool, "max_items": int}
 
 
-def load_config(path: Path, *, demo: bool = False) -> Config:
-    """Read and validate `path`; with `demo`, or no file, the embedded demo workspace."""
+def load_config(path: Path, *, demo: bool = False, given_by: str | None = None) -> Config:
+    """Read and validate `path`; with `demo`, or no file at the default location, the demo workspace.
+
+    `given_by` names who chose `path` ("--config", "$MOPSTUI_CONFIG"): such a path must be a
+    readable file, since a typo there must never quietly turn a cron job into the demo."""
     if demo:
-        return _demo_config(path if path.exists() else None, is_default=False)
-    if not path.exists():
-        return _demo_config(None, is_default=True)
+        return _demo_config(path if _is_file(path) else None, is_default=False)
+    origin = f" (given by {given_by})" if given_by else ""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        if given_by is None:
+            return _demo_config(None, is_default=True)
+        raise ConfigError(str(path), "file", f"not found{origin}; check the path, or run `mopstui init` to create it") from None
+    except OSError as exc:
+        raise ConfigError(str(path), "file", f"cannot be read ({exc.strerror or exc}){origin}") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(str(path), "file", f"is a directory, expected a TOML file{origin}")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):  # a pipe, as in --config <(...), is fine
+        raise ConfigError(str(path), "file", f"is not a regular file, expected a TOML file{origin}")
     try:
         raw = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ConfigError(str(path), "file", f"cannot be read ({exc.strerror or exc})") from None
+        raise ConfigError(str(path), "file", f"cannot be read ({exc.strerror or exc}){origin}") from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), "file", "expected UTF-8 text") from None
     try:
@@ -88,6 +108,13 @@ def load_config(path: Path, *, demo: bool = False) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), _toml_where(exc), f"invalid TOML ({_toml_msg(exc)})") from None
     return parse_config(data, path)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _demo_config(path: Path | None, *, is_default: bool) -> Config:

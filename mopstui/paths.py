@@ -28,6 +28,17 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return config_dir() / "config.toml"
 
 
+def config_origin(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """Who named the config path: "--config", "$MOPSTUI_CONFIG", or None for the default location.
+
+    Only the default location may be absent (the demo opens); a path someone gave must exist."""
+    if explicit:
+        return "--config"
+    if os.environ.get("MOPSTUI_CONFIG"):
+        return "$MOPSTUI_CONFIG"
+    return None
+
+
 def state_dir() -> Path:
     """`$MOPSTUI_STATE_DIR`, else the platform's user state dir (state store, audit log, exports)."""
     override = os.environ.get("MOPSTUI_STATE_DIR")

@@ -35,6 +35,8 @@ class Report:
     generated_at: datetime
     results: list[SourceResult]
     resolved: list[ChangedItem] = field(default_factory=list)
+    #: True when the report is of the built-in demo workspace: every item in it is invented.
+    demo: bool = False
 
     @property
     def status(self) -> str:
@@ -104,6 +106,7 @@ def to_json(report: Report) -> dict[str, Any]:
     return {
         "generated_at": _iso(report.generated_at),
         "status": report.status,
+        "demo": report.demo,
         "sources": [
             {"name": r.name, "kind": r.status.kind, "ok": r.status.state == "ok",
              "error": r.status.error or None, "calls": r.status.calls, "fetched_at": _iso(r.status.fetched_at)}
@@ -144,7 +147,16 @@ def headline(report: Report) -> str:
         f"{c['new']} new",
         f"{ok}/{len(report.results)} sources ok",
     ]
+    missing = [r.name for r in report.failed]
+    if missing:
+        parts.insert(0, f"counts missing from {', '.join(missing)} (no answer)")
+    if report.demo:
+        parts.insert(0, DEMO_NOTE)
     return f"mopstui {report.status.upper()}: " + "; ".join(parts)
+
+
+#: Said first in every demo report, so nobody mistakes invented problems for their own.
+DEMO_NOTE = "DEMO WORKSPACE (invented data, not your platforms)"
 
 
 def _delta_text(delta: int | None) -> str:
@@ -212,7 +224,11 @@ def _link(text: str, url: str) -> str:
 def render_markdown(report: Report) -> str:
     """The same report as markdown (for a ticket, a wiki page, or a chat that renders it)."""
     c = report.counts()
-    lines = [f"## mopstui check: {report.status.upper()}", "",
+    title = f"## mopstui check: {report.status.upper()}" + (" (demo workspace)" if report.demo else "")
+    missing = [_md(r.name) for r in report.failed]
+    notes = ([f"**{DEMO_NOTE}**"] if report.demo else []) + (
+        [f"**Counts missing from {', '.join(missing)}** (no answer)"] if missing else [])
+    lines = [title, "", *[line for note in notes for line in (note, "")],
              f"_{report.generated_at.isoformat(timespec='minutes')}_ · {c['critical']} critical, {c['warning']} warning "
              f"workflow problems · {c['requests']} open requests ({c['overdue']} overdue) · {c['quality']} quality "
              f"metrics over threshold · {c['new']} new", "", "### Sources", ""]

@@ -103,7 +103,8 @@ def test_json_follows_the_contract(capsys) -> None:  # type: ignore[no-untyped-d
     code, out, _ = run(capsys, "--demo", "--format", "json")
     data = json.loads(out)
     assert code == 2
-    assert set(data) == {"generated_at", "status", "sources", "workflows", "requests", "quality"}
+    assert set(data) == {"generated_at", "status", "demo", "sources", "workflows", "requests", "quality"}
+    assert data["demo"] is True
     assert data["status"] == "critical"
     [source] = data["sources"]
     assert set(source) == {"name", "kind", "ok", "error", "calls", "fetched_at"}

@@ -7,13 +7,15 @@ import re
 
 import httpx
 import pytest
-from fakes.scripted import Script, problem, request, use_scripted_kind
+from fakes.scripted import Script, problem, request, use_sample_kind, use_scripted_kind
 
 import mopstui.notify as notify
 from mopstui.cli import main
 
 WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX"
 SCRIPTED = '[sources.mkto]\nkind = "scripted"\n'
+#: The demo workspace's data as if from a real platform (a demo report is never posted).
+SAMPLE = '[sources.demo]\nkind = "sample"\n'
 
 
 class FakeSlack:
@@ -45,14 +47,20 @@ def script(monkeypatch: pytest.MonkeyPatch) -> Script:
     return scripts["mkto"]
 
 
+@pytest.fixture
+def sample(monkeypatch: pytest.MonkeyPatch, write_config) -> str:  # type: ignore[no-untyped-def]
+    use_sample_kind(monkeypatch)
+    return str(write_config(SAMPLE, name="sample.toml"))
+
+
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(["check", "--notify", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_posts_counts_and_new_items_with_links(slack: FakeSlack, capsys) -> None:  # type: ignore[no-untyped-def]
-    code, _, err = check(capsys, "--demo")
+def test_posts_counts_and_new_items_with_links(slack: FakeSlack, sample, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = check(capsys, "--config", sample)
     assert code == 2 and err == ""
     assert slack.urls == [WEBHOOK]
     [payload] = slack.posts
@@ -65,16 +73,16 @@ def test_posts_counts_and_new_items_with_links(slack: FakeSlack, capsys) -> None
     assert sum(line.startswith("• ") for line in text.splitlines()) == 5
 
 
-def test_stays_quiet_when_nothing_is_new_or_worse(slack: FakeSlack, capsys) -> None:  # type: ignore[no-untyped-def]
-    check(capsys, "--demo")
-    code, _, err = check(capsys, "--demo")
+def test_stays_quiet_when_nothing_is_new_or_worse(slack: FakeSlack, sample, capsys) -> None:  # type: ignore[no-untyped-def]
+    check(capsys, "--config", sample)
+    code, _, err = check(capsys, "--config", sample)
     assert code == 2 and err == ""
     assert len(slack.posts) == 1
 
 
-def test_notify_always_posts_anyway(slack: FakeSlack, capsys) -> None:  # type: ignore[no-untyped-def]
-    check(capsys, "--demo")
-    check(capsys, "--demo", "--notify-always")
+def test_notify_always_posts_anyway(slack: FakeSlack, sample, capsys) -> None:  # type: ignore[no-untyped-def]
+    check(capsys, "--config", sample)
+    check(capsys, "--config", sample, "--notify-always")
     assert len(slack.posts) == 2
 
 
@@ -102,39 +110,40 @@ def test_max_items_from_the_config(slack: FakeSlack, script: Script, write_confi
     assert "…and 3 more" in text
 
 
-def test_a_failed_post_is_one_line_and_keeps_the_exit_status(slack: FakeSlack, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_post_is_one_line_and_keeps_the_exit_status(slack: FakeSlack, sample, capsys) -> None:  # type: ignore[no-untyped-def]
     slack.status, slack.body = 404, "no_service"
-    code, out, err = check(capsys, "--demo")
+    code, out, err = check(capsys, "--config", sample)
     assert code == 2
     assert out.startswith("mopstui CRITICAL")
     assert err == "mopstui: notify: Slack post failed: Slack answered 404 (no_service)\n"
     assert "XXXXsecretXXXX" not in out + err
 
 
-def test_an_unreachable_slack_never_prints_the_url(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_slack_never_prints_the_url(monkeypatch, sample, capsys) -> None:  # type: ignore[no-untyped-def]
     def refuse(req: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError(f"connection refused for {req.url}", request=req)
 
     monkeypatch.setattr(notify, "TRANSPORT", httpx.MockTransport(refuse))
     monkeypatch.setenv("MOPSTUI_NOTIFY_SLACK_WEBHOOK", WEBHOOK)
-    code, out, err = check(capsys, "--demo")
+    code, out, err = check(capsys, "--config", sample)
     assert code == 2
     assert err.count("\n") == 1 and "could not reach Slack" in err
     assert "hooks.slack.com" not in out + err and "XXXXsecretXXXX" not in out + err
 
 
-def test_no_webhook_configured_says_which_variable(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_no_webhook_configured_says_which_variable(monkeypatch, sample, capsys) -> None:  # type: ignore[no-untyped-def]
     def never(req: httpx.Request) -> httpx.Response:  # pragma: no cover - must not be called
         raise AssertionError("posted without a webhook")
 
     monkeypatch.setattr(notify, "TRANSPORT", httpx.MockTransport(never))
-    code, _, err = check(capsys, "--demo")
+    code, _, err = check(capsys, "--config", sample)
     assert code == 2
     assert err.count("\n") == 1 and "MOPSTUI_NOTIFY_SLACK_WEBHOOK" in err
 
 
-def test_a_failed_source_is_named_in_the_post(slack: FakeSlack, write_config, capsys) -> None:  # type: ignore[no-untyped-def]
-    config = write_config('[sources.demo]\nkind = "demo"\nfail = "error"\ncampaigns = 0\nrequests = 0\ncontacts = 0\n')
+def test_a_failed_source_is_named_in_the_post(slack: FakeSlack, write_config, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    use_sample_kind(monkeypatch)
+    config = write_config('[sources.demo]\nkind = "sample"\nfail = "error"\ncampaigns = 0\nrequests = 0\ncontacts = 0\n')
     code, _, _ = check(capsys, "--config", str(config))
     assert code == 3
     assert ":warning: demo failed: demo: cannot reach" in slack.posts[0]["text"]

@@ -50,7 +50,7 @@ def _err(text: str) -> None:
 
 def _load(args: argparse.Namespace) -> Config:
     config_arg, demo, _ = common(args)
-    return load_config(paths.config_path(config_arg), demo=demo)
+    return load_config(paths.config_path(config_arg), demo=demo, given_by=paths.config_origin(config_arg))
 
 
 def _expected_fields(args: argparse.Namespace, source: str) -> tuple[str, ...] | None:

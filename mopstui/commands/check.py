@@ -80,7 +80,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
     finally:
         await cockpit.aclose()
     resolved = memory.since_last_check().resolved if memory is not None else []
-    report = Report(datetime.now(timezone.utc).astimezone(), results, resolved)
+    report = Report(datetime.now(timezone.utc).astimezone(), results, resolved, demo=config.is_demo)
     if memory is not None and memory.error:
         _warn(memory.error)
 
@@ -98,7 +98,10 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
             memory.remember_check_status(report.status)
         except Exception as exc:  # the store went away mid-check: the report still stands
             _warn(f"state store: {exc}")
-    if args.notify:
+    if args.notify and report.demo:
+        print("mopstui: notify: not posting: this is the demo workspace, not your platforms "
+              "(give --config PATH or run `mopstui init`)", file=sys.stderr)
+    elif args.notify:
         _notify(report, config.notify, previous, always=args.notify_always)
     return report.exit_code
 

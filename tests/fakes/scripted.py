@@ -90,3 +90,16 @@ def state(id: str, active: bool, source: str = "mkto", kind: str = "trigger") ->
     return WorkflowState(source=source, id=id, name=f"Lead routing {id}", kind=kind, active=active,  # type: ignore[arg-type]
                          url=f"https://mkto.example.test/campaigns/{id}",
                          actions=("deactivate",) if active else ("activate",))
+
+
+def use_sample_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let config files use `kind = "sample"`: the demo workspace's data under another kind, so a
+    test can stand in for a real platform (reports of `kind = "demo"` say they are the demo)."""
+    import mopstui.config as config_mod
+    from mopstui.adapters.demo import DemoSource
+
+    class SampleSource(DemoSource):
+        kind = "sample"
+
+    real = config_mod.load_kind
+    monkeypatch.setattr(config_mod, "load_kind", lambda kind: SampleSource if kind == "sample" else real(kind))

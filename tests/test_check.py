@@ -76,6 +76,14 @@ def test_unknown_when_a_source_failed_and_nothing_is_critical(scripts, write_con
     assert "FAILED: demo: cannot reach" in out
 
 
+def test_unknown_names_the_sources_whose_counts_are_missing(scripts, write_config, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "--config", str(write_config(SCRIPTED + FAILING_DEMO)))
+    assert code == 3
+    assert out.startswith("mopstui UNKNOWN: counts missing from demo (no answer); ")
+    _, data = check_json(capsys, write_config(SCRIPTED + FAILING_DEMO))
+    assert data["status"] == "unknown" and [s["ok"] for s in data["sources"]] == [True, False]
+
+
 def test_critical_beats_a_failed_source(scripts, write_config, capsys) -> None:  # type: ignore[no-untyped-def]
     scripts["mkto"].problems = [problem("1002")]
     code, _, _ = run(capsys, "--config", str(write_config(SCRIPTED + FAILING_DEMO)))

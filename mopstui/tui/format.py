@@ -13,6 +13,13 @@ def key_label(key: str) -> str:
     return KEY_NAMES.get(key.strip(), key.strip())
 
 
+def count_text(count: int, unknown: bool) -> str:
+    """A pane count; with a source that has not answered, `?` (nothing known) or `3+?` (at least 3)."""
+    if not unknown:
+        return str(count)
+    return f"{count}+?" if count else "?"
+
+
 SEVERITY_GLYPH = {"critical": "✖", "warning": "▲", "info": "i", "ok": "✓"}
 SPARK = "▁▂▃▄▅▆▇█"
 

@@ -54,7 +54,7 @@ class Pane(Vertical, can_focus=False):
         self._search = SearchIndex(self.search_text)
         self._order: list[str] = []
         self._order_for: tuple[object, object] | None = None
-        self._counted: object = None  # the items the border subtitle was counted from
+        self._counted: tuple[object, ...] | None = None  # (items, unknown sources) the subtitle counted
         self._top_key: str | None = None  # the first item row at the last rebuild
         self._warm_generation = 0
         self._built_with: tuple[object, ...] | None = None  # _row_inputs() at the last rebuild
@@ -75,6 +75,12 @@ class Pane(Vertical, can_focus=False):
     def counts(self) -> str:
         """Short summary for the border subtitle."""
         return f"{len(self.items)}"
+
+    def unknown_sources(self) -> list[str]:
+        """This pane's sources whose items are not known: failed, or not answered yet. Their
+        counts are shown as `?`, never 0 (a zero under a failed source reads as "all clear")."""
+        return [name for name, r in self.results.items()
+                if r.status.state == "error" or (r.status.state != "ok" and r.status.fetched_at is None)]
 
     def search_text(self, item: Any) -> str:
         """What the `/` filter matches: the row's visible text. Panes may override with a cheaper equal."""
@@ -166,9 +172,11 @@ class Pane(Vertical, can_focus=False):
             keep = keys[0]
         self.table.set_rows(LazyRows(notices, keys, self._make_row), keep=keep)
         self._built_with = self._row_inputs()
-        if self._counted is not self.items:  # a filter keystroke need not recount 100,000 items
+        unknown = tuple(self.unknown_sources())
+        # a filter keystroke need not recount 100,000 items (items compared by identity)
+        if self._counted is None or self._counted[0] is not self.items or self._counted[1] != unknown:
             self.border_subtitle = self.counts()
-            self._counted = self.items
+            self._counted = (self.items, unknown)
 
     def _row_inputs(self) -> tuple[object, ...]:
         """What a row shows besides its item and the pane's own state: the theme, reviewed marks."""

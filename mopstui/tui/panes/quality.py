@@ -8,7 +8,7 @@ from rich.text import Text
 
 from mopstui.core.models import SEVERITY_RANK, QualityMetric
 from mopstui.core.service import SourceResult
-from mopstui.tui.format import count, delta, sparkline
+from mopstui.tui.format import count, count_text, delta, sparkline
 from mopstui.tui.panes.base import Pane
 from mopstui.tui.widgets.table import Column
 
@@ -52,4 +52,4 @@ class QualityPane(Pane):
 
     def counts(self) -> str:
         over = sum(1 for m in self.items.values() if m.severity in ("critical", "warning"))
-        return f"{over} over threshold"
+        return f"{count_text(over, bool(self.unknown_sources()))} over threshold"

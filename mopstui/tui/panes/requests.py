@@ -11,7 +11,7 @@ from rich.text import Text
 
 from mopstui.core.models import PRIORITY_RANK, Request
 from mopstui.core.service import SourceResult
-from mopstui.tui.format import due_text
+from mopstui.tui.format import count_text, due_text
 from mopstui.tui.panes.base import Pane
 from mopstui.tui.widgets.table import Column
 
@@ -78,4 +78,5 @@ class RequestsPane(Pane):
 
     def counts(self) -> str:
         overdue = sum(1 for r in self.items.values() if r.overdue)
-        return f"{len(self.items)} open · {overdue} overdue"
+        unknown = bool(self.unknown_sources())
+        return f"{count_text(len(self.items), unknown)} open · {count_text(overdue, unknown)} overdue"

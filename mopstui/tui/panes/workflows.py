@@ -9,7 +9,7 @@ from rich.text import Text
 
 from mopstui.core.models import SEVERITY_RANK, WorkflowProblem
 from mopstui.core.service import SourceResult
-from mopstui.tui.format import ago
+from mopstui.tui.format import ago, count_text
 from mopstui.tui.panes.base import Pane
 from mopstui.tui.widgets.table import Column
 
@@ -56,4 +56,5 @@ class WorkflowsPane(Pane):
         by = {"critical": 0, "warning": 0, "info": 0}
         for item in self.items.values():
             by[item.severity] = by.get(item.severity, 0) + 1
-        return f"{by['critical']} critical · {by['warning']} warning · {by['info']} info"
+        unknown = bool(self.unknown_sources())
+        return " · ".join(f"{count_text(by[s], unknown)} {s}" for s in ("critical", "warning", "info"))

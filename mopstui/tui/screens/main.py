@@ -162,6 +162,7 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
             palette, self.active, by,
             (len(reqs), sum(1 for r in reqs if r.overdue)),
             (sum(1 for m in metrics if m.severity == "critical"), sum(1 for m in metrics if m.severity == "warning")),
+            frozenset(name for name in PANES if self.pane(name).unknown_sources()),
         )
         cockpit = self.app.cockpit
         self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from mopstui.tui.format import count_text
 from mopstui.tui.palette import Palette
 from mopstui.tui.widgets.oneline import OneLine
 
@@ -18,8 +19,13 @@ class Pulse(OneLine):
         workflows: dict[str, int],
         requests: tuple[int, int],
         quality_over: tuple[int, int],
+        unknown: frozenset[str] = frozenset(),
     ) -> None:
+        """`unknown`: panes with a source that failed or has not answered (their counts read `?`)."""
         text = Text()
+
+        def n(pane: str, value: int) -> str:
+            return count_text(value, pane in unknown)
 
         def section(number: str, title: str, pane: str) -> None:
             style = "bold reverse" if pane == active else "bold"
@@ -29,15 +35,15 @@ class Pulse(OneLine):
             text.append(" ")
 
         section("1", "Workflows", "workflows")
-        text.append(f"✖{workflows.get('critical', 0)} ", style=palette["critical"])
-        text.append(f"▲{workflows.get('warning', 0)} ", style=palette["warning"])
-        text.append(f"i{workflows.get('info', 0)} ", style=palette["info"])
+        text.append(f"✖{n('workflows', workflows.get('critical', 0))} ", style=palette["critical"])
+        text.append(f"▲{n('workflows', workflows.get('warning', 0))} ", style=palette["warning"])
+        text.append(f"i{n('workflows', workflows.get('info', 0))} ", style=palette["info"])
         section("2", "Requests", "requests")
         open_, overdue = requests
-        text.append(f"{open_} ")
-        text.append(f"!{overdue} late ", style=palette["critical"] if overdue else "")
+        text.append(f"{n('requests', open_)} ")
+        text.append(f"!{n('requests', overdue)} late ", style=palette["critical"] if overdue else "")
         section("3", "Quality", "quality")
         critical, warning = quality_over
-        text.append(f"✖{critical} ", style=palette["critical"])
-        text.append(f"▲{warning}", style=palette["warning"])
+        text.append(f"✖{n('quality', critical)} ", style=palette["critical"])
+        text.append(f"▲{n('quality', warning)}", style=palette["warning"])
         self.set_text(text)

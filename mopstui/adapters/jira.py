@@ -1,14 +1,17 @@
 """Jira Cloud as the request queue (`kind = "jira"`).
 
 Fetch: `/rest/api/3/search/jql` with the JQL from the config, naming the fields we show (the endpoint
-returns ids only by default), paged with `nextPageToken` until `isLast`. Actions: `take` (assign to
-the `myself` account), `done` and `decline` (transitions looked up by name, since transition ids
-differ per workflow); `decline` first posts the chosen canned reply as an ADF comment.
+returns ids only by default), paged with `nextPageToken` until a page carries none (`isLast` is
+optional). Search lags behind writes, so the ids of issues we just changed go along as
+`reconcileIssues`. Actions: `take` (assign to the `myself` account), `done` and `decline`
+(transitions looked up by name, since transition ids differ per workflow); `decline` posts the
+chosen canned reply as an ADF comment, then transitions, and does neither twice.
 Auth is HTTP Basic `email:api_token`; the token comes from the secret store, never the config.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import datetime, time, timezone
@@ -28,8 +31,11 @@ DEFAULT_SLA_HOURS: dict[str, float] = {"Highest": 4.0, "High": 24.0, "Medium": 7
 SEARCH_FIELDS = ("summary", "status", "priority", "reporter", "assignee", "created", "duedate", "labels")
 #: The largest page Jira hands out for these fields; fewer round trips on a long queue.
 PAGE_SIZE = 100
-#: A guard against a server that never says isLast (each page costs a call).
+#: A guard against a server that hands out new tokens forever (each page costs a call).
 MAX_PAGES = 1000
+#: Atlassian accepts at most 50 ids in `reconcileIssues`; we keep the most recently changed.
+RECONCILE_CAP = 50
+_ISSUE_ID = re.compile(r"[0-9]{1,18}")
 
 
 @valueclass(frozen=True)
@@ -138,6 +144,27 @@ def adf_document(text: str) -> dict[str, Any]:
     }
 
 
+def adf_plain_text(doc: Any) -> str:
+    """The words of an ADF document, whitespace collapsed (for comparing a comment with a reply)."""
+    words: list[str] = []
+    stack = [doc]
+    while stack:  # iterative: a comment from the platform may nest deeper than Python recurses
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "text" and isinstance(node.get("text"), str):
+                words.append(node["text"])
+            content = node.get("content")
+            if isinstance(content, list):
+                stack.extend(reversed(content))
+    return " ".join(" ".join(words).split())
+
+
+def issue_number(issue: Any) -> int | None:
+    """The numeric id of an issue (`"10042"`), which `reconcileIssues` takes; None if unreadable."""
+    raw = issue.get("id") if isinstance(issue, dict) else None
+    return int(raw) if isinstance(raw, str) and _ISSUE_ID.fullmatch(raw) else None
+
+
 def find_transition(transitions: Any, name: str) -> dict[str, Any] | None:
     """The transition called `name` (case-insensitive), or None if this workflow has none."""
     wanted = name.strip().casefold()
@@ -163,6 +190,10 @@ class JiraSource(HttpSource):
         super().__init__(name, options, context, **seams)
         self._http: HttpClient | None = None
         self._me: str | None = None
+        #: key -> numeric issue id, learned from listings and issue reads.
+        self._ids: dict[str, int] = {}
+        #: Ids of the issues this session changed, oldest first, sent as `reconcileIssues`.
+        self._changed: list[int] = []
 
     @property
     def http(self) -> HttpClient:
@@ -210,26 +241,70 @@ class JiraSource(HttpSource):
         me = await self.myself()
         now = self.now()
         out: list[Request] = []
+        seen: set[str] = set()
         token: str | None = None
         for _ in range(MAX_PAGES):
-            body: dict[str, Any] = {"jql": self.options.jql, "fields": list(SEARCH_FIELDS), "maxResults": PAGE_SIZE}
-            if token:
-                body["nextPageToken"] = token
-            page = await self.http.post("/rest/api/3/search/jql", json=body, idempotent=True)
-            issues = page.get("issues")
-            if not isinstance(issues, list):
-                raise BadAnswerError(f"{self.name}: Jira's search answer has no issues list")
-            for issue in issues:
-                try:
-                    out.append(issue_to_request(self.name, issue, base_url=self.options.base_url,
-                                                sla_hours=self.options.sla_hours, now=now, me=me))
-                except (ValueError, TypeError, AttributeError) as exc:
-                    ref = issue.get("key", "?") if isinstance(issue, dict) else "?"
-                    raise BadAnswerError(f"{self.name}: cannot read Jira issue {ref} ({exc})") from None
-            token = page.get("nextPageToken")
-            if page.get("isLast", True) or not token:
+            page = await self._search_page(token)
+            out.extend(self._read_issue(issue, now, me) for issue in page["issues"])
+            token = self._next_token(page, seen)
+            if token is None:
                 return out
         raise BadAnswerError(f"{self.name}: Jira kept paging past {MAX_PAGES} pages; narrow the jql")
+
+    async def _search_page(self, token: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {"jql": self.options.jql, "fields": list(SEARCH_FIELDS), "maxResults": PAGE_SIZE}
+        if token:
+            body["nextPageToken"] = token
+        if self._changed:
+            # Search lags behind writes; naming the issues we changed makes it show their new state.
+            body["reconcileIssues"] = list(self._changed)
+        page = await self.http.post("/rest/api/3/search/jql", json=body, idempotent=True)
+        if not isinstance(page.get("issues"), list):
+            raise BadAnswerError(f"{self.name}: Jira's search answer has no issues list")
+        return page
+
+    def _read_issue(self, issue: Any, now: datetime, me: str) -> Request:
+        try:
+            request = issue_to_request(self.name, issue, base_url=self.options.base_url,
+                                       sla_hours=self.options.sla_hours, now=now, me=me)
+        except (ValueError, TypeError, AttributeError) as exc:
+            ref = issue.get("key", "?") if isinstance(issue, dict) else "?"
+            raise BadAnswerError(f"{self.name}: cannot read Jira issue {ref} ({exc})") from None
+        self._learn_id(request.id, issue)
+        return request
+
+    def _next_token(self, page: dict[str, Any], seen: set[str]) -> str | None:
+        """The token of the next page, None after the last; the end is a page without a token."""
+        token = page.get("nextPageToken")
+        if token is None or token == "":
+            if page.get("isLast") is False:
+                raise BadAnswerError(f"{self.name}: Jira's search says more pages follow (isLast false) "
+                                     f"but sent no nextPageToken; the queue would be incomplete")
+            return None
+        if not isinstance(token, str):
+            raise BadAnswerError(f"{self.name}: Jira's search sent a nextPageToken that is not a string")
+        if page.get("isLast") is True:  # an explicit last page wins over a stray token
+            return None
+        if token in seen:
+            raise BadAnswerError(f"{self.name}: Jira's search sent a nextPageToken it had already sent; "
+                                 f"stopped paging rather than loop over the same pages")
+        seen.add(token)
+        return token
+
+    def _learn_id(self, key: str, issue: Any) -> None:
+        number = issue_number(issue)
+        if number is not None:
+            self._ids[key] = number
+
+    def _reconcile(self, key: str) -> None:
+        """Name `key` in the next searches, so the re-fetch after an action shows what it did."""
+        number = self._ids.get(key)
+        if number is None:
+            return
+        if number in self._changed:
+            self._changed.remove(number)
+        self._changed.append(number)
+        del self._changed[:-RECONCILE_CAP]
 
     async def check_connection(self) -> str:
         await self.myself()
@@ -251,6 +326,7 @@ class JiraSource(HttpSource):
     async def _take(self, key: str) -> ActionOutcome:
         me = await self.myself()
         await self.http.put(f"/rest/api/3/issue/{key}/assignee", json={"accountId": me}, expect=None)
+        self._reconcile(key)
         return ActionOutcome(True, f"{key} assigned to you")
 
     async def _lookup(self, key: str, name: str) -> tuple[dict[str, Any] | None, list[str]]:
@@ -273,7 +349,43 @@ class JiraSource(HttpSource):
             return self._missing(key, name, names)
         await self.http.post(f"/rest/api/3/issue/{key}/transitions",
                              json={"transition": {"id": str(transition["id"])}}, expect=None)
+        self._reconcile(key)
         return ActionOutcome(True, done_message)
+
+    async def _status(self, key: str) -> dict[str, Any]:
+        """The issue's status as Jira holds it now (the issue endpoint, unlike search, does not lag)."""
+        data = await self.http.get(f"/rest/api/3/issue/{key}", params={"fields": "status"})
+        fields = data.get("fields")
+        status = fields.get("status") if isinstance(fields, dict) else None
+        if not isinstance(status, dict):
+            raise BadAnswerError(f"{self.name}: Jira's answer for issue {key} has no status")
+        self._learn_id(key, data)
+        return status
+
+    async def _reply_posted(self, key: str, reply: str) -> bool:
+        """Whether the issue's latest comment is this reply, posted by us (a decline that got halfway)."""
+        me = await self.myself()
+        data = await self.http.get(f"/rest/api/3/issue/{key}/comment",
+                                   params={"orderBy": "-created", "maxResults": 1})
+        comments = data.get("comments")
+        latest = comments[0] if isinstance(comments, list) and comments else None
+        if not isinstance(latest, dict):
+            return False
+        author = latest.get("author")
+        ours = isinstance(author, dict) and author.get("accountId") == me
+        return ours and adf_plain_text(latest.get("body")) == adf_plain_text(adf_document(reply))
+
+    def _already_closed(self, key: str, status: dict[str, Any], transition: dict[str, Any] | None) -> str | None:
+        """Why `key` needs no decline (already declined or closed), or None if it does."""
+        name = _name(status)
+        target = transition.get("to") if transition else None
+        if isinstance(target, dict) and _same_status(status, target):
+            return f"{key} is already declined (status {name!r}); no reply was posted again"
+        if _name(status.get("statusCategory"), "key") == "done":
+            if name.casefold() == self.options.decline_transition.strip().casefold():
+                return f"{key} is already declined (status {name!r}); no reply was posted again"
+            return f"{key} is already closed (status {name!r}); it was not declined and no reply was posted"
+        return None
 
     async def _decline(self, key: str, params: Mapping[str, str]) -> ActionOutcome:
         reply = (params.get("reply") or "").strip()
@@ -283,16 +395,38 @@ class JiraSource(HttpSource):
         if not reply:
             return ActionOutcome(False, f"pick a reply to decline {key} with; nothing was changed")
         name = self.options.decline_transition
+        # A request already closed gets no second "no": read its state where it does not lag.
+        status = await self._status(key)
+        if (already := self._already_closed(key, status, None)) is not None:
+            self._reconcile(key)
+            return ActionOutcome(True, already)
         # Check the transition before commenting: a reply saying "closed" on an issue left open is worse than nothing.
         transition, names = await self._lookup(key, name)
         if transition is None:
             return self._missing(key, name, names)
-        # Comments are not idempotent: a retried POST that timed out could post the reply twice.
-        await self.http.post(f"/rest/api/3/issue/{key}/comment", json={"body": adf_document(reply)}, idempotent=False)
+        if (already := self._already_closed(key, status, transition)) is not None:
+            self._reconcile(key)
+            return ActionOutcome(True, already)
+        repeated = await self._reply_posted(key, reply)
+        if not repeated:
+            # Comments are not idempotent: a retried POST that timed out could post the reply twice.
+            await self.http.post(f"/rest/api/3/issue/{key}/comment", json={"body": adf_document(reply)},
+                                 idempotent=False)
+            self._reconcile(key)
         try:
             await self.http.post(f"/rest/api/3/issue/{key}/transitions",
                                  json={"transition": {"id": str(transition["id"])}}, expect=None)
         except SourceError as exc:
             return ActionOutcome(False, f"the reply was posted on {key} but the {name!r} transition failed: {exc}")
+        self._reconcile(key)
         what = f" ({reply_id})" if reply_id else ""
+        if repeated:
+            return ActionOutcome(True, f"reply already posted, not repeated; {key} declined{what}")
         return ActionOutcome(True, f"{key} declined{what} with a reply to the requester")
+
+
+def _same_status(status: dict[str, Any], target: dict[str, Any]) -> bool:
+    """Whether the issue is in the transition's target status: by id when both have one, else by name."""
+    if status.get("id") and target.get("id"):
+        return str(status["id"]) == str(target["id"])
+    return bool(_name(status)) and _name(status).casefold() == _name(target).casefold()

@@ -10,6 +10,7 @@ import pytest
 
 from fakes.clock import FakeClock
 from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
+from fakes.marketo_contract import LEDGER, swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 from mopstui.adapters.marketo import MarketoOptions, MarketoSource
 from mopstui.core.errors import AuthError, BadAnswerError, CredentialError, QuotaError, RateLimitError, UnreachableError
 from mopstui.core.source import SourceContext
@@ -84,6 +85,8 @@ async def test_fake_refuses_the_token_as_a_query_parameter(fake: FakeMarketo, cl
             "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})).json()["access_token"]
         answer = (await client.get("/rest/v1/stats/usage.json", params={"access_token": token})).json()
     assert answer["success"] is False and answer["errors"][0]["code"] == "601"
+    [off_contract] = LEDGER.take()  # Adobe's Swagger no longer has the parameter either
+    assert "unknown query parameter 'access_token'" in off_contract
 
 
 async def test_paging_uses_maxreturn_200_and_stops_at_the_end_warning(clock: FakeClock) -> None:
@@ -204,8 +207,22 @@ async def test_success_false_is_an_error(fake: FakeMarketo, clock: FakeClock) ->
 async def test_603_names_the_permission_to_fix(fake: FakeMarketo, clock: FakeClock) -> None:
     source = build(fake, clock)
     fake.fail_next("smartCampaigns.json", code="603")
-    with pytest.raises(AuthError, match="permission"):
+    with pytest.raises(AuthError, match=r"role the Read-Only Assets \(or Read-Write Assets\) permission"):
         await source.fetch_workflows()
+
+
+@pytest.mark.parametrize(("action", "cid", "permission"), [("activate", "1", "Activate Campaign"), ("deactivate", "2", "Deactivate Campaign")])
+async def test_a_refused_action_names_the_permission_to_ask_for(
+    fake: FakeMarketo, clock: FakeClock, action: str, cid: str, permission: str
+) -> None:
+    from mopstui.core.service import Cockpit, SourceHandle
+
+    cockpit = Cockpit({NAME: SourceHandle(build(fake, clock))})
+    fake.fail_next(f"/{action}.json", code="603")
+    outcome = await cockpit.perform(NAME, action, cid)
+    assert not outcome.ok
+    assert f"ask your Marketo admin to give the API user's role the {permission} permission" in outcome.message
+    await cockpit.aclose()
 
 
 async def test_5xx_from_the_edge_is_retried_then_reported(fake: FakeMarketo, clock: FakeClock) -> None:

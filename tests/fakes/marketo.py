@@ -4,7 +4,9 @@
 maxReturn <= 200, earliestUpdatedAt, the "No assets found" end warning), one campaign by id,
 activate/deactivate, emails browse and stats/usage, all in the HTTP-200 `success` envelope.
 It rejects the access token as a query parameter, expires tokens on its own clock, enforces the
-daily quota (607), and can be told to fail the next matching calls (`fail_next`).
+daily quota (607), and can be told to fail the next matching calls (`fail_next`). An approved email
+that is edited (`edit_email`) has two versions under one id, listed in either order (`drafts_first`).
+Every request is checked against Adobe's Swagger (fakes.marketo_contract) before it is served.
 Use `fake.transport()` as a MarketoSource's `transport=`.
 """
 
@@ -18,6 +20,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
+
+from fakes.marketo_contract import LEDGER
 
 CLIENT_ID = "fake-client-id"
 CLIENT_SECRET = "fake-client-secret-5ecret"
@@ -79,7 +83,12 @@ class FakeMarketo:
         self.daily_quota = daily_quota
         self.usage_today = usage_today
         self.campaigns: dict[int, dict[str, Any]] = {}
+        #: id -> the approved version of an approved email, or the only version of a draft-only one
         self.emails: dict[int, dict[str, Any]] = {}
+        #: id -> the pending draft of an approved email that someone edited
+        self.email_drafts: dict[int, dict[str, Any]] = {}
+        #: The docs give no order for an email's two records: a listing gives either first.
+        self.drafts_first = False
         #: campaign id -> (code, message) Marketo answers to activate/deactivate
         self.refusals: dict[int, tuple[str, str]] = {}
         #: activation acknowledged but the campaign stays as it was (for the confirm path)
@@ -145,6 +154,46 @@ class FakeMarketo:
         self.emails[eid] = email
         return email
 
+    def edit_email(self, eid: int, **changes: Any) -> dict[str, Any]:
+        """Edit an email as a Marketo user would: an approved one gets a draft beside it, dated now.
+
+        ../shared/reference/marketo/emails.md, "Approval": "Separate endpoints let you approve a
+        draft, unapprove an approved version, or discard an existing draft." The approved version
+        keeps its own updatedAt, so a listing with earliestUpdatedAt after it returns only the
+        draft ("Browse": "`earliestUpdatedAt` and `latestUpdatedAt`: The update time range.").
+        """
+        email = self.emails[eid]
+        draft = self.email_drafts.get(eid) or (dict(email) if email["status"] == "approved" else email)
+        draft.update(changes, status="draft", updatedAt=marketo_date(self.now))
+        if draft is not email:
+            self.email_drafts[eid] = draft
+        return draft
+
+    def unapprove_email(self, eid: int) -> None:
+        """The approved version goes; a pending draft stays as the only one, else the email turns draft.
+
+        ../shared/reference/marketo/emails.md, "Unapprove": "Use the `unapprove` operation only on an
+        approved email."
+        """
+        if self.emails[eid]["status"] != "approved":
+            raise ValueError(f"email {eid} is not approved")
+        email = self.email_drafts.pop(eid, None) or self.emails[eid]
+        email.update(status="draft", updatedAt=marketo_date(self.now))
+        self.emails[eid] = email
+
+    def email_records(self) -> list[dict[str, Any]]:
+        """What a browse without a status filter lists: both versions of an email with a pending edit.
+
+        ../shared/reference/marketo/emails.md, "Browse": "`status`: Either `Approved` or `Draft`." (the
+        Swagger's getEmailUsingGET: "Status filter for draft or approved versions"); "Preview Email":
+        "the approved version for an approved email or the draft version for an unapproved email".
+        """
+        rows: list[dict[str, Any]] = []
+        for eid in sorted(self.emails):
+            versions = [self.emails[eid]] + ([self.email_drafts[eid]] if eid in self.email_drafts else [])
+            rows.extend(reversed(versions) if self.drafts_first else versions)
+        return rows
+
     def touch(self, cid: int, **changes: Any) -> None:
         """Change a campaign as a Marketo user would, bumping its updatedAt to `now`."""
         self.campaigns[cid].update(changes)
@@ -170,6 +219,7 @@ class FakeMarketo:
         path = request.url.path
         params = dict(request.url.params)
         self.calls.append((request.method, path, params))
+        LEDGER.record(request)  # a test fails at teardown if this finds anything (swagger_contract)
         for failure in self.failures:
             if failure.times > 0 and failure.path in path:
                 failure.times -= 1
@@ -195,9 +245,9 @@ class FakeMarketo:
 
     def _route(self, method: str, path: str, params: dict[str, str]) -> httpx.Response:
         if method == "GET" and path == "/rest/asset/v1/smartCampaigns.json":
-            return self._browse(self.campaigns, params)
+            return self._browse([self.campaigns[k] for k in sorted(self.campaigns)], params)
         if method == "GET" and path == "/rest/asset/v1/emails.json":
-            return self._browse(self.emails, params)
+            return self._browse(self.email_records(), params)
         if method == "GET" and path == "/rest/v1/stats/usage.json":
             users = [{"userId": "mopstui@acme.com", "count": self.usage_today}]
             return self._ok([{"date": self.now.strftime("%Y-%m-%dT00:00:00Z"), "total": self.usage_today, "users": users}])
@@ -226,12 +276,13 @@ class FakeMarketo:
             self.touch(cid, isActive=want, status="Active" if want else "Inactive")
         return self._ok([{"id": cid}])
 
-    def _browse(self, records: dict[int, dict[str, Any]], params: dict[str, str]) -> httpx.Response:
+    def _browse(self, rows: list[dict[str, Any]], params: dict[str, str]) -> httpx.Response:
         max_return = int(params.get("maxReturn", 20))
         offset = int(params.get("offset", 0))
         if max_return > 200:
             return self._error("1003", "maxReturn must be 200 or less")
-        rows = [records[k] for k in sorted(records)]
+        if "status" in params:  # emails only: one version of each
+            rows = [r for r in rows if r.get("status") == params["status"].lower()]
         if "earliestUpdatedAt" in params:
             earliest = _parse_query_date(params["earliestUpdatedAt"])
             rows = [r for r in rows if _parse_query_date(r["updatedAt"].replace("Z+0000", "Z")) >= earliest]

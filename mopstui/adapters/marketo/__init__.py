@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from mopstui.adapters.http import HttpPolicy, HttpSource
 from mopstui.adapters.marketo.auth import TokenKeeper
-from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns
+from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns, version_key
 from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
 from mopstui.adapters.marketo.envelope import (
     QUOTA_MESSAGE,
@@ -105,7 +105,9 @@ class MarketoSource(HttpSource):
         #: After a 607, no call at all until this time (UTC).
         self.quota_stop_until: datetime | None = None
         self._campaigns: dict[str, dict[str, Any]] = {}
-        self._emails: dict[str, dict[str, Any]] = {}
+        #: Every email version seen, by (id, approved): an incremental listing after an edit returns only
+        #: the new draft, yet the approved version it leaves out is still live; a full listing starts afresh.
+        self._emails: dict[tuple[str, bool], dict[str, Any]] = {}
         self._cache_generation = -1
         self._last_fetch: datetime | None = None
         self._usage_note = ""
@@ -179,7 +181,7 @@ class MarketoSource(HttpSource):
             self._campaigns, self._emails = {}, {}
             self._cache_generation = self.tokens.generation
         self._campaigns.update((str(c["id"]), c) for c in campaigns)
-        self._emails.update((str(e["id"]), e) for e in emails)
+        self._emails.update((version_key(e), e) for e in emails)
         self._last_fetch = started
         return scan_campaigns(self.name, self._campaigns.values(), self._emails.values(), self.options.expect_active)
 

@@ -4,14 +4,14 @@ Rules (see the README's Marketo section):
 - `invalid` (critical): status `Invalid`, Marketo's own "broken smart list or flow" signal;
 - `inactive` (critical): a trigger campaign that is not active and matches `expect_active`
   (the "was active at the previous snapshot" half is the core memory rule, fed by `states`);
-- `unapproved-asset` (warning): a draft-only email inside a program that has an active trigger
-  campaign, which will then send nothing.
+- `unapproved-asset` (warning): a draft-only email (no approved version under its id) inside a
+  program that has an active trigger campaign, which will then send nothing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -51,10 +51,20 @@ def program_of(record: Mapping[str, Any]) -> str | None:
     return None
 
 
-def is_draft_only(email: Email) -> bool:
-    """Browsing without a status filter returns the approved version of an approved email, so
-    `status: draft` there means the email has never been approved."""
-    return str(email.get("status", "")).lower() == "draft"
+def is_approved(email: Email) -> bool:
+    """An approved version ("approved with draft" is Marketo's status for an asset reporting both in one record)."""
+    return str(email.get("status", "")).lower().startswith("approved")
+
+
+def version_key(email: Email) -> tuple[str, bool]:
+    """An email's id and whether this record is its approved version: Marketo keeps one of each."""
+    return str(email.get("id")), is_approved(email)
+
+
+def is_draft_only(email: Email, approved_ids: Collection[str] = frozenset()) -> bool:
+    """A draft record of an email with no approved version. An approved email being edited is
+    listed twice under one id (approved and draft), so a draft alone proves nothing."""
+    return str(email.get("status", "")).lower() == "draft" and str(email.get("id")) not in approved_ids
 
 
 def scan_campaigns(
@@ -114,11 +124,12 @@ def _unapproved(
     The API does not expose flow steps, so we cannot tell which campaign sends which email: the
     warning goes on the program's first active trigger campaign (by name) and names the emails.
     """
-    drafts: dict[str, list[str]] = defaultdict(list)
+    approved = {str(e.get("id")) for e in emails if is_approved(e)}
+    drafts: dict[str, dict[str, str]] = defaultdict(dict)  # program -> email id -> name
     for e in emails:
         pid = program_of(e)
-        if pid and is_draft_only(e):
-            drafts[pid].append(str(e.get("name", "")) or f"email {e.get('id')}")
+        if pid and is_draft_only(e, approved):
+            drafts[pid][str(e.get("id"))] = str(e.get("name", "")) or f"email {e.get('id')}"
     out: list[WorkflowProblem] = []
     seen: set[str] = set()
     for c in campaigns:  # already sorted by name
@@ -128,7 +139,7 @@ def _unapproved(
         if c.get("status") == "Invalid":
             continue
         seen.add(pid)
-        names = sorted(drafts[pid])
+        names = sorted(drafts[pid].values())
         shown = ", ".join(f"'{n}'" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         noun = "Email" if len(names) == 1 else "Emails"
         verb = "is" if len(names) == 1 else "are"

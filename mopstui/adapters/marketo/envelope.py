@@ -56,6 +56,17 @@ def first_error(data: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
+def needed_permission(path: str) -> str:
+    """The role permission Adobe's endpoint reference names for the calls we make ("Required Permissions")."""
+    if path.endswith("/activate.json"):
+        return "the Activate Campaign permission"
+    if path.endswith("/deactivate.json"):
+        return "the Deactivate Campaign permission"
+    if "/rest/asset/" in path:
+        return "the Read-Only Assets (or Read-Write Assets) permission"
+    return "the permissions this call needs"
+
+
 def make_classifier(source: str):  # type: ignore[no-untyped-def]
     """The response hook for `source`'s REST calls (identity calls bypass it)."""
 
@@ -84,7 +95,7 @@ def make_classifier(source: str):  # type: ignore[no-untyped-def]
                 slow_down=code in SLOW_DOWN_CODES,
             )
         if code == "603":
-            raise say(AuthError, f"Marketo denied access (603 {reason}); give the API user's role the asset read-write permissions, or check the IP allowlist")
+            raise say(AuthError, f"Marketo denied access to {response.url.path} (603 {reason}); ask your Marketo admin to give the API user's role {needed_permission(response.url.path)}, or check the IP allowlist")
         if code == "610":
             raise say(NotFoundError, f"Marketo has no such resource ({response.url.path}, 610)")
         if not code:

@@ -155,4 +155,6 @@ def test_a_schema_1_store_is_upgraded_in_place_and_its_snapshots_still_read(tmp_
     snapshot_id, _, light = store.latest_snapshot_ref("demo", details=False)  # type: ignore[misc]
     assert set(light["requests"]) == {"demo:M-1"}
     assert store.snapshot_requests(snapshot_id) == data["requests"]
-    assert store.get_meta("schema") == "2"
+    assert store.get_meta("schema") == "3"
+    assert store.latest_snapshot_ref("demo", origin="check") is not None  # older snapshots: all by checks
+    assert store.latest_snapshot_ref("demo", origin="cockpit") is None

@@ -50,8 +50,8 @@ async def test_first_open_marks_items_new_and_space_marks_reviewed(state_dir: Pa
 
 async def test_since_last_check_lists_what_appeared_and_what_was_resolved(state_dir: Path) -> None:
     config = load_config(paths.config_path(), demo=True)
-    # a cron check earlier: the demo as it is, then MOPS-102 declined from elsewhere
-    cockpit = build_cockpit(config, memory=Memory(StateStore(default_path())))
+    # an earlier cockpit session: the demo as it is, then MOPS-102 declined from elsewhere
+    cockpit = build_cockpit(config, memory=Memory(StateStore(default_path()), origin="cockpit"))
     await cockpit.refresh()
     await cockpit.aclose()
     app = demo_app()

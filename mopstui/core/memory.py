@@ -3,9 +3,11 @@
 `Memory` implements the service's `Memory` protocol on top of the SQLite `StateStore`:
 
 - `annotate(result)` compares one source's fresh result with the *baseline*: the latest snapshot of
-  that source recorded before this Memory first saw it. A cron check builds a new Memory each run,
-  so its baseline is the previous check; the cockpit keeps one Memory for the session, so its "new"
-  marks stay put across auto-refreshes instead of vanishing after five minutes.
+  that source taken by the same `origin` before this Memory first saw it. A cron check (origin
+  `check`) builds a new Memory each run, so its baseline is the previous check; the cockpit (origin
+  `cockpit`) keeps one Memory for the session, so its baseline is what the previous cockpit session
+  last showed, whatever checks ran meanwhile, and its "new" marks stay put across auto-refreshes.
+  With nothing of its own origin yet, everything is new to it.
 - The generic deactivation rule compares workflow states with the *latest* snapshot: a trigger or
   flow active then and inactive now becomes an `inactive` problem, and stays one (with the time it
   was first seen inactive) until it is active again, whichever platform it came from.
@@ -71,6 +73,8 @@ class SinceLastCheck:
 
     #: source name -> time of the snapshot compared with (None: nothing recorded before).
     baseline_at: dict[str, datetime | None] = field(default_factory=dict)
+    #: Whose comparison this is: "check" (since the previous check) or "cockpit" (since you last looked).
+    origin: str = "check"
     appeared: list[ChangedItem] = field(default_factory=list)
     resolved: list[ChangedItem] = field(default_factory=list)
     metrics: list[MetricChange] = field(default_factory=list)
@@ -86,8 +90,10 @@ class Memory:
     """The service's memory: snapshots, new keys, deltas, trends, deactivations, reviewed marks."""
 
     def __init__(self, store: StateStore, *, clock: Callable[[], datetime] | None = None,
-                 trend_days: int = TREND_DAYS, audit: AuditLog | None = None) -> None:
+                 trend_days: int = TREND_DAYS, audit: AuditLog | None = None, origin: str = "check") -> None:
         self.store = store
+        #: Who takes this Memory's snapshots and whose it compares with: "check" or "cockpit".
+        self.origin = origin
         #: Deactivations done on purpose through mopstui (audited) are not problems.
         self.audit = audit
         #: One line when the last `record` failed (the service swallows it; the check shows it).
@@ -109,8 +115,12 @@ class Memory:
             self._current[name] = result
             return result
         now = self.clock()
-        # The first time, the pinned baseline *is* the latest snapshot: don't read and parse it twice.
-        latest = baseline if first_look else self.store.latest_snapshot(name, details=False)
+        # Deactivations compare with the latest snapshot of any origin; on a first look that is
+        # usually the pinned baseline: don't read and parse it twice.
+        if first_look and self._baseline_ids.get(name) == self.store.latest_snapshot_id(name):
+            latest = baseline
+        else:
+            latest = self.store.latest_snapshot(name, details=False)
         observed = self._observe_deactivations(result, latest, now)
         self._deactivations[name] = observed
         problems = list(result.problems) + self._deactivation_problems(result, observed, now)
@@ -162,7 +172,7 @@ class Memory:
     def _write(self, writes: list[_Write],
                now: datetime) -> None:
         for name, snapshot, requests, daily, observed in writes:
-            self.store.add_snapshot(name, now, snapshot, requests)
+            self.store.add_snapshot(name, now, snapshot, requests, origin=self.origin)
             self.store.set_daily(name, daily, _local_day(now))
             self.store.set_deactivations(name, observed)
 
@@ -171,14 +181,14 @@ class Memory:
         """The snapshot this Memory compares `source` with, pinned the first time it is asked.
         Its requests are keys only (see `StateStore.latest_snapshot`); `_resolved` reads the rest."""
         if source not in self._baselines:
-            ref = self.store.latest_snapshot_ref(source, details=False)
+            ref = self.store.latest_snapshot_ref(source, details=False, origin=self.origin)
             self._baselines[source] = None if ref is None else (ref[1], ref[2])
             self._baseline_ids[source] = None if ref is None else ref[0]
         return self._baselines[source]
 
     def since_last_check(self) -> SinceLastCheck:
         """What appeared and what was resolved in the results annotated so far, per baseline."""
-        out = SinceLastCheck()
+        out = SinceLastCheck(origin=self.origin)
         for name, result in self._current.items():
             baseline = self.baseline(name)
             out.baseline_at[name] = baseline[0] if baseline else None

@@ -20,8 +20,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
-#: Snapshots kept per source; memory only ever compares with recent ones, trends live elsewhere.
+SCHEMA_VERSION = 3
+#: Snapshots kept per source and origin; memory only ever compares with recent ones, trends live elsewhere.
 KEEP_SNAPSHOTS = 30
 #: Days of daily metric values kept (the sparkline shows 14).
 KEEP_DAYS = 60
@@ -101,7 +101,8 @@ class StateStore:
                     if statement.strip():
                         conn.execute(statement)
                 columns = {row[1] for row in conn.execute("PRAGMA table_info(snapshots)")}
-                for column in ("request_keys", "requests"):  # schema 2: requests kept apart
+                # schema 2: requests kept apart; schema 3: who took it (`check` or `cockpit`)
+                for column in ("request_keys", "requests", "origin"):
                     if column not in columns:
                         conn.execute(f"ALTER TABLE snapshots ADD COLUMN {column} TEXT")
                 conn.execute("INSERT INTO meta (key, value) VALUES ('schema', ?) "
@@ -146,22 +147,24 @@ class StateStore:
 
     # -- snapshots ------------------------------------------------------------------------------
     def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any] | str,
-                     requests: tuple[str, str] | None = None) -> None:
+                     requests: tuple[str, str] | None = None, *, origin: str = "check") -> None:
         """Keep `data` (a dict, or its JSON text already encoded) as the source's newest snapshot.
 
         `requests`, when given, is the snapshot's requests kept apart: (JSON list of their keys,
-        JSON object of key -> details); `data` then holds everything else."""
+        JSON object of key -> details); `data` then holds everything else. `origin` says who took
+        it (`check` or `cockpit`): each compares with its own, and each keeps its own last ones."""
         text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
         # Requests are stored zlib-compressed (a tenth of the size: 100,000 of them are ~24 MB
         # of JSON); zlib lets go of the GIL, and this runs off the event loop (Memory.record).
         keys, details = (_pack(requests[0]), _pack(requests[1])) if requests is not None else (None, None)
         with self._write() as conn:
-            conn.execute("INSERT INTO snapshots (source, taken_at, data, request_keys, requests) VALUES (?, ?, ?, ?, ?)",
-                         (source, _iso(taken_at), text, keys, details))
+            conn.execute("INSERT INTO snapshots (source, taken_at, data, request_keys, requests, origin) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (source, _iso(taken_at), text, keys, details, origin))
+            # a day of cockpit refreshes must not push out the last check's snapshot, nor the reverse
             conn.execute(
-                "DELETE FROM snapshots WHERE source = ? AND id NOT IN "
-                "(SELECT id FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT ?)",
-                (source, source, KEEP_SNAPSHOTS),
+                "DELETE FROM snapshots WHERE source = ? AND IFNULL(origin, 'check') = ? AND id NOT IN "
+                "(SELECT id FROM snapshots WHERE source = ? AND IFNULL(origin, 'check') = ? ORDER BY id DESC LIMIT ?)",
+                (source, origin, source, origin, KEEP_SNAPSHOTS),
             )
 
     def latest_snapshot(self, source: str, *, details: bool = True) -> tuple[datetime, dict[str, Any]] | None:
@@ -172,12 +175,16 @@ class StateStore:
         found = self.latest_snapshot_ref(source, details=details)
         return None if found is None else (found[1], found[2])
 
-    def latest_snapshot_ref(self, source: str, *, details: bool = True) -> tuple[int, datetime, dict[str, Any]] | None:
-        """`latest_snapshot` with the snapshot's id (for `snapshot_requests` later)."""
+    def latest_snapshot_ref(self, source: str, *, details: bool = True,
+                            origin: str | None = None) -> tuple[int, datetime, dict[str, Any]] | None:
+        """`latest_snapshot` with the snapshot's id (for `snapshot_requests` later); with `origin`,
+        the latest one that origin took (snapshots from before schema 3 count as `check`)."""
+        where, params = ("source = ?", (source,)) if origin is None else (
+            "source = ? AND IFNULL(origin, 'check') = ?", (source, origin))
         with self._lock:
             row = self._conn.execute(
                 f"SELECT id, taken_at, data, request_keys{', requests' if details else ''} FROM snapshots "
-                "WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
+                f"WHERE {where} ORDER BY id DESC LIMIT 1", params
             ).fetchone()
         if row is None:
             return None
@@ -203,6 +210,11 @@ class StateStore:
             requests = (_json_object(row[0]) or {}).get("requests", {})
             return requests if isinstance(requests, dict) else {}
         return _json_object(row[1]) or {}
+
+    def latest_snapshot_id(self, source: str) -> int | None:
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(id) FROM snapshots WHERE source = ?", (source,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def snapshot_count(self, source: str) -> int:
         with self._lock:

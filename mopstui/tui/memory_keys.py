@@ -21,7 +21,7 @@ def open_memory() -> tuple[Memory | None, str]:
         store = open_default()
     except StoreError as exc:
         return None, f"{exc}; running without memory (no new marks or trends)"
-    return Memory(store, audit=runtime.audit_log()), store.warning
+    return Memory(store, audit=runtime.audit_log(), origin="cockpit"), store.warning
 
 
 class MemoryKeys:

@@ -1,7 +1,8 @@
-"""Since last check: what appeared, what was resolved and which quality counts moved.
+"""Since you last looked: what appeared, what was resolved and which quality counts moved.
 
-"Last check" is the latest snapshot recorded before this cockpit opened (a cron check, or the
-previous session), so the view answers "what happened while I was away".
+The cockpit compares with what the previous cockpit session last showed, whatever cron checks ran
+in between, so the view answers "what happened while I was away" and names the moment it compares
+with.
 """
 
 from __future__ import annotations
@@ -33,11 +34,17 @@ class SinceScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="since", classes="dialog"):
-            yield Static("Since last check  (escape to close)", classes="dialog-title")
+            yield Static(f"{self._title()}  (escape to close)", classes="dialog-title")
             yield Static(self._baselines())
             yield Static(self._items(f"Appeared ({len(self.since.appeared)})", self.since.appeared, mark_reviewed=True))
             yield Static(self._items(f"Resolved ({len(self.since.resolved)})", self.since.resolved))
             yield Static(self._metrics())
+
+    def _title(self) -> str:
+        """`Since you last looked: yesterday 17:42` (the latest moment compared with), or the check's."""
+        mine = [at for at in self.since.baseline_at.values() if at is not None]
+        words = "Since you last looked" if self.since.origin == "cockpit" else "Since last check"
+        return f"{words}: {when(max(mine), self.now)}" if mine else words
 
     def _baselines(self) -> Text:
         text = Text()
@@ -45,9 +52,11 @@ class SinceScreen(Dialog[None]):
             if name in self.since.failed:
                 text.append(f"{name}: failed this time, nothing to compare\n", style="bold")
             elif at is None:
-                text.append(f"{name}: first check, everything is new\n", style="dim")
+                text.append(f"{name}: first look, everything is new\n", style="dim")
+            elif self.since.origin == "cockpit":
+                text.append(f"{name}: since you last looked, {when(at, self.now)}\n", style="dim")
             else:
-                text.append(f"{name}: compared with {when(at, self.now)}\n", style="dim")
+                text.append(f"{name}: since the check at {when(at, self.now)}\n", style="dim")
         if not self.since.baseline_at:
             text.append("Waiting for the first answers…", style="dim italic")
         return text

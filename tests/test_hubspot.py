@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ from fakes.hubspot import TOKEN, FakeHubSpot, error, make_flow, rate_limited
 from mopstui.adapters.hubspot import HubSpotOptions, HubSpotSource
 from mopstui.config import parse_config
 from mopstui.core.errors import AuthError, BadAnswerError, ConfigError, QuotaError, RateLimitError
+from mopstui.core.service import Cockpit, SourceHandle
 from mopstui.core.source import SourceContext
 
 NO_OWNER = {"filter_groups": [{"filters": [{"propertyName": "hubspot_owner_id", "operator": "NOT_HAS_PROPERTY"}]}]}
@@ -36,14 +38,19 @@ def fake() -> FakeHubSpot:
     return hub
 
 
-def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeClock | None = None, **opts: object) -> HubSpotSource:
-    time = time or FakeClock()
-    base = dict(base_url="https://hubspot.test", expect_active=["*Lead Routing*"],
-                required_properties=["email", "country", "lifecyclestage"])
-    base.update(opts)
+def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeClock | None = None, real_time: bool = False,
+           name: str = "hubspot", **opts: object) -> HubSpotSource:
+    """A source on `fake`; on fake time (shared with the fake, so arrivals are fake time too) unless `real_time`."""
+    seams: dict[str, object] = {"rng": lambda: 0.0}
+    if not real_time:
+        time = time or FakeClock()
+        fake.clock, fake.sleep = time, time.sleep
+        seams.update(clock=time, sleep=time.sleep)
+    base: dict[str, object] = {"base_url": "https://hubspot.test", "expect_active": ["*Lead Routing*"],
+                               "required_properties": ["email", "country", "lifecyclestage"], **opts}
     ctx = SourceContext(secret=lambda field: token if field == "token" else "")
-    return HubSpotSource("hubspot", HubSpotOptions(**base), ctx, transport=fake.transport(),  # type: ignore[arg-type]
-                         clock=time, sleep=time.sleep, rng=lambda: 0.0)
+    options = HubSpotOptions(**base)  # type: ignore[arg-type]
+    return HubSpotSource(name, options, ctx, transport=fake.transport(), **seams)  # type: ignore[arg-type]
 
 
 # -- config ---------------------------------------------------------------------------------------
@@ -168,6 +175,93 @@ async def test_search_is_paced_to_four_per_second(fake: FakeHubSpot) -> None:
     assert len(fake.calls("POST", "/search$")) == 9
     # nine searches at four per second cannot finish in under two seconds of (fake) time
     assert time.now - 1000.0 >= 2.0
+
+
+async def test_refresh_keeps_four_searches_a_second_at_the_server(fake: FakeHubSpot) -> None:
+    # Real time and a real network's shape: the first calls pay for the connection, so they arrive
+    # late while later ones arrive early; the limit holds at the server's end, not only at ours.
+    fake.latency, fake.connect_latency = 0.05, 0.3
+    src = source(fake, real_time=True, required_properties=[f"p{i}" for i in range(5)])
+    [result] = await Cockpit({"hubspot": SourceHandle(src)}).refresh(record=False)
+    assert result.status.state == "ok", result.status.error
+    assert len(result.metrics) == 5 and len(fake.search_arrivals) == 6
+    assert fake.throttled == [] and fake.busiest_second() <= 4
+
+
+async def test_sources_sharing_a_token_share_its_search_limit(fake: FakeHubSpot) -> None:
+    # HubSpot counts searches per token: two sources on one token get four a second between them.
+    fake.latency = 0.02
+    handles = {name: SourceHandle(source(fake, real_time=True, name=name, required_properties=["email", "country", "x"]))
+               for name in ("hubspot", "hubspot-emea")}
+    results = await Cockpit(handles).refresh(record=False)
+    assert [r.status.state for r in results] == ["ok", "ok"], [r.status.error for r in results]
+    assert len(fake.search_arrivals) == 8
+    assert fake.throttled == [] and fake.busiest_second() <= 4
+
+
+async def test_search_pacing_counts_from_arrival_on_fake_time(fake: FakeHubSpot) -> None:
+    time = FakeClock()
+    fake.latency, fake.connect_latency = 0.05, 0.3
+    src = source(fake, time=time, required_properties=[f"p{i}" for i in range(8)])
+    await src.fetch_quality()
+    assert len(fake.search_arrivals) == 9
+    assert fake.throttled == [] and fake.busiest_second() <= 4
+
+
+async def test_a_retried_search_still_counts_towards_the_limit(fake: FakeHubSpot) -> None:
+    # The fourth search fails with a 503 and is tried again: that is a fifth arrival at HubSpot.
+    time = FakeClock()
+    fake.latency = 0.05
+    for _ in range(3):
+        fake.fail_next("/search$", fake.serve)
+    fake.fail_next("/search$", httpx.Response(503))
+    src = source(fake, time=time, required_properties=["email", "country", "lifecyclestage", "p3"])
+    await src.fetch_quality()
+    assert len(fake.search_arrivals) == 6
+    assert fake.throttled == [] and fake.busiest_second() <= 4
+
+
+# -- filter values --------------------------------------------------------------------------------
+
+TYPED_VALUES = """
+[sources.hubspot]
+kind = "hubspot"
+[sources.hubspot.quality.big_leads]
+filter_groups = [
+  { filters = [ { propertyName = "employees", operator = "EQ", value = 50 },
+                { propertyName = "opted_in", operator = "EQ", value = true } ] },
+  { filters = [ { propertyName = "score", operator = "IN", values = [1.5, 2] } ] },
+]
+"""
+
+
+def test_config_numbers_and_booleans_become_strings(tmp_path: Path) -> None:
+    opts = parse_config(tomllib.loads(TYPED_VALUES), tmp_path / "c.toml").source("hubspot").options
+    [count] = opts.counts
+    assert count.filter_groups == [
+        {"filters": [{"propertyName": "employees", "operator": "EQ", "value": "50"},
+                     {"propertyName": "opted_in", "operator": "EQ", "value": "true"}]},
+        {"filters": [{"propertyName": "score", "operator": "IN", "values": ["1.5", "2"]}]},
+    ]
+
+
+async def test_filter_values_are_sent_as_strings(fake: FakeHubSpot, tmp_path: Path) -> None:
+    fake.contacts = [{"employees": "50", "opted_in": "true"}, {"employees": 50, "opted_in": "false"}, {"score": "2"}]
+    quality = tomllib.loads(TYPED_VALUES)["sources"]["hubspot"]["quality"]
+    metrics = {m.metric: m for m in await source(fake, required_properties=[], quality=quality).fetch_quality()}
+    assert (metrics["big_leads"].count, metrics["big_leads"].total) == (2, 3)
+    filters = [f for r in fake.calls("POST", "/search$") for g in json.loads(r.content)["filterGroups"] for f in g["filters"]]
+    assert [f.get("value", f.get("values")) for f in filters] == ["50", "true", ["1.5", "2"]]
+
+
+def test_a_filter_value_that_is_no_string_number_or_boolean_is_a_config_error(tmp_path: Path) -> None:
+    table = tomllib.loads("""
+[sources.hubspot]
+kind = "hubspot"
+quality.recent.filter_groups = [ { filters = [ { propertyName = "createdate", operator = "GT", value = 2024-01-01 } ] } ]
+""")
+    with pytest.raises(ConfigError, match=r"quality.recent.filter_groups\[0\].filters\[0\].value: expected a string"):
+        parse_config(table, tmp_path / "c.toml")
 
 
 # -- 429, auth and garbage ------------------------------------------------------------------------

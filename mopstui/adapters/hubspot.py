@@ -5,17 +5,20 @@ flow that is off while matching `expect_active` is an `inactive` problem. Turnin
 a full-replace PUT: GET the flow, flip `isEnabled`, PUT the whole body back with its `revisionId`
 (a partial body silently drops the enrollment criteria). Quality: CRM search totals with `limit: 1`,
 one `missing:<property>` metric per required property plus the named counts of
-`[sources.NAME.quality.<metric>]`, paced to the search endpoint's own ~4 requests/s.
+`[sources.NAME.quality.<metric>]`, paced so HubSpot never sees more than 4 searches a second from one
+token (every source on that token shares the pace).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -23,10 +26,10 @@ from mopstui.adapters.http import (
     HttpClient,
     HttpPolicy,
     HttpSource,
-    RateLimiter,
     Transient,
     parse_retry_after,
 )
+from mopstui.adapters.http.limits import ArrivalLimiter, shared_limiter
 from mopstui.adapters.hubspot_filters import QualityCount, parse_quality
 from mopstui.core.errors import (
     AuthError,
@@ -35,6 +38,7 @@ from mopstui.core.errors import (
     QuotaError,
     RateLimitError,
     SourceError,
+    UnreachableError,
 )
 from mopstui.core.models import (
     ActionOutcome,
@@ -51,8 +55,15 @@ FLOWS = "/automation/v4/flows"
 SEARCH = "/crm/v3/objects/contacts/search"
 PAGE_SIZE = 100
 MAX_PAGES = 1000
+#: Any object's CRM search (contacts, companies...): all of them share the token's search limit.
+SEARCH_PATH = re.compile(r"/crm/v3/objects/[^/]+/search")
 #: The search endpoint's own limit is about 4-5 requests/s per token: stay under it.
 SEARCH_PER_SECOND = 4
+#: 4 per 1.1 s, each search counted until 1.1 s after its answer: whatever the network delay, HubSpot
+#: never sees a 5th within 1 s of the 1st, with 0.1 s to spare for how its own clock cuts seconds.
+SEARCH_WINDOW_SECONDS = 1.1
+#: The answers HttpClient retries: a retried search is one more arrival at HubSpot.
+_RETRIED_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 #: How long to stop calling after HubSpot says the daily limit is spent (it resets at the account's midnight).
 DAILY_PAUSE_SECONDS = 3600.0
 
@@ -119,7 +130,9 @@ class HubSpotSource(HttpSource):
     def __init__(self, name: str, options: HubSpotOptions, context: SourceContext | None = None, **seams: Any) -> None:
         super().__init__(name, options, context, **seams)
         self._http: HttpClient | None = None
-        self._search_limiter = RateLimiter(SEARCH_PER_SECOND, 1.0, clock=self.clock, sleep=self.sleep)
+        #: Names the token's shared search limit (a digest: the token itself stays in the client).
+        self._search_key = ""
+        self._search_limiter: ArrivalLimiter | None = None
         self._stopped_at: float | None = None
         self._portal: tuple[str, int | None] | None = None
 
@@ -128,6 +141,7 @@ class HubSpotSource(HttpSource):
         # Built on first use: a missing token then fails this source's fetch, not the start-up.
         if self._http is None:
             token = self.secret("token")
+            self._search_key = hashlib.sha256(token.encode()).hexdigest()
             self._http = self.make_client(
                 self.options.base_url,
                 # 100 per 10 s is the smallest private-app allowance; stay inside it whatever the tier.
@@ -153,6 +167,7 @@ class HubSpotSource(HttpSource):
                 f"{self.name}: HubSpot refused access (HTTP 403{reason}): give the private app the automation and "
                 f"crm.objects.contacts.read scopes, or {fix}"
             )
+        searching = SEARCH_PATH.fullmatch(response.request.url.path) is not None
         if status == 429:
             policy = str(body.get("policyName") or "")
             if policy == "DAILY":
@@ -162,8 +177,30 @@ class HubSpotSource(HttpSource):
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 if wait is None:
                     wait = 10.0 if policy == "TEN_SECONDLY_ROLLING" else 1.0
+                if searching:
+                    wait = self._slow_searches(wait)
                 error = RateLimitError(f"{self.name}: HubSpot is rate limiting this app ({policy}); try again in a minute")
                 raise Transient(error, retry_after=wait, max_retries=2, slow_down=True)
+        if searching and status in _RETRIED_STATUS:
+            self._retry_search(response)
+
+    def _slow_searches(self, wait: float) -> float:
+        """A search retried (inside its place under the limit) waits a whole window, and so do the
+        other searches on the token: no window then holds two attempts of one search."""
+        wait = max(wait, SEARCH_WINDOW_SECONDS)
+        if self._search_limiter is not None:
+            self._search_limiter.penalise(wait)
+        return wait
+
+    def _retry_search(self, response: httpx.Response) -> NoReturn:
+        """The retry HttpClient would make, spaced like `_slow_searches` rather than by the short backoff."""
+        status = response.status_code
+        wait = self._slow_searches(parse_retry_after(response.headers.get("Retry-After")) or 0.0)
+        if status == 429:
+            error: SourceError = RateLimitError(f"{self.name}: HubSpot is rate limiting this app (HTTP 429); try again in a minute")
+        else:
+            error = self.http.error(UnreachableError, f"{self.http.host} answered HTTP {status}")
+        raise Transient(error, retry_after=wait, slow_down=status == 429)
 
     def _note_daily_headers(self, response: httpx.Response) -> None:
         left = response.headers.get("X-HubSpot-RateLimit-Daily-Remaining")
@@ -268,12 +305,20 @@ class HubSpotSource(HttpSource):
     # -- data quality -----------------------------------------------------------------------------
     async def count(self, filter_groups: list[dict[str, Any]]) -> int:
         """Contacts matching `filter_groups` (OR of groups, AND within one): one paced search call."""
-        await self._search_limiter.acquire()
-        answer = await self.http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True)
+        http = self.http
+        async with self._searches().slot():
+            answer = await http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True)
         total = answer.get("total")
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
             raise BadAnswerError(f"{self.name}: HubSpot's search answer has no total")
         return total
+
+    def _searches(self) -> ArrivalLimiter:
+        """The token's search limiter, shared with every source on the same token (build `http` first)."""
+        limiter = shared_limiter("hubspot-search", self._search_key, SEARCH_PER_SECOND, SEARCH_WINDOW_SECONDS,
+                                 clock=self.clock, sleep=self.sleep)
+        self._search_limiter = limiter  # holds the shared entry for as long as this source lives
+        return limiter
 
     async def fetch_quality(self) -> list[QualityMetric]:
         self._guard()

@@ -2,7 +2,8 @@
 
 Each count is a CRM search filter (OR of filter groups, AND of the filters within one group). Custom
 counts are checked here, at config load, against what the search endpoint accepts, so a typo is a
-config error naming the key rather than a 400 on every refresh.
+config error naming the key rather than a 400 on every refresh. Values go out as the strings HubSpot's
+search schema asks for: a TOML number or boolean is converted (`50` -> "50", `true` -> "true").
 
 ```toml
 [sources.hubspot.quality.no_owner]
@@ -15,6 +16,7 @@ filter_groups = [ { filters = [ { propertyName = "hubspot_owner_id", operator = 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -130,4 +132,28 @@ def _filter(value: Any, where: str) -> dict[str, Any]:
             raise ValueError(f"{where}.{needed}: required with operator {op}")
     if op in LIST_OPERATORS and (not isinstance(value["values"], list) or not value["values"]):
         raise ValueError(f"{where}.values: expected a non-empty list")
-    return dict(value)
+    return _as_strings(value, where)
+
+
+def _as_strings(value: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The filter with `value`, `highValue` and `values` as strings, as the search schema types them."""
+    sent = dict(value)
+    for key in ("value", "highValue"):
+        if key in sent:
+            sent[key] = search_value(sent[key], f"{where}.{key}")
+    if "values" in sent:
+        sent["values"] = [search_value(v, f"{where}.values[{i}]") for i, v in enumerate(sent["values"])]
+    return sent
+
+
+def search_value(value: Any, where: str) -> str:
+    """One filter value as a string: TOML numbers and booleans the way HubSpot writes them."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):  # before int: True is an int in Python, and HubSpot wants "true"
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    raise ValueError(f"{where}: expected a string, a number or true/false (quote dates and anything else)")

@@ -3,14 +3,20 @@
 Use `FakeHubSpot().transport()` as the `httpx.MockTransport` of a HubSpotSource. Flows are kept
 as full bodies; a PUT must carry the current `revisionId` and replaces the whole flow, exactly as the
 real API does, so a partial body visibly drops fields (tests check the adapter never sends one).
-Search evaluates filter groups over in-memory contacts (OR of groups, AND within a group).
+Search evaluates filter groups over in-memory contacts (OR of groups, AND within a group), keeps
+HubSpot's own search limit (4 a second per token, answered with a SECONDLY 429) and refuses a filter
+value that is not a string. `latency` and `connect_latency` model the network, so arrival times at
+the fake differ from send times at the client as they do at HubSpot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import re
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +25,10 @@ import httpx
 from fakes.server import RecordingServer
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
+SEARCH_PATH = re.compile(r"/crm/v3/objects/[^/]+/search")
+#: ../shared/reference/apis.md (HubSpot, CRM search): "Search has its own limit of about 4-5
+#: requests / s per token"; issue 13 section 4 holds us to HubSpot's "4 requests per second".
+SEARCHES_PER_SECOND = 4
 
 
 def make_flow(flow_id: str, name: str, *, enabled: bool = True, revision: int = 7) -> dict[str, Any]:
@@ -68,10 +78,50 @@ class FakeHubSpot(RecordingServer):
     page_cap: int = 100
     #: Bodies of every PUT, as received.
     puts: list[dict[str, Any]] = field(default_factory=list)
+    #: The fake's monotonic clock, read as each search arrives: time.monotonic, or the test's
+    #: FakeClock so the fake and the limiter under test share one (fake) time.
+    clock: Callable[[], float] = time.monotonic
+    #: How the network delays below are spent: asyncio.sleep, or the FakeClock's sleep.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    #: One-way network delay of every request and of its answer, in seconds.
+    latency: float = 0.0
+    #: Extra delay of the requests sent before the first answer is back: each opens a connection
+    #: (DNS, TCP and TLS), so the first arrivals come late compared with the later ones.
+    connect_latency: float = 0.0
+    #: When each search arrived, by `clock` (scripted failures included: they arrived too).
+    search_arrivals: list[float] = field(default_factory=list)
+    #: Arrival times of the searches answered with a SECONDLY 429.
+    throttled: list[float] = field(default_factory=list)
+    _connected: bool = field(default=False, init=False, repr=False)
+
+    def busiest_second(self) -> int:
+        """The most searches that arrived within any one second of the run."""
+        arrivals = sorted(self.search_arrivals)
+        return max((sum(1 for b in arrivals if a <= b < a + 1.0) for a in arrivals), default=0)
 
     def add_flows(self, *flows: dict[str, Any]) -> None:
         for flow in flows:
             self.flows[flow["id"]] = flow
+
+    # -- the network ------------------------------------------------------------------------------
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self._travel)
+
+    async def _travel(self, request: httpx.Request) -> httpx.Response:
+        await self._wait(self.latency + (0.0 if self._connected else self.connect_latency))
+        response = self.handle(request)
+        await self._wait(self.latency)
+        self._connected = True
+        return response
+
+    async def _wait(self, seconds: float) -> None:
+        if seconds > 0:
+            await self.sleep(seconds)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if SEARCH_PATH.fullmatch(request.url.path):
+            self.search_arrivals.append(self.clock())
+        return super().handle(request)
 
     # -- the server -------------------------------------------------------------------------------
     def serve(self, request: httpx.Request) -> httpx.Response:
@@ -93,6 +143,9 @@ class FakeHubSpot(RecordingServer):
                 return httpx.Response(200, json=copy.deepcopy(flow))
             if request.method == "PUT":
                 return self._put(request, flow)
+        if SEARCH_PATH.fullmatch(path) and request.method == "POST" and self._over_search_limit():
+            self.throttled.append(self.search_arrivals[-1])
+            return rate_limited("SECONDLY")
         if path == "/crm/v3/objects/contacts/search" and request.method == "POST":
             return self._search(json.loads(request.content))
         return error(404, f"No route {request.method} {path}", "OBJECT_NOT_FOUND")
@@ -122,12 +175,38 @@ class FakeHubSpot(RecordingServer):
         self.flows[flow["id"]] = new
         return httpx.Response(200, json=copy.deepcopy(new))
 
+    def _over_search_limit(self) -> bool:
+        """More than 4 searches arrived within the last second, this one included: HubSpot's search
+        limit (apis.md, HubSpot "CRM search": about 4 requests / s per token; issue 13 section 4)."""
+        now = self.search_arrivals[-1]
+        return sum(1 for a in self.search_arrivals if now - a < 1.0) > SEARCHES_PER_SECOND
+
     def _search(self, body: dict[str, Any]) -> httpx.Response:
         groups = body.get("filterGroups") or []
+        wrong = _non_string_value(groups)
+        if wrong:
+            # HubSpot's CRM search schema types a filter's value, highValue and values[] as strings
+            # (issue 13 section 4: send "50", not 50); a 400 with its error body (apis.md, "Error body").
+            return error(400, f"Invalid input JSON: {wrong} must be a string", "VALIDATION_ERROR",
+                         errors=[{"message": f"{wrong} must be a string", "in": wrong}])
         matched = [c for c in self.contacts if not groups or any(_group(c, g) for g in groups)]
         limit = int(body.get("limit", 10))
         results = [{"id": str(i), "properties": c} for i, c in enumerate(matched[:limit])]
         return httpx.Response(200, json={"total": len(matched), "results": results})
+
+
+def _non_string_value(groups: list[dict[str, Any]]) -> str:
+    """Where the first non-string filter value sits (`filterGroups[0].filters[1].value`), or ""."""
+    for i, group in enumerate(groups):
+        for j, f in enumerate(group.get("filters", [])):
+            where = f"filterGroups[{i}].filters[{j}]"
+            for key in ("value", "highValue"):
+                if key in f and not isinstance(f[key], str):
+                    return f"{where}.{key}"
+            for k, item in enumerate(f.get("values", [])):
+                if not isinstance(item, str):
+                    return f"{where}.values[{k}]"
+    return ""
 
 
 def _group(contact: dict[str, Any], group: dict[str, Any]) -> bool:
@@ -161,5 +240,10 @@ def error(status: int, message: str, category: str, **extra: Any) -> httpx.Respo
 
 
 def rate_limited(policy: str) -> httpx.Response:
-    """A 429 as HubSpot sends it for `policy` (TEN_SECONDLY_ROLLING, SECONDLY or DAILY)."""
-    return error(429, "You have reached your " + policy.lower() + " limit.", "RATE_LIMITS", policyName=policy)
+    """A 429 as HubSpot sends it for `policy` (TEN_SECONDLY_ROLLING, SECONDLY or DAILY).
+
+    The body of HubSpot's rate-limit answer (apis.md, HubSpot "Limits": 429, body `policyName`):
+    `errorType: RATE_LIMIT`, "You have reached your secondly limit." and the policy's name.
+    """
+    return error(429, "You have reached your " + policy.lower() + " limit.", "RATE_LIMITS",
+                 errorType="RATE_LIMIT", policyName=policy)

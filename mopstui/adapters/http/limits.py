@@ -1,4 +1,4 @@
-"""Pacing for one source: a sliding-window rate limiter, backoff with jitter, `Retry-After` parsing.
+"""Pacing for one source: sliding-window rate limiters, backoff with jitter, `Retry-After` parsing.
 
 Clock and sleep are injected so tests run on fake time and never really wait.
 """
@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -53,6 +55,83 @@ class RateLimiter:
     def penalise(self, seconds: float) -> None:
         """The platform said "slow down": start no call for `seconds` from now (the window still applies after)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+
+class ArrivalLimiter:
+    """At most `max_calls` calls reach the server in any `per_seconds` window, whatever the network delay.
+
+    A call holds its place from before it is sent until `per_seconds` after its answer is back; it
+    reached the server in between. So of any `max_calls + 1` calls, the last to take a place did so
+    `per_seconds` after one of the others had its answer: their arrivals are that far apart. (Timing
+    from the send instead lets a slow first call, on a new connection, arrive next to a fast later one.)
+    """
+
+    def __init__(self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+        if max_calls < 1 or per_seconds <= 0:
+            raise ValueError("a rate limit needs at least 1 call per a positive number of seconds")
+        self.max_calls = max_calls
+        self.per_seconds = per_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._ends: deque[float] = deque()  # when recent calls' answers came back, oldest first
+        self._in_flight = 0
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+        self._ended = asyncio.Event()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a place for one call (send it and read its answer inside the block)."""
+        await self._enter()
+        try:
+            yield
+        finally:
+            # Recorded even when the call failed: it may still have reached the server.
+            self._in_flight -= 1
+            self._ends.append(self._clock())
+            self._ended.set()
+
+    async def _enter(self) -> None:
+        async with self._lock:  # one waiter at a time keeps the order fair
+            while True:
+                now = self._clock()
+                if now < self._paused_until:
+                    await self._sleep(self._paused_until - now)
+                    continue
+                while self._ends and now - self._ends[0] >= self.per_seconds:
+                    self._ends.popleft()
+                if self._in_flight + len(self._ends) < self.max_calls:
+                    self._in_flight += 1
+                    return
+                if self._ends:
+                    await self._sleep(self.per_seconds - (now - self._ends[0]))
+                else:  # every place is a call still in flight: wait for one to end
+                    self._ended.clear()
+                    await self._ended.wait()
+
+    def penalise(self, seconds: float) -> None:
+        """The platform said "slow down": start no call for `seconds` from now (the window still applies after)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+
+_shared: weakref.WeakValueDictionary[tuple[Hashable, ...], ArrivalLimiter] = weakref.WeakValueDictionary()
+
+
+def shared_limiter(
+    scope: str, key: str, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+) -> ArrivalLimiter:
+    """The one ArrivalLimiter of `scope` for `key` in the running event loop.
+
+    Platforms count some limits per token, so every source using the same token must share one
+    window: `key` names the token without being it (e.g. its SHA-256). Held weakly: callers keep a
+    reference for as long as they use it.
+    """
+    ident = (scope, key, max_calls, per_seconds, clock, sleep, asyncio.get_running_loop())
+    limiter = _shared.get(ident)
+    if limiter is None:
+        limiter = ArrivalLimiter(max_calls, per_seconds, clock=clock, sleep=sleep)
+        _shared[ident] = limiter
+    return limiter
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float] = random.random) -> float:

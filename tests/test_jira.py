@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -229,7 +230,58 @@ async def test_transition_failure_after_comment_is_reported(fake: FakeJira) -> N
     fake.fail_next(r"/transitions$", flaky)
     outcome = await source(fake).perform("decline", "MOPS-2", {"reply": "No."})
     assert not outcome.ok
-    assert "reply was posted" in outcome.message and "resolution" in outcome.message
+    assert outcome.message.startswith("MOPS-2: reply posted; could not move to Won't Do: ")
+    assert "resolution" in outcome.message
+
+
+def refuse_the_next_transition(fake: FakeJira, key: str) -> None:
+    """The transitions lookup answers; the POST that moves the issue is refused (a required field)."""
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            fake.fail_next(r"/transitions$", flaky)
+            return fake._transitions(request, key)
+        return httpx.Response(400, json={"errorMessages": ["Field 'resolution' is required."], "errors": {}})
+
+    fake.fail_next(r"/transitions$", flaky)
+
+
+async def test_a_retried_half_done_decline_goes_straight_to_the_transition(fake: FakeJira, state_dir: Path) -> None:
+    from mopstui.core.audit import AuditLog
+
+    audit = AuditLog(state_dir / "audit.jsonl")
+    cockpit = Cockpit({"requests": SourceHandle(source(fake))}, audit=audit)
+    reply = {"reply": DEFAULT_REPLIES["duplicate"], "reply_id": "duplicate"}
+    refuse_the_next_transition(fake, "MOPS-2")
+    first = await cockpit.perform("requests", "decline", "MOPS-2", reply)
+    assert not first.ok
+    assert first.message.startswith("MOPS-2: reply posted; could not move to Won't Do: "), first.message
+    assert len(fake.comments["MOPS-2"]) == 1
+    assert fake.issues["MOPS-2"]["fields"]["status"]["name"] == "To Do"
+
+    second = await cockpit.perform("requests", "decline", "MOPS-2", reply)
+    assert second.ok and second.message.startswith("reply already posted, not repeated"), second.message
+    assert len(fake.comments["MOPS-2"]) == 1 and len(fake.calls("POST", "/comment")) == 1
+    assert fake.issues["MOPS-2"]["fields"]["status"]["name"] == "Won't Do"
+    assert [(e["outcome"], e["message"][:40]) for e in audit.read()] == [
+        ("attempt", ""), ("failed", first.message[:40]), ("attempt", ""), ("ok", second.message[:40])]
+
+
+async def test_a_decline_stopped_by_the_timeout_after_its_reply_says_the_reply_is_posted(fake: FakeJira) -> None:
+    async def never(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    def slow(request: httpx.Request) -> Any:  # the lookup answers, the move never does
+        if request.method == "GET":
+            fake.fail_next(r"/transitions$", slow)
+            return fake._transitions(request, "MOPS-2")
+        return never(request)  # MockTransport awaits an awaitable answer
+
+    fake.fail_next(r"/transitions$", slow)
+    cockpit = Cockpit({"requests": SourceHandle(source(fake), timeout=0.5)})
+    outcome = await cockpit.perform("requests", "decline", "MOPS-2", {"reply": "No."})
+    assert not outcome.ok
+    assert outcome.message.startswith("MOPS-2: reply posted; then: no answer within 0.5 s"), outcome.message
 
 
 # -- failures -------------------------------------------------------------------------------------

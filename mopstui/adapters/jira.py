@@ -22,6 +22,7 @@ import httpx
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, SourceError
 from mopstui.core.models import ActionOutcome, Request, overdue_by
+from mopstui.core.receipt import progressed
 from mopstui.core.replies import replies_for
 from mopstui.core.source import SourceContext
 from mopstui.core.values import valueclass
@@ -413,16 +414,24 @@ class JiraSource(HttpSource):
             await self.http.post(f"/rest/api/3/issue/{key}/comment", json={"body": adf_document(reply)},
                                  idempotent=False)
             self._reconcile(key)
+        progressed(f"{key}: reply posted")
         try:
             await self.http.post(f"/rest/api/3/issue/{key}/transitions",
                                  json={"transition": {"id": str(transition["id"])}}, expect=None)
         except SourceError as exc:
-            return ActionOutcome(False, f"the reply was posted on {key} but the {name!r} transition failed: {exc}")
+            # A retry finds the reply as our latest comment and goes straight to the transition.
+            return ActionOutcome(False, f"{key}: reply posted; could not move to {_target_name(transition)}: {exc}; "
+                                        f"decline again to retry the move (the reply is not posted twice)")
         self._reconcile(key)
         what = f" ({reply_id})" if reply_id else ""
         if repeated:
             return ActionOutcome(True, f"reply already posted, not repeated; {key} declined{what}")
         return ActionOutcome(True, f"{key} declined{what} with a reply to the requester")
+
+
+def _target_name(transition: dict[str, Any]) -> str:
+    """The status a transition leads to ("Declined"), else the transition's own name."""
+    return _name(transition.get("to")) or _name(transition)
 
 
 def _same_status(status: dict[str, Any], target: dict[str, Any]) -> bool:

@@ -32,19 +32,32 @@ def run(args: argparse.Namespace) -> int:
 
     log = runtime.audit_log()
     try:
-        entries = list(reversed(log.read()))[: args.limit]
+        lines = list(reversed(log.lines()))[: args.limit]
     except OSError as exc:
         print(f"mopstui: audit log {log.path}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
         return 1
     if args.json:
-        for entry in entries:
-            print(json.dumps(entry, ensure_ascii=False))
+        for number, entry in lines:
+            if entry is None:  # stdout stays one stored entry per line
+                print(f"mopstui: audit log {log.path}: line {number}: unreadable entry", file=sys.stderr)
+            else:
+                print(json.dumps(entry, ensure_ascii=False))
         return 0
-    if not entries:
+    if not lines:
         print(f"No actions recorded yet ({log.path}).")
         return 0
-    for e in entries:
-        message = f" - {e.get('message')}" if e.get("message") else ""
-        print(f"{e.get('time', '?')}  {e.get('user', '?')}  {e.get('outcome', '?'):<8} "
-              f"{e.get('source', '?')}: {e.get('action', '?')} {e.get('target', '?')}{message}")
+    for number, e in lines:
+        if e is None:
+            print(f"line {number}: unreadable entry")
+            continue
+        message = f" - {_field(e, 'message')}" if e.get("message") else ""
+        print(f"{_field(e, 'time')}  {_field(e, 'user')}  {_field(e, 'outcome'):<14} "
+              f"{_field(e, 'source')}: {_field(e, 'action')} {_field(e, 'target')}{message}")
     return 0
+
+
+def _field(entry: dict[str, object], key: str) -> str:
+    """One field as text: an entry written by hand or another tool may hold any JSON value there."""
+    from mopstui.core.safe_text import visible
+
+    return visible(str(entry.get(key, "?")))  # platform text: no terminal controls, one line

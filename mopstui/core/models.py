@@ -132,10 +132,22 @@ class QualityMetric:
 
 @valueclass(frozen=True, slots=True)
 class ActionOutcome:
-    """The platform's answer to an action: ok, and a one-line message either way."""
+    """The platform's answer to an action: ok, and a one-line message either way.
+
+    `confirmed` (for an ok outcome): True once the platform's state was read back and shows the
+    change; False when the platform accepted the write but reading it back failed ("done; could
+    not confirm": done all the same, so it must not be repeated); None while an adapter leaves the
+    read-back to the cockpit's re-fetch of the source.
+    """
 
     ok: bool
     message: str
+    confirmed: bool | None = None
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Done on the platform, but its state could not be read back."""
+        return self.ok and self.confirmed is False
 
 
 def overdue_by(

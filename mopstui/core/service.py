@@ -22,7 +22,9 @@ from mopstui.core.models import (
     WorkflowScan,
     WorkflowState,
 )
+from mopstui.core.receipt import ATTEMPT, REFUSED, Receipt, audit_outcome, receiving, unconfirmed
 from mopstui.core.redact import redact
+from mopstui.core.scrub import redact_fetched
 from mopstui.core.source import Source
 from mopstui.core.values import valueclass
 
@@ -103,6 +105,8 @@ class Cockpit:
             name: SourceResult(self._status(name, "idle")) for name in self.handles
         }
         self._refresh_lock = asyncio.Lock()
+        #: Actions whose outcome is not in the audit log yet, by id of their receipt.
+        self._pending: dict[int, Receipt] = {}
 
     # -- status ---------------------------------------------------------------------------------
     def _status(self, name: str, state: State, **kw: object) -> SourceStatus:
@@ -208,8 +212,9 @@ class Cockpit:
             if isinstance(exc, MopstuiError):
                 return self._error(name, str(exc))
             return self._error(name, f"unexpected error: {type(exc).__name__}: {exc}")
-        status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=source.health)
-        return SourceResult(status, list(scan.problems), requests, metrics, list(scan.states))
+        status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=redact(source.health))
+        # A secret pasted into platform data goes no further: memory and the screen get it redacted.
+        return SourceResult(status, *redact_fetched(list(scan.problems), requests, metrics, list(scan.states)))
 
     def _error(self, name: str, message: str) -> SourceResult:
         source = self.handles[name].source
@@ -228,6 +233,9 @@ class Cockpit:
     ) -> ActionOutcome:
         """Run an action, audit the attempt and the outcome, and re-fetch the source on success.
 
+        Nothing is sent unless the attempt is in the audit log first. An ok outcome comes back with
+        `confirmed` set: True when the adapter or the re-fetch read the platform's state back, False
+        ("done; could not confirm") when the platform accepted the write but reading back failed.
         With `record=False` the caller saves the re-fetch's snapshot itself (see `refresh`)."""
         params = dict(params or {})
         handle = self.handles.get(source_name)
@@ -235,33 +243,87 @@ class Cockpit:
             return ActionOutcome(False, f"no source named {source_name!r}")
         if self.is_read_only(source_name):
             outcome = ActionOutcome(False, f"read-only: {action} refused for {target} on {source_name}")
-            self._audit(source_name, action, target, "refused", outcome.message)
+            self._audit_quietly(source_name, action, target, REFUSED, outcome.message)
             return outcome
         if action not in handle.source.action_labels:
             return ActionOutcome(False, f"{source_name} does not support {action}")
-        self._audit(source_name, action, target, "attempt", "")
+        receipt = Receipt(source_name, action, target)
         try:
-            async with asyncio.timeout(handle.timeout):
-                outcome = await handle.source.perform(action, target, params)
-        except TimeoutError:
-            outcome = ActionOutcome(False, f"no answer within {handle.timeout:g} s; the platform's state is unknown, refresh to see it")
-        except MopstuiError as exc:
-            outcome = ActionOutcome(False, str(exc))
-        except Exception as exc:
-            outcome = ActionOutcome(False, f"unexpected error: {type(exc).__name__}: {exc}")
-        outcome = ActionOutcome(outcome.ok, redact(outcome.message))
-        self._audit(source_name, action, target, "ok" if outcome.ok else "failed", outcome.message)
-        if outcome.ok:
-            await self.refresh(names=[source_name], record=record)
+            self._write_audit(receipt, ATTEMPT, "")
+        except OSError as exc:
+            return ActionOutcome(False, f"not done: the audit log {self._audit_path()} cannot be written ({_reason(exc)})")
+        self._pending[id(receipt)] = receipt
+        try:
+            outcome = await self._run(handle, receipt, params)
+            if outcome.ok:
+                outcome = await self._refetch(receipt, outcome, record)
+        except asyncio.CancelledError:
+            self._finish_interrupted(receipt)
+            raise
+        self._pending.pop(id(receipt), None)
+        try:
+            self._write_audit(receipt, audit_outcome(outcome), outcome.message)
+        except OSError as exc:
+            note = f" (the audit log {self._audit_path()} could not record this: {_reason(exc)})"
+            outcome = replace(outcome, message=outcome.message + note)
         return outcome
 
-    def _audit(self, source: str, action: str, target: str, outcome: str, message: str) -> None:
+    async def _run(self, handle: SourceHandle, receipt: Receipt, params: dict[str, str]) -> ActionOutcome:
+        """The adapter's answer, with what it had already done when an error or the timeout came."""
+        try:
+            with receiving(receipt):
+                async with asyncio.timeout(handle.timeout):
+                    outcome = await handle.source.perform(receipt.action, receipt.target, params)
+        except TimeoutError:
+            outcome = receipt.after_error(f"no answer within {handle.timeout:g} s; the platform's state is unknown, refresh to see it")
+        except MopstuiError as exc:
+            outcome = receipt.after_error(str(exc))
+        except Exception as exc:
+            outcome = receipt.after_error(f"unexpected error: {type(exc).__name__}: {exc}")
+        outcome = replace(outcome, message=redact(outcome.message))
+        receipt.outcome = outcome
+        return outcome
+
+    async def _refetch(self, receipt: Receipt, outcome: ActionOutcome, record: bool) -> ActionOutcome:
+        """Re-fetch the source, so its pane shows the new state; for an adapter that did not read the
+        state back itself, that answer confirms the action, and its failure leaves it unconfirmed."""
+        await self.refresh(names=[receipt.source], record=record)
+        if outcome.confirmed is not None:
+            return outcome
+        status = self.results[receipt.source].status
+        if status.state == "error":
+            return unconfirmed(outcome.message, f"re-fetching {receipt.source} failed ({status.error})")
+        return replace(outcome, confirmed=True)
+
+    def interrupt_pending(self) -> int:
+        """Finish the audit entry of every action still running (the cockpit is being stopped):
+        "interrupted", or "ok-unconfirmed" when the platform had already accepted it. How many."""
+        pending = list(self._pending.values())
+        for receipt in pending:
+            self._finish_interrupted(receipt)
+        return len(pending)
+
+    def _finish_interrupted(self, receipt: Receipt) -> None:
+        if self._pending.pop(id(receipt), None) is None:
+            return  # already finished (a signal handler and a cancellation may both get here)
+        outcome, message = receipt.interrupted()
+        self._audit_quietly(receipt.source, receipt.action, receipt.target, outcome, redact(message))
+
+    def _write_audit(self, receipt: Receipt, outcome: str, message: str) -> None:
+        if self.audit is not None:
+            self.audit.append(receipt.source, receipt.action, receipt.target, outcome, message)
+
+    def _audit_quietly(self, source: str, action: str, target: str, outcome: str, message: str) -> None:
+        """For entries about nothing sent (refusals) or too late to stop anything (interruptions)."""
         if self.audit is None:
             return
         try:
             self.audit.append(source, action, target, outcome, message)
         except OSError:
-            pass  # an unwritable audit log must not block the action; the notice still shows
+            pass
+
+    def _audit_path(self) -> str:
+        return str(self.audit.path) if self.audit is not None else "?"
 
     async def aclose(self) -> None:
         for handle in self.handles.values():
@@ -269,3 +331,7 @@ class Cockpit:
                 await handle.source.aclose()
             except Exception:
                 pass
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__

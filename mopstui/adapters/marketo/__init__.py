@@ -27,6 +27,7 @@ from mopstui.adapters.marketo.envelope import (
 )
 from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
 from mopstui.core.models import ActionOutcome, WorkflowScan
+from mopstui.core.receipt import accepted, unconfirmed
 from mopstui.core.source import SourceContext
 from mopstui.core.values import valueclass
 
@@ -231,16 +232,18 @@ class MarketoSource(HttpSource):
             await self.api("POST", f"/rest/asset/v1/smartCampaign/{target}/{action}.json")
         except MarketoRefused as exc:
             return ActionOutcome(False, f"Marketo refused to {action} {label}: {exc.reason} ({exc.code})")
+        # From here the campaign is switched: a failing read-back is "could not confirm", not "failed".
+        accepted(f"Marketo accepted {action} of {label}")
         # Confirm with Marketo's own view rather than trusting the acknowledgement.
         data = await self.api("GET", f"/rest/asset/v1/smartCampaign/{target}.json")
         result = data.get("result")
         if not isinstance(result, list) or not result or not isinstance(result[0], dict):
-            return ActionOutcome(False, f"Marketo accepted the request, but {label} could not be re-read; refresh to see its state")
+            return unconfirmed(f"Marketo accepted {action} of {label}", "re-reading it gave no campaign")
         campaign = result[0]
         self._campaigns[target] = campaign
         label = f"'{campaign.get('name', target)}'"
         if is_active(campaign) == want_active:
-            return ActionOutcome(True, f"{'Activated' if want_active else 'Deactivated'} {label}; Marketo confirms it is {'active' if want_active else 'inactive'}")
+            return ActionOutcome(True, f"{'Activated' if want_active else 'Deactivated'} {label}; Marketo confirms it is {'active' if want_active else 'inactive'}", confirmed=True)
         return ActionOutcome(False, f"Marketo accepted the request but {label} is still {'inactive' if want_active else 'active'}; open it in Marketo")
 
     async def check_connection(self) -> str:

@@ -124,6 +124,12 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     # -- other keys -----------------------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        from mopstui.tui.screens.command_palette import CockpitPalette
+
+        if self.use_command_palette and not CockpitPalette.is_open(self):
+            self.push_screen(CockpitPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         from mopstui.tui.screens.help import HelpScreen
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 
 ResultT = TypeVar("ResultT")
@@ -47,3 +48,10 @@ class Dialog(ModalScreen[ResultT]):
         margin-left: 2;
     }
     """
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Answer once. A second answer queued before the first was handled (two enters in one
+        read, a double click) would pop the screen above this one, or the cockpit itself."""
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         if e is None:
             print(f"line {number}: unreadable entry")
             continue
-        message = f" - {_field(e, 'message')}" if e.get("message") else ""
+        message = f" - {e.get('message')}" if e.get("message") else ""
         print(f"{_field(e, 'time')}  {_field(e, 'user')}  {_field(e, 'outcome'):<14} "
               f"{_field(e, 'source')}: {_field(e, 'action')} {_field(e, 'target')}{message}")
     return 0
@@ -58,6 +58,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _field(entry: dict[str, object], key: str) -> str:
     """One field as text: an entry written by hand or another tool may hold any JSON value there."""
-    from mopstui.core.safe_text import visible
-
-    return visible(str(entry.get(key, "?")))  # platform text: no terminal controls, one line
+    return str(entry.get(key, "?"))

@@ -144,6 +144,40 @@ async def test_stale_revision_is_reported_not_retried(fake: FakeHubSpot) -> None
     assert len(fake.puts) == 1 and fake.flows["101"]["isEnabled"] is False
 
 
+def answer_the_put_with(fake: FakeHubSpot, flow_id: str, answer: httpx.Response) -> None:
+    """HubSpot applies the next PUT of `flow_id` but answers it with `answer`."""
+    def put(request: httpx.Request) -> httpx.Response:
+        if request.method != "PUT":
+            fake.fail_next(f"/flows/{flow_id}$", put)
+            return fake.serve(request)
+        fake._put(request, fake.flows[flow_id])
+        return answer
+
+    fake.fail_next(f"/flows/{flow_id}$", put)
+
+
+@pytest.mark.parametrize("answer", [
+    httpx.Response(200, text="<html>Saved</html>"),
+    httpx.Response(200, json={"id": "101", "revisionId": "8"}),  # no isEnabled
+], ids=["not-json", "no-isEnabled"])
+async def test_a_switch_hubspot_applied_but_whose_answer_is_unreadable_is_done_unconfirmed(
+    fake: FakeHubSpot, answer: httpx.Response
+) -> None:
+    cockpit = Cockpit({"hubspot": SourceHandle(source(fake))})
+    answer_the_put_with(fake, "101", answer)
+    outcome = await cockpit.perform("hubspot", "activate", "101")
+    assert fake.flows["101"]["isEnabled"] is True
+    assert outcome.ok and outcome.unconfirmed, outcome.message
+    assert outcome.message.startswith("done; could not confirm: HubSpot accepted activate of 'EMEA Lead Routing'")
+    # the re-fetch shows HubSpot's state: nothing left to activate
+    assert not [p for p in cockpit.results["hubspot"].problems if p.id == "101"]
+
+
+async def test_a_switch_confirmed_by_the_puts_answer_is_confirmed(fake: FakeHubSpot) -> None:
+    outcome = await source(fake).perform("activate", "101", {})
+    assert outcome.ok and outcome.confirmed is True
+
+
 async def test_unknown_flow_and_unknown_action(fake: FakeHubSpot) -> None:
     src = source(fake)
     missing = await src.perform("activate", "999", {})

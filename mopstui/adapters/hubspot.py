@@ -48,6 +48,7 @@ from mopstui.core.models import (
     WorkflowState,
 )
 from mopstui.core.quality import make_metric
+from mopstui.core.receipt import unconfirmed
 from mopstui.core.source import SourceContext
 from mopstui.core.values import valueclass
 
@@ -291,16 +292,23 @@ class HubSpotSource(HttpSource):
             return ActionOutcome(False, f"HubSpot sent '{name}' without a revisionId; nothing was changed")
         # The whole body goes back, only isEnabled flipped: a partial body drops the enrollment criteria.
         body = dict(flow, isEnabled=want)
+        switched = f"HubSpot accepted {action} of '{name}'"
         try:
             # Not retried on a timeout: a second PUT with the old revisionId would fail or undo a change.
             updated = await self.http.put(f"{FLOWS}/{target}", json=body, idempotent=False)
+        except BadAnswerError as exc:  # raised only for a 2xx answer: the PUT was applied
+            return unconfirmed(switched, f"its answer could not be read ({exc})")
         except SourceError as exc:
             if "409" in str(exc) or "revision" in str(exc).lower():
                 return ActionOutcome(False, f"'{name}' changed in HubSpot while we switched it; refresh and try again ({exc})")
             raise
-        if updated.get("isEnabled") is not want:
+        # The PUT's answer is the flow as HubSpot now holds it: the read-back.
+        enabled = updated.get("isEnabled")
+        if not isinstance(enabled, bool):
+            return unconfirmed(switched, "its answer does not say whether the workflow is on")
+        if enabled is not want:
             return ActionOutcome(False, f"HubSpot accepted the change but '{name}' is still {'off' if want else 'on'}")
-        return ActionOutcome(True, f"{'Activated' if want else 'Deactivated'} '{name}'")
+        return ActionOutcome(True, f"{'Activated' if want else 'Deactivated'} '{name}'", confirmed=True)
 
     # -- data quality -----------------------------------------------------------------------------
     async def count(self, filter_groups: list[dict[str, Any]]) -> int:

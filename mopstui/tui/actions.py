@@ -2,6 +2,7 @@
 
 While an action runs its row shows … ; on success a notice, and the service re-fetches the source so
 the pane shows what the platform now says; on failure the platform's reason, and nothing changes.
+An action the platform accepted but whose state could not be read back is a warning: done, not confirmed.
 """
 
 from __future__ import annotations
@@ -136,7 +137,10 @@ class ActionsMixin:
             pane.pending.discard(item.key)
         if outcome.ok:
             self.app.record_after_paint([self.app.cockpit.results[item.source]])
-            self.notify(outcome.message, title=f"{action} ✓")
+            if outcome.unconfirmed:  # done: a warning, so nobody does it a second time
+                self.notify(outcome.message, title=f"{action}: done, not confirmed", severity="warning", timeout=10)
+            else:
+                self.notify(outcome.message, title=f"{action} ✓")
         elif outcome.message.startswith("read-only"):
             self.notify(f"Read-only: {action} refused, nothing was sent to {item.source}", severity="warning")
         else:

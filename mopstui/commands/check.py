@@ -81,8 +81,10 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
         await cockpit.aclose()
     resolved = memory.since_last_check().resolved if memory is not None else []
     report = Report(datetime.now(timezone.utc).astimezone(), results, resolved, demo=config.is_demo)
-    if memory is not None and memory.error:
-        _warn(memory.error)
+    if memory is not None:
+        for line in (memory.store.unreadable, memory.error):
+            if line:
+                _warn(line)
 
     if args.format == "json":
         _emit(json.dumps(to_json(report), ensure_ascii=False, indent=2))

@@ -11,8 +11,9 @@
 - The generic deactivation rule compares workflow states with the *latest* snapshot: a trigger or
   flow active then and inactive now becomes an `inactive` problem, and stays one (with the time it
   was first seen inactive) until it is active again, whichever platform it came from.
-- `record(results)` writes a snapshot per healthy source; a failed source writes nothing, so its
-  items do not all look "resolved" next time.
+- `record(results)` writes a snapshot per healthy source, all of them in one transaction (items,
+  daily counts and deactivations are kept together or not at all); a failed source writes nothing,
+  so its items do not all look "resolved" next time. A store opened read-only is not written.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from mopstui.core.audit import AuditLog
 from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
 from mopstui.core.service import SourceResult
-from mopstui.core.store import StateStore
+from mopstui.core.store import StateStore, StoreError
 from mopstui.core.values import valueclass
 
 TREND_DAYS = 14
@@ -96,7 +97,8 @@ class Memory:
         self.origin = origin
         #: Deactivations done on purpose through mopstui (audited) are not problems.
         self.audit = audit
-        #: One line when the last `record` failed (the service swallows it; the check shows it).
+        #: One line when the last `record` did not save its snapshot (the service swallows the
+        #: error; the check prints this, the cockpit notifies it); "" once one was saved.
         self.error = ""
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.trend_days = trend_days
@@ -145,6 +147,8 @@ class Memory:
         turn of the event loop (and `pause` seconds) between slices, and written from a thread
         (SQLite lets go of the GIL while it writes): a screen keeps painting and answering keys
         while memory catches up."""
+        if not self.store.writable:
+            return  # the store said so once, when it opened
         now = self.clock()
         writes: list[_Write] = []
         for result in results:
@@ -164,17 +168,18 @@ class Memory:
                            {m.metric: m.count for m in result.metrics}, observed))
         try:
             await asyncio.to_thread(self._write, writes, now)
-        except sqlite3.Error as exc:
-            self.error = f"state store {self.store.path}: snapshot not saved ({exc})"
+        except (StoreError, sqlite3.Error) as exc:
+            reason = exc.reason if isinstance(exc, StoreError) else str(exc)
+            self.error = f"state store {self.store.path}: snapshot not saved ({reason})"
             raise
         self.error = ""
 
-    def _write(self, writes: list[_Write],
-               now: datetime) -> None:
-        for name, snapshot, requests, daily, observed in writes:
-            self.store.add_snapshot(name, now, snapshot, requests, origin=self.origin)
-            self.store.set_daily(name, daily, _local_day(now))
-            self.store.set_deactivations(name, observed)
+    def _write(self, writes: list[_Write], now: datetime) -> None:
+        with self.store.transaction():  # all or nothing: never items without their counts
+            for name, snapshot, requests, daily, observed in writes:
+                self.store.add_snapshot(name, now, snapshot, requests, origin=self.origin)
+                self.store.set_daily(name, daily, _local_day(now))
+                self.store.set_deactivations(name, observed)
 
     # -- baseline, since last check -------------------------------------------------------------
     def baseline(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
@@ -249,7 +254,8 @@ class Memory:
         return self.store.get_meta("last_check_status")
 
     def remember_check_status(self, status: str) -> None:
-        self.store.set_meta("last_check_status", status)
+        if self.store.writable:  # a read-only store said so once, when it opened
+            self.store.set_meta("last_check_status", status)
 
     # -- internals ------------------------------------------------------------------------------
     def _observe_deactivations(

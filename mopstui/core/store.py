@@ -4,8 +4,17 @@ It holds per-source snapshots, daily metric values for trends, observed deactiva
 marks and a few key/value facts. A snapshot keeps its requests apart from the rest (with their
 keys listed on their own), so the cockpit's start and each refresh read a big queue's keys, not
 its 20 MB of details; those are read only to say what was resolved. WAL mode and a busy timeout let a cockpit and a cron check write
-at the same time. A store that cannot be read is renamed aside (never deleted) and a fresh one is
-started; `StateStore.warning` then carries one line for the caller to show.
+at the same time.
+
+Trouble is told apart, and each kind gets one line for the caller to show:
+
+- a file SQLite calls corrupt (or not a database) is renamed aside, never deleted, and a fresh one
+  is started (`StateStore.warning`);
+- a file that cannot be written now (a full disk, an I/O error, a read-only file) or that a newer
+  mopstui wrote is kept as it is and opened read-only: this run compares with it and saves nothing
+  (`StateStore.warning`, `StateStore.writable` False);
+- rows that cannot be read (a bad timestamp, bad JSON, another shape) are left out, and the one
+  before an unreadable snapshot is used instead (`StateStore.unreadable`).
 """
 
 from __future__ import annotations
@@ -49,7 +58,15 @@ CREATE TABLE IF NOT EXISTS reviewed (key TEXT NOT NULL, day TEXT NOT NULL, PRIMA
 
 
 class StoreError(Exception):
-    """The store could not be used at all (not even a fresh one); str() is one line."""
+    """The store could not be used (or written); str() is one line, `reason` the why alone."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class _NewerSchema(Exception):
+    """The store was written by a newer mopstui: read it, never rewrite (nor downgrade) it."""
 
 
 class StateStore:
@@ -58,10 +75,29 @@ class StateStore:
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         self.path = path
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        #: One line for the user when the store had to be set aside, else "".
+        #: One line for the user when the store was set aside or opened read-only, else "".
         self.warning = ""
+        #: False when this run only reads the store (see the module docstring).
+        self.writable = True
+        self._read_only_reason = ""
+        #: Rows left out because they could not be read: where -> why (see `unreadable`).
+        self._unreadable: dict[str, str] = {}
         self._lock = threading.RLock()
+        self._depth = 0  # writes nested in one transaction (see `transaction`)
         self._conn = self._open()
+
+    @property
+    def unreadable(self) -> str:
+        """One line naming the rows that could not be read and were left out, else ""."""
+        if not self._unreadable:
+            return ""
+        n = len(self._unreadable)
+        where, why = next(iter(self._unreadable.items()))
+        rows = "1 row could not be read and was" if n == 1 else f"{n} rows could not be read and were"
+        return f"state store {self.path}: {rows} left out (first: {where}: {why})"
+
+    def _left_out(self, where: str, why: str) -> None:
+        self._unreadable.setdefault(where, why)
 
     # -- opening --------------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -71,10 +107,17 @@ class StateStore:
             raise StoreError(f"state store {self.path}: cannot create its folder ({exc.strerror or exc})") from None
         try:
             return self._connect()
+        except _NewerSchema as newer:
+            return self._open_read_only(str(newer), f"was written by a newer mopstui ({newer})")
         except sqlite3.DatabaseError as exc:
-            if not _unreadable(exc):
-                # busy or locked beyond the timeout: the file is fine, never set it aside for that
+            trouble = _trouble(exc)
+            if trouble == "busy":  # the file is fine, never set it aside for that
                 raise StoreError(f"state store {self.path}: {exc}; try again in a moment") from None
+            if trouble == "cannot-write":  # a full disk is not a damaged file: keep every row of it
+                return self._open_read_only(str(exc), f"cannot be written ({exc})")
+            if trouble != "corrupt":
+                raise StoreError(f"state store {self.path}: cannot be used ({exc}); "
+                                 "the file is left as it was") from None
             problem = str(exc)
         aside = self._set_aside()
         try:
@@ -93,9 +136,10 @@ class StateStore:
             # WAL lets readers and one writer work side by side (cockpit + cron check).
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            row = conn.execute("PRAGMA quick_check").fetchone()
-            if row is None or row[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+            _quick_check(conn)
+            version = _schema_version(conn)
+            if version is not None and version > SCHEMA_VERSION:
+                raise _NewerSchema(f"schema {version}; this one knows {SCHEMA_VERSION}")
             with _immediate(conn):
                 for statement in _SCHEMA.strip().split(";"):
                     if statement.strip():
@@ -110,6 +154,32 @@ class StateStore:
         except BaseException:
             conn.close()
             raise
+        return conn
+
+    def _open_read_only(self, reason: str, what: str) -> sqlite3.Connection:
+        """The store opened read-only (SQLite's `mode=ro`: this run cannot change a byte of it)."""
+        try:
+            conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"state store {self.path}: cannot be used ({reason}; {exc}); "
+                             "the file is left as it was") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _quick_check(conn)
+            missing = _missing_schema(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"state store {self.path}: cannot be used ({reason}; {exc}); "
+                             "the file is left as it was") from None
+        if missing:
+            conn.close()
+            raise StoreError(f"state store {self.path}: cannot be used ({reason}; it has no {missing}); "
+                             "the file is left as it was") from None
+        self.writable = False
+        self._read_only_reason = what
+        self.warning = (f"state store {self.path} {what}: this run compares with it but saves nothing, "
+                        "and the file is left as it was")
         return conn
 
     def _set_aside(self) -> Path | None:
@@ -141,9 +211,34 @@ class StateStore:
             self._conn.close()
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes made inside are one transaction: all of them are kept, or none (StoreError)."""
+        with self._write():
+            yield
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, _immediate(self._conn):
-            yield self._conn
+        """One IMMEDIATE transaction, or a part of the `transaction` already open on this thread.
+        Any SQLite failure is rolled back and raised as a one-line StoreError."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
+            if not self.writable:
+                raise StoreError(f"state store {self.path}: not written: it {self._read_only_reason}",
+                                 f"the store {self._read_only_reason}")
+            self._depth = 1
+            try:
+                with _immediate(self._conn):
+                    yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"state store {self.path}: cannot write ({exc})", str(exc)) from None
+            finally:
+                self._depth = 0
 
     # -- snapshots ------------------------------------------------------------------------------
     def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any] | str,
@@ -182,22 +277,43 @@ class StateStore:
         where, params = ("source = ?", (source,)) if origin is None else (
             "source = ? AND IFNULL(origin, 'check') = ?", (source, origin))
         with self._lock:
-            row = self._conn.execute(
+            # newest first, read lazily: an unreadable one is reported and the one before it used
+            cursor = self._conn.execute(
                 f"SELECT id, taken_at, data, request_keys{', requests' if details else ''} FROM snapshots "
-                f"WHERE {where} ORDER BY id DESC LIMIT 1", params
-            ).fetchone()
-        if row is None:
+                f"WHERE {where} ORDER BY id DESC", params
+            )
+            for row in cursor:
+                found = self._snapshot(source, row, details)
+                if found is not None:
+                    return found
+        return None
+
+    def _snapshot(self, source: str, row: tuple[Any, ...], details: bool) -> tuple[int, datetime, dict[str, Any]] | None:
+        """One snapshot row as (id, taken_at, data), or None (noted) when it cannot be read."""
+        where = f"snapshot {row[0]} of {source!r}"
+        taken_at = _time(row[1])
+        if taken_at is None:
+            self._left_out(where, f"taken_at {row[1]!r} is not a time")
             return None
         data = _json_object(row[2])
         if data is None:
+            self._left_out(where, "its data is not a JSON object")
             return None
         if row[3] is not None:  # requests kept apart (schema 2)
             if details:
-                data["requests"] = _json_object(row[4]) or {}
+                requests = _json_object(row[4])
             else:
                 keys = _json_list(row[3])
-                data["requests"] = dict.fromkeys(keys) if keys is not None else {}
-        return int(row[0]), datetime.fromisoformat(row[1]), data
+                requests = dict.fromkeys(keys) if keys is not None and all(isinstance(k, str) for k in keys) else None
+            if requests is None:
+                self._left_out(where, "its requests are not readable JSON")
+                return None
+            data["requests"] = requests
+        problem = _shape_problem(data)
+        if problem:
+            self._left_out(where, problem)
+            return None
+        return int(row[0]), taken_at, data
 
     def snapshot_requests(self, snapshot_id: int) -> dict[str, Any]:
         """The requests (key -> details) of one snapshot; {} when it is gone or unreadable."""
@@ -208,8 +324,12 @@ class StateStore:
             return {}
         if row[2] is None:  # written before schema 2: everything in `data`
             requests = (_json_object(row[0]) or {}).get("requests", {})
-            return requests if isinstance(requests, dict) else {}
-        return _json_object(row[1]) or {}
+        else:
+            requests = _json_object(row[1])
+        if not isinstance(requests, dict) or not all(isinstance(r, dict) for r in requests.values()):
+            self._left_out(f"snapshot {snapshot_id}", "its requests are not readable JSON")
+            return {}
+        return requests
 
     def latest_snapshot_id(self, source: str) -> int | None:
         with self._lock:
@@ -240,7 +360,12 @@ class StateStore:
             ).fetchall()
         out: dict[str, list[tuple[date, int]]] = {}
         for metric, day, count in rows:
-            out.setdefault(metric, []).append((date.fromisoformat(day), int(count)))
+            when = _day(day)
+            if when is None or isinstance(count, bool) or not isinstance(count, int):
+                why = f"day {day!r} is not a date" if when is None else f"count {count!r} is not a whole number"
+                self._left_out(f"daily count {metric!r} of {source!r} for {day!r}", why)
+                continue
+            out.setdefault(str(metric), []).append((when, count))
         return out
 
     # -- observed deactivations -----------------------------------------------------------------
@@ -250,7 +375,15 @@ class StateStore:
             rows = self._conn.execute(
                 "SELECT id, seen_at, active_at FROM deactivations WHERE source = ?", (source,)
             ).fetchall()
-        return {r[0]: (datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2])) for r in rows}
+        out: dict[str, tuple[datetime, datetime]] = {}
+        for wid, seen_text, active_text in rows:
+            seen, active = _time(seen_text), _time(active_text)
+            if seen is None or active is None:
+                bad = ("seen_at", seen_text) if seen is None else ("active_at", active_text)
+                self._left_out(f"deactivation of {wid!r} in {source!r}", f"{bad[0]} {bad[1]!r} is not a time")
+                continue
+            out[str(wid)] = (seen, active)
+        return out
 
     def set_deactivations(self, source: str, current: dict[str, tuple[datetime, datetime]]) -> None:
         """Replace the source's observed deactivations with `current`."""
@@ -274,7 +407,7 @@ class StateStore:
     def reviewed(self, day: date) -> set[str]:
         with self._lock:
             rows = self._conn.execute("SELECT key FROM reviewed WHERE day = ?", (day.isoformat(),)).fetchall()
-        return {r[0] for r in rows}
+        return {str(r[0]) for r in rows}
 
     # -- key/value facts ------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -290,25 +423,112 @@ class StateStore:
 
 @contextmanager
 def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    """One IMMEDIATE transaction: takes the write lock up front, so busy_timeout applies cleanly."""
+    """One IMMEDIATE transaction: takes the write lock up front, so busy_timeout applies cleanly.
+    A failed COMMIT is rolled back too, so the connection never stays inside a dead transaction."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite rolls back by itself after some errors (a full disk, an I/O error)
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the error worth telling is the one being raised
         raise
-    conn.execute("COMMIT")
 
 
-#: SQLite errors meaning the file itself cannot be used (as opposed to busy or locked).
-_UNREADABLE = {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_CANTOPEN", "SQLITE_IOERR"}
+#: What SQLite says of a file that is damaged or not a database: only such a store is set aside.
+_CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+#: What it says of a file that may be fine but cannot be written now (full disk, I/O error,
+#: read-only file or folder): such a store is kept and read.
+_CANNOT_WRITE = {"SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"}
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
 
 
-def _unreadable(exc: sqlite3.DatabaseError) -> bool:
+def _trouble(exc: sqlite3.DatabaseError) -> str:
+    """"corrupt", "cannot-write", "busy" or "other", from SQLite's own error name."""
     name = getattr(exc, "sqlite_errorname", None)
     if not name:
-        return not isinstance(exc, sqlite3.OperationalError)  # our own integrity-check failure
-    return "_".join(name.split("_")[:2]) in _UNREADABLE  # SQLITE_IOERR_READ -> SQLITE_IOERR
+        return "other" if isinstance(exc, sqlite3.OperationalError) else "corrupt"  # our integrity check
+    base = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
+    if base in _CORRUPT:
+        return "corrupt"
+    if base in _CANNOT_WRITE:
+        return "cannot-write"
+    return "busy" if base in _BUSY else "other"
+
+
+def _quick_check(conn: sqlite3.Connection) -> None:
+    row = conn.execute("PRAGMA quick_check").fetchone()
+    if row is None or row[0] != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    """The schema the store says it has, None for a new (or unlabelled) one."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    try:
+        return int(row[0]) if row is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+#: The tables and columns this version reads.
+_READ_SCHEMA = {
+    "meta": ("key", "value"),
+    "snapshots": ("id", "source", "taken_at", "data", "request_keys", "requests", "origin"),
+    "daily_metrics": ("source", "metric", "day", "count"),
+    "deactivations": ("source", "id", "seen_at", "active_at"),
+    "reviewed": ("key", "day"),
+}
+
+
+def _missing_schema(conn: sqlite3.Connection) -> str:
+    """The first table or column this version reads that the store lacks, else ""."""
+    for table, columns in _READ_SCHEMA.items():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not have:
+            return f"{table} table"
+        for column in columns:
+            if column not in have:
+                return f"{table}.{column} column"
+    return ""
+
+
+def _time(value: Any) -> datetime | None:
+    """A stored ISO time (UTC when it says no zone), or None when it is not one."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _shape_problem(data: dict[str, Any]) -> str:
+    """What in a snapshot's data is not the shape memory reads, else "" (a newer or foreign writer)."""
+    for section in ("problems", "requests", "metrics", "states"):
+        items = data.get(section, {})
+        if not isinstance(items, dict):
+            return f"{section} is not a JSON object"
+        for key, item in items.items():
+            if item is None and section == "requests":
+                continue  # keys only (see latest_snapshot)
+            if not isinstance(item, dict):
+                return f"{section} entry {key!r} is not a JSON object"
+            if section == "metrics" and (isinstance(item.get("count"), bool) or not isinstance(item.get("count"), int)):
+                return f"metric {key!r} has no whole-number count"
+    return ""
 
 
 def _pack(text: str) -> bytes:

@@ -1,10 +1,13 @@
 """The cockpit's memory keys: `space` marks the selected item reviewed (for the day), `s` opens
 "since last check". Mixed into MopsApp, which owns the Memory it hands to the cockpit service.
+Trouble with the state store is told as a notice: at start, and after a snapshot is written.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from textual.worker import Worker, WorkerState
 
 from mopstui.core.memory import Memory
 
@@ -29,6 +32,8 @@ class MemoryKeys:
 
     memory: Memory | None = None
     memory_warning: str = ""
+    #: (rows left unread, snapshot not saved) as last told, so each is told once, not every refresh.
+    memory_told: tuple[str, str] = ("", "")
 
     if TYPE_CHECKING:  # provided by MopsApp
         @property
@@ -41,6 +46,21 @@ class MemoryKeys:
     def show_memory_warning(self) -> None:
         if self.memory_warning:
             self.notify(self.memory_warning, title="State store", severity="warning", timeout=15)
+
+    def show_memory_trouble(self) -> None:
+        """Tell of rows the store could not read and of a snapshot it could not save, when new."""
+        if self.memory is None:
+            return
+        now = (self.memory.store.unreadable, self.memory.error)
+        for line, before in zip(now, self.memory_told):
+            if line and line != before:
+                self.notify(line, title="State store", severity="warning", timeout=15)
+        self.memory_told = now
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # the snapshot writer runs after each refresh (see MopsApp.record_after_paint)
+        if event.worker.group == "record" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.show_memory_trouble()
 
     def sync_reviewed(self, main: MainScreen) -> None:
         """Give every pane today's reviewed marks (they hide the • new marker)."""

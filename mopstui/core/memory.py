@@ -28,6 +28,7 @@ from itertools import islice
 from typing import Any
 
 from mopstui.core.audit import AuditLog
+from mopstui.core.receipt import OK, UNCONFIRMED
 from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
 from mopstui.core.service import SourceResult
 from mopstui.core.store import StateStore, StoreError
@@ -298,9 +299,9 @@ class Memory:
             return False
         floor = after.replace(microsecond=0)
         for entry in reversed(entries):
-            if (entry.get("source"), entry.get("action"), entry.get("target"), entry.get("outcome")) != (
-                source, "deactivate", wid, "ok"
-            ):
+            if (entry.get("source"), entry.get("action"), entry.get("target")) != (source, "deactivate", wid):
+                continue
+            if entry.get("outcome") not in (OK, UNCONFIRMED):  # unconfirmed is done all the same
                 continue
             try:
                 at = datetime.fromisoformat(str(entry.get("time")))

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-
 from fakes.clock import FakeClock
 from fakes.jira import TOKEN, FakeJira, make_issue
 from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
 from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
+
 from mopstui.adapters.jira import JiraOptions, JiraSource
 from mopstui.adapters.marketo import MarketoOptions, MarketoSource
 from mopstui.core.audit import AuditLog

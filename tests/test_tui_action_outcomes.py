@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from fakes.pilot import loaded
+
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.core.errors import UnreachableError

@@ -243,3 +243,21 @@ async def test_an_action_cancelled_after_marketo_accepted_it_is_audited_unconfir
     assert [e["outcome"] for e in entries] == ["attempt", "ok-unconfirmed"]
     assert entries[-1]["message"].startswith("done; could not confirm: Marketo accepted activate")
     await cockpit.aclose()
+
+
+async def test_an_outcome_the_audit_log_cannot_record_is_still_reported_and_says_so(
+    fake: FakeMarketo, clock: FakeClock, state_dir: Path
+) -> None:
+    class FullAfterOne(AuditLog):
+        def append(self, *args: Any, **kw: Any) -> dict[str, Any]:
+            if self.path.exists():  # the attempt got in; the disk filled up during the action
+                raise OSError(28, "No space left on device")
+            return super().append(*args, **kw)
+
+    log = FullAfterOne(state_dir / "audit.jsonl")
+    cockpit = Cockpit({NAME: SourceHandle(marketo(fake, clock))}, audit=log)
+    outcome = await cockpit.perform(NAME, "activate", "1")
+    assert outcome.ok and "Marketo confirms it is active" in outcome.message
+    assert outcome.message.endswith(f"(the audit log {log.path} could not record this: No space left on device)")
+    assert outcomes(log) == ["attempt"]
+    await cockpit.aclose()

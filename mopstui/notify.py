@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 
 from mopstui.core.errors import MopstuiError
-from mopstui.core.redact import redact
+from mopstui.core.redact import redact, register_secret
+from mopstui.core.safe_text import visible
 from mopstui.report import STATUS_RANK, Report
 
 #: Tests replace this with an httpx.MockTransport; None means the real network.
@@ -42,12 +43,18 @@ def worse_or_new(report: Report, previous_status: str | None) -> list[str]:
 
 
 def _esc(text: str) -> str:
-    """Slack mrkdwn: &, < and > are control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Platform text for Slack mrkdwn: on one line, no control characters, and &, < and > (Slack's
+    own control characters) escaped so a title cannot forge a link or a mention."""
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _link(text: str, url: str) -> str:
-    return f"<{url}|{_esc(text)}>" if url else _esc(text)
+    """`<url|text>`; a `|` or a space in the URL is percent-encoded, so the URL cannot end early and
+    make the rest of it the link's text. Only http(s) URLs become links."""
+    if not url.lower().startswith(("https://", "http://")):
+        return _esc(text)
+    target = _esc(url).replace("|", "%7C").replace(" ", "%20")
+    return f"<{target}|{_esc(text)}>"
 
 
 def slack_payload(report: Report, max_items: int = DEFAULT_MAX_ITEMS) -> dict[str, Any]:
@@ -85,6 +92,7 @@ def slack_payload(report: Report, max_items: int = DEFAULT_MAX_ITEMS) -> dict[st
 
 def post_slack(url: str, payload: dict[str, Any], *, transport: httpx.BaseTransport | None = None) -> None:
     """POST the payload to the webhook; raise NotifyError (one line, no URL) unless Slack says ok."""
+    register_secret(url)  # whoever passed it: its path may come back in an error page
     try:
         with httpx.Client(transport=transport or TRANSPORT, timeout=TIMEOUT_SECONDS) as client:
             response = client.post(url, json=payload)
@@ -93,6 +101,9 @@ def post_slack(url: str, payload: dict[str, Any], *, transport: httpx.BaseTransp
     except httpx.HTTPError as exc:
         # httpx messages can carry the URL: keep only the kind of failure
         raise NotifyError(f"could not reach Slack ({type(exc).__name__})") from None
+    except (httpx.InvalidURL, ValueError):  # the message quotes the URL
+        raise NotifyError("the Slack webhook is not a valid URL: check MOPSTUI_NOTIFY_SLACK_WEBHOOK") from None
     if response.status_code != 200:
-        body = redact(response.text.strip().splitlines()[0][:80]) if response.text.strip() else "no body"
+        # redacted before it is cut: a cut could keep the first half of a secret where redact cannot see it
+        body = visible(redact(response.text.strip().splitlines()[0]))[:80] if response.text.strip() else "no body"
         raise NotifyError(f"Slack answered {response.status_code} ({body})")

@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mopstui.core.private import private_dir
+from mopstui.core.redact import redact
+
 
 def os_user() -> str:
     import getpass  # here: it brings in termios, which start-up never needs
@@ -36,13 +39,13 @@ class AuditLog:
             "user": os_user(),
             "source": source,
             "action": action,
-            "target": target,
+            "target": redact(target),  # the last guard: nothing a secret is in reaches the file
             "outcome": outcome,
-            "message": message,
+            "message": redact(message),
         }
         # backslashreplace: a lone surrogate (from a badly encoded file name) becomes a JSON escape.
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         try:
             if _torn(fd):  # a crash mid-write left a line without its newline: start afresh

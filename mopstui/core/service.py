@@ -24,6 +24,7 @@ from mopstui.core.models import (
 )
 from mopstui.core.receipt import ATTEMPT, REFUSED, Receipt, audit_outcome, receiving, unconfirmed
 from mopstui.core.redact import redact
+from mopstui.core.scrub import redact_fetched
 from mopstui.core.source import Source
 from mopstui.core.values import valueclass
 
@@ -211,8 +212,9 @@ class Cockpit:
             if isinstance(exc, MopstuiError):
                 return self._error(name, str(exc))
             return self._error(name, f"unexpected error: {type(exc).__name__}: {exc}")
-        status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=source.health)
-        return SourceResult(status, list(scan.problems), requests, metrics, list(scan.states))
+        status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=redact(source.health))
+        # A secret pasted into platform data goes no further: memory and the screen get it redacted.
+        return SourceResult(status, *redact_fetched(list(scan.problems), requests, metrics, list(scan.states)))
 
     def _error(self, name: str, message: str) -> SourceResult:
         source = self.handles[name].source

@@ -31,7 +31,7 @@ from mopstui.core.errors import (
     SourceError,
     UnreachableError,
 )
-from mopstui.core.redact import redact
+from mopstui.core.redact import redact, register_authorization
 from mopstui.core.values import valueclass
 
 #: Parsed body placeholder when the answer is empty or not JSON (a hook may still want to look).
@@ -250,6 +250,8 @@ class HttpClient:
                 if idempotent:
                     raise Transient(err) from None
                 raise err from None
+        # The header we sent (httpx builds Basic from email:token) is a secret form of its own.
+        register_authorization(response.request.headers.get("authorization", ""))
         body = _parse(response)
         if use_hook and self.response_hook is not None:
             self.response_hook(response, body)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from mopstui.core.private import private_dir
+
 APP = "mopstui"
 
 
@@ -46,8 +48,8 @@ def state_dir() -> Path:
 
 
 def ensure_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """`path` (and missing parents) created; a folder we create only its owner may enter."""
+    return private_dir(path)
 
 
 def exports_dir() -> Path:

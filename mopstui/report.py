@@ -20,6 +20,7 @@ from mopstui.core.models import (
     Request,
     WorkflowProblem,
 )
+from mopstui.core.safe_text import visible as _v
 from mopstui.core.service import SourceResult
 from mopstui.core.values import valueclass
 
@@ -183,42 +184,52 @@ def render_text(report: Report) -> str:
     """A concise plain-text report: what needs a person, then what changed."""
     lines = [headline(report), "", "Sources"]
     for r in report.results:
-        state = "ok" if r.status.state == "ok" else f"FAILED: {r.status.error}"
-        lines.append(f"  {r.name} ({r.status.kind}): {state}, {r.status.calls} calls")
+        state = "ok" if r.status.state == "ok" else f"FAILED: {_v(r.status.error)}"
+        lines.append(f"  {_v(r.name)} ({r.status.kind}): {state}, {r.status.calls} calls")
     problems = [p for p in report.problems if p.severity != "info" or report.is_new(p.key)]
     if problems:
         lines += ["", "Workflows"]
-        lines += _capped([f"  [{p.severity}]{' NEW' if report.is_new(p.key) else ''} {p.name}: {p.problem}: "
-                          f"{p.detail} {p.url}".rstrip() for p in problems])
+        lines += _capped([f"  [{p.severity}]{' NEW' if report.is_new(p.key) else ''} {_v(p.name)}: {p.problem}: "
+                          f"{_v(p.detail)} {_v(p.url)}".rstrip() for p in problems])
     requests = [q for q in report.requests if q.overdue or report.is_new(q.key)]
     if requests:
         lines += ["", "Requests (overdue or new)"]
         rows = []
         for q in requests:
             flags = " ".join(f for f in ("overdue" if q.overdue else "", "NEW" if report.is_new(q.key) else "") if f)
-            rows.append(f"  {q.id} [{q.priority}] {flags}: {q.title} ({q.requester}) {q.url}".rstrip())
+            rows.append(f"  {_v(q.id)} [{_v(q.priority)}] {flags}: {_v(q.title)} ({_v(q.requester)}) {_v(q.url)}".rstrip())
         lines += _capped(rows)
     metrics = [m for m in report.metrics if m.severity in ("critical", "warning") or report.delta(m)]
     if metrics:
         lines += ["", "Data quality"]
         for m in metrics:
             delta = _delta_text(report.delta(m))
-            lines.append(f"  [{m.severity}] {m.label}: {_metric_value(m)}{' ' + delta if delta else ''}")
+            lines.append(f"  [{m.severity}] {_v(m.label)}: {_metric_value(m)}{' ' + delta if delta else ''}")
     if report.resolved:
         lines += ["", f"Resolved since last check ({len(report.resolved)})"]
-        lines += _capped([f"  {item.title} {item.url}".rstrip() for item in report.resolved])
+        lines += _capped([f"  {_v(item.title)} {_v(item.url)}".rstrip() for item in report.resolved])
     return "\n".join(lines)
 
 
 def _md(text: str) -> str:
-    """Escape the characters markdown would read as formatting or a table cell border."""
+    """Platform text on one line, with the characters markdown would read as formatting or a table
+    cell border escaped."""
+    text = _v(text)
     for ch in "\\`*_[]|<>":
         text = text.replace(ch, "\\" + ch)
     return text
 
 
+def _md_url(url: str) -> str:
+    """A link target that cannot end early: spaces, brackets and table borders percent-encoded."""
+    url = _v(url)
+    for ch, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ("|", "%7C")):
+        url = url.replace(ch, code)
+    return url
+
+
 def _link(text: str, url: str) -> str:
-    return f"[{_md(text)}]({url})" if url else _md(text)
+    return f"[{_md(text)}]({_md_url(url)})" if url.lower().startswith(("https://", "http://")) else _md(text)
 
 
 def render_markdown(report: Report) -> str:
@@ -246,7 +257,7 @@ def render_markdown(report: Report) -> str:
         lines += ["", "### Requests (overdue or new)", "", "| Request | Priority | Overdue | New | Requester |",
                   "|---|---|---|---|---|"]
         for q in requests:
-            lines.append(f"| {_link(f'{q.id} {q.title}', q.url)} | {q.priority} | {'yes' if q.overdue else ''} "
+            lines.append(f"| {_link(f'{q.id} {q.title}', q.url)} | {_md(q.priority)} | {'yes' if q.overdue else ''} "
                          f"| {'new' if report.is_new(q.key) else ''} | {_md(q.requester)} |")
     metrics = [m for m in report.metrics if m.severity in ("critical", "warning") or report.delta(m)]
     if metrics:

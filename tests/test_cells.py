@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from mopstui.core.safe_text import visible
 from mopstui.tui.widgets.cells import line_segments, segments
 
 CONSOLE = Console(width=200, color_system="truecolor")
@@ -16,10 +17,12 @@ BASE = Style(color="#cccccc", bgcolor="#101010")
 
 
 def reference(cells, widths, width, right) -> list[Segment]:  # type: ignore[no-untyped-def]
-    """The former implementation: assemble a Text line, truncate and pad, render."""
+    """The former implementation: assemble a Text line, truncate and pad, render (with each cell's
+    controls made visible first)."""
     line = Text(no_wrap=True, overflow="ellipsis")
     for i, (cell, w) in enumerate(zip(cells, widths)):
-        text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+        text = cell.copy() if isinstance(cell, Text) else Text(visible(str(cell)))
+        text.plain = visible(text.plain)
         text.truncate(w, overflow="ellipsis")
         if right[i]:
             text.pad_left(w - text.cell_len)
@@ -46,7 +49,7 @@ CASES = [
     (("a very long campaign name that will not fit", "x"), [12, 3], 16, [False, False]),
     ((marker(), "MOPS-101", Text("Highest", style="#ff0000"), "late 2d"), [2, 9, 8, 8], 30, [False, False, False, True]),
     (("日本語のキャンペーン名前", "ok"), [9, 4], 14, [False, True]),  # wide characters cut mid-glyph
-    (("bell\x07 and \x1b[31mescape", "tab\there"), [18, 9], 28, [False, False]),  # control codes stripped
+    (("bell\x07 and \x1b[31mescape", "tab\there"), [18, 9], 28, [False, False]),  # control codes shown
     (("one", "two", "three"), [10, 10, 10], 25, [False, False, False]),  # line overflows mid-cell
     (("one", "two", "three"), [10, 10, 10], 22, [False, False, False]),  # cut right after a separator
     (("one", Text("two", style="italic"), "three"), [10, 10, 10], 21, [False, False, False]),  # at a cell start

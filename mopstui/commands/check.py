@@ -63,6 +63,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
     from mopstui import runtime
     from mopstui.core.memory import Memory
     from mopstui.core.store import StoreError, open_default
+    from mopstui.core.safe_text import json_escaped
     from mopstui.report import Report, render_markdown, render_text, to_json
 
     memory: Memory | None = None
@@ -87,7 +88,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
                 _warn(line)
 
     if args.format == "json":
-        _emit(json.dumps(to_json(report), ensure_ascii=False, indent=2))
+        _emit(json_escaped(json.dumps(to_json(report), ensure_ascii=False, indent=2)))
     elif args.format == "markdown":
         _emit(render_markdown(report))
     else:

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from mopstui.core.safe_text import json_escaped, visible
+
 
 def _positive(value: str) -> int:
     try:
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             if entry is None:  # stdout stays one stored entry per line
                 print(f"mopstui: audit log {log.path}: line {number}: unreadable entry", file=sys.stderr)
             else:
-                print(json.dumps(entry, ensure_ascii=False))
+                print(json_escaped(json.dumps(entry, ensure_ascii=False)))
         return 0
     if not lines:
         print(f"No actions recorded yet ({log.path}).")
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         if e is None:
             print(f"line {number}: unreadable entry")
             continue
-        message = f" - {e.get('message')}" if e.get("message") else ""
+        message = f" - {_field(e, 'message')}" if e.get("message") else ""
         print(f"{_field(e, 'time')}  {_field(e, 'user')}  {_field(e, 'outcome'):<14} "
               f"{_field(e, 'source')}: {_field(e, 'action')} {_field(e, 'target')}{message}")
     return 0
@@ -58,4 +60,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _field(entry: dict[str, object], key: str) -> str:
     """One field as text: an entry written by hand or another tool may hold any JSON value there."""
-    return str(entry.get(key, "?"))
+    return visible(str(entry.get(key, "?")))  # platform text: no terminal controls, one line

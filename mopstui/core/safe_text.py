@@ -67,3 +67,16 @@ def _is_number(text: str) -> bool:
 @cache
 def _number() -> re.Pattern[str]:
     return re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def json_escaped(dumped: str) -> str:
+    """JSON text from `json.dumps(..., ensure_ascii=False)` with what it leaves raw and a terminal
+    acts on or cannot encode (DEL, C1 controls, bidi overrides, line separators, lone surrogates)
+    written as `\\u` escapes: the very same data for a program reading it. (json.dumps escapes C0
+    controls itself.)"""
+    return _json_unsafe().sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+@cache
+def _json_unsafe() -> re.Pattern[str]:
+    return re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

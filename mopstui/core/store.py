@@ -29,6 +29,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mopstui.core.private import private_dir, private_file
+
 SCHEMA_VERSION = 3
 #: Snapshots kept per source and origin; memory only ever compares with recent ones, trends live elsewhere.
 KEEP_SNAPSHOTS = 30
@@ -102,7 +104,7 @@ class StateStore:
     # -- opening --------------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
         except OSError as exc:
             raise StoreError(f"state store {self.path}: cannot create its folder ({exc.strerror or exc})") from None
         try:
@@ -129,6 +131,7 @@ class StateStore:
         return conn
 
     def _connect(self) -> sqlite3.Connection:
+        private_file(self.path, "-wal", "-shm")  # SQLite gives the -wal and -shm files the db's mode
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
         try:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from mopstui import paths
 from mopstui.config import Config
+from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.gctune import resume_gc, settle_gc
 from mopstui.tui.commands import MopsCommands
@@ -121,7 +122,9 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications show text as typed: item names and platform messages hold brackets
         ("[OPS] Lead Routing") that markup would swallow."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+        # ...and never as terminal controls (an ESC sequence in a platform's error message).
+        super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=False)
 
     # -- other keys -----------------------------------------------------------------------------
     def action_command_palette(self) -> None:

@@ -7,6 +7,7 @@ import asyncio
 from mopstui.config import Config
 from mopstui.core.errors import MopstuiError
 from mopstui.core.redact import redact
+from mopstui.core.safe_text import visible
 from mopstui.core.values import valueclass
 
 
@@ -21,7 +22,8 @@ class ConnectionResult:
 
 
 async def check_all(config: Config) -> list[ConnectionResult]:
-    """`check_connection()` on every source, in config order; never raises, messages redacted."""
+    """`check_connection()` on every source, in config order; never raises, messages redacted and
+    without terminal controls."""
     from mopstui.runtime import build_cockpit_async
 
     cockpit = await build_cockpit_async(config)
@@ -38,7 +40,7 @@ async def check_all(config: Config) -> list[ConnectionResult]:
             message, ok = str(exc), False
         except Exception as exc:  # an adapter bug must not end the wizard
             message, ok = f"unexpected error: {type(exc).__name__}: {exc}", False
-        return ConnectionResult(name, source.kind, ok, redact(message or "ok"))
+        return ConnectionResult(name, source.kind, ok, visible(redact(message or "ok")))  # printed as one line
 
     try:
         return list(await asyncio.gather(*(one(n) for n in cockpit.handles)))

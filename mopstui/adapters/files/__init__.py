@@ -26,6 +26,7 @@ from mopstui.adapters.files.options import FileOptions
 from mopstui.adapters.files.reader import ExportFile
 from mopstui.core.errors import SourceError
 from mopstui.core.models import QualityMetric
+from mopstui.core.private import private_dir
 from mopstui.core.quality import make_metric
 from mopstui.core.source import Source, SourceContext
 
@@ -77,7 +78,15 @@ class FileSource(Source):
 
     def _spill_dir(self) -> Path | None:
         state = self.context.state_dir
-        return state / "duckdb-tmp" if state is not None else None
+        if state is None:
+            return None
+        spill = state / "duckdb-tmp"
+        try:  # DuckDB's spill files hold contact rows: in a folder only the user may enter
+            private_dir(state)
+            private_dir(spill)
+        except OSError:
+            pass  # DuckDB reports its own trouble if it ever has to spill
+        return spill
 
     async def _blocking(self, job: Callable[[Any], T]) -> T:
         """Run `job(connection)` in a worker thread; if we are cancelled (timeout), interrupt DuckDB."""

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from mopstui.core.safe_text import visible
 from mopstui.tui.screens.dialog import Dialog
 
 
@@ -25,8 +26,9 @@ class ConfirmScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             # Names of campaigns and requests often hold brackets ("[OPS] Routing"): show them as typed.
-            yield Static(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(self.body), classes="dialog-body")
+            # ...and never their terminal controls.
+            yield Static(Text(visible(self.title_text)), classes="dialog-title")
+            yield Static(Text(visible(self.body, keep_newlines=True)), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text("y  Yes, do it"), id="yes", variant="warning")
                 yield Button(Text("n  No"), id="no")

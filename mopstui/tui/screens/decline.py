@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mopstui.core.replies import title_for
+from mopstui.core.safe_text import visible
 from mopstui.tui.screens.dialog import Dialog
 
 
@@ -32,7 +33,7 @@ class DeclineScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decline", classes="dialog"):
-            yield Static(Text(f"Decline {self.request_label}: pick a reply (enter), escape to cancel"), classes="dialog-title")
+            yield Static(Text(f"Decline {visible(self.request_label)}: pick a reply (enter), escape to cancel"), classes="dialog-title")
             yield OptionList(*(Option(Text(title_for(reply_id)), id=reply_id) for reply_id in self.replies), id="replies")
             yield Static("", id="reply-preview", classes="dialog-body")
 

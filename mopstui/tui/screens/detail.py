@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from mopstui.core.safe_text import visible
 from mopstui.tui.format import ago
 from mopstui.tui.screens.dialog import Dialog
 
@@ -24,7 +25,7 @@ def describe(item: Any) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     if not is_dataclass(item):
-        table.add_row("item", str(item))
+        table.add_row("item", Text(visible(str(item))))
         return table
     for f in fields(item):
         if f.name in HIDDEN or not f.repr:
@@ -38,7 +39,7 @@ def describe(item: Any) -> Table:
             shown = "—"
         else:
             shown = str(value)
-        table.add_row(f.name, Text(shown))
+        table.add_row(f.name, Text(visible(shown, keep_newlines=True)))  # platform text: never controls
     thresholds = getattr(item, "thresholds", None)
     if thresholds is not None:
         table.add_row("thresholds", f"warning ≥ {thresholds.warning:g}%, critical ≥ {thresholds.critical:g}%")
@@ -56,7 +57,7 @@ class DetailScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail", classes="dialog"):
-            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(visible(self.title_text)), classes="dialog-title")
             yield Static(describe(self.item))
             if self.hint:
                 yield Static(Text(self.hint), classes="dialog-hint")

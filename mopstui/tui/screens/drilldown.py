@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from mopstui import paths
 from mopstui.core.errors import MopstuiError
 from mopstui.core.models import QualityMetric
+from mopstui.core.safe_text import visible
 from mopstui.core.source import Source
 
 #: Rows a sample shows; enough to see the pattern, few enough for a plain DataTable.
@@ -59,7 +60,7 @@ class DrilldownScreen(ModalScreen[None]):
         m = self.metric
         pct = f" ({m.percent:.1f}%)" if m.percent is not None else ""
         with Vertical(id="drilldown"):
-            yield Static(Text(f"{m.label} · {m.source}: {m.count:,} rows{pct}"), classes="drilldown-title")
+            yield Static(Text(visible(f"{m.label} · {m.source}: {m.count:,} rows{pct}")), classes="drilldown-title")
             yield Static("loading sample rows…", id="drilldown-status", classes="drilldown-status")
             yield DataTable(id="drilldown-rows", zebra_stripes=True, cursor_type="row")
             yield Static("e export every row to CSV · escape close", classes="drilldown-status")
@@ -73,12 +74,12 @@ class DrilldownScreen(ModalScreen[None]):
         try:
             columns, rows = await self.source.sample_rows(self.metric.metric, SAMPLE_ROWS)
         except MopstuiError as exc:
-            status.update(Text(f"✖ {exc}"))
+            status.update(Text(visible(f"✖ {exc}")))
             return
         table = self.query_one(DataTable)
-        table.add_columns(*columns)
-        # Cells are the file's own text: show brackets as they are, never as markup.
-        table.add_rows([[Text(str(cell)) for cell in row] for row in rows])
+        table.add_columns(*(Text(visible(str(name))) for name in columns))
+        # Cells are the file's own text: show brackets as they are, never as markup nor controls.
+        table.add_rows([[Text(visible(str(cell))) for cell in row] for row in rows])
         shown = f"first {len(rows)} of {self.metric.count:,}" if len(rows) < self.metric.count else f"all {len(rows)}"
         status.update(f"{shown} offending rows; `row` is the data row in the file (1 = first after the header)")
         table.focus()
@@ -93,11 +94,11 @@ class DrilldownScreen(ModalScreen[None]):
         try:
             written, path = await export_metric(self.source, self.metric)
         except MopstuiError as exc:
-            status.update(f"✖ export failed: {exc}")
+            status.update(Text(visible(f"✖ export failed: {exc}")))
             self.notify(str(exc), title="Export failed", severity="error")
             return
         self.exported = path
-        status.update(f"exported {written:,} rows to {path}")
+        status.update(Text(visible(f"exported {written:,} rows to {path}")))
         self.notify(str(path), title=f"Exported {written:,} rows")
 
     def action_close(self) -> None:

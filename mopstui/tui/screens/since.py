@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from mopstui.core.memory import ChangedItem, SinceLastCheck, when
+from mopstui.core.safe_text import visible
 from mopstui.tui.format import SEVERITY_GLYPH
 from mopstui.tui.screens.dialog import Dialog
 
@@ -71,10 +72,10 @@ class SinceScreen(Dialog[None]):
             table.add_row("", Text("nothing", style="dim"), "")
         for item in items:
             glyph = SEVERITY_GLYPH.get(item.severity, "·") if item.what == "workflow" else "□"
-            label = Text(f"{item.id}  {item.title}" if item.what == "request" else item.title)
+            label = Text(visible(f"{item.id}  {item.title}" if item.what == "request" else item.title))
             if mark_reviewed and item.key in self.reviewed:
                 label.append("  (reviewed)", style="dim")
-            table.add_row(glyph, label, Text(item.detail))  # platform text: never markup
+            table.add_row(glyph, label, Text(visible(item.detail)))  # platform text: never markup nor controls
         return table
 
     def _metrics(self) -> Table:
@@ -86,7 +87,7 @@ class SinceScreen(Dialog[None]):
         if not self.since.metrics:
             table.add_row(Text("no change", style="dim"), "", "")
         for change in self.since.metrics:
-            table.add_row(Text(change.label), str(change.count), Text(f"{change.delta:+d}", style="bold" if change.delta > 0 else "dim"))
+            table.add_row(Text(visible(change.label)), str(change.count), Text(f"{change.delta:+d}", style="bold" if change.delta > 0 else "dim"))
         return table
 
     def action_close(self) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from mopstui import credentials
 from mopstui.core.memory import when
+from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit
 from mopstui.core.values import valueclass
 from mopstui.tui.screens.dialog import Dialog
@@ -51,14 +52,14 @@ def source_rows(cockpit: Cockpit, now: datetime | None = None) -> list[SourceRow
             places.append(f"{field}: {found.origin if found else 'not looked up'}")
         read_only = " (read-only)" if status.read_only else ""
         rows.append(SourceRow(
-            name=name,
-            kind=status.kind + read_only,
+            name=visible(name),
+            kind=visible(status.kind) + read_only,
             state=status.state,
             fetched=when(status.fetched_at, now) if status.fetched_at else "never",
             calls=str(status.calls),
-            health=status.health or "",
+            health=visible(status.health or ""),
             secrets=", ".join(places) if places else "none needed",
-            error=status.error,
+            error=visible(status.error),
         ))
     return rows
 
@@ -109,7 +110,7 @@ class SourcesScreen(Dialog[None]):
                 text.append(f" · {row.health}")
             text.append(f"\n  credentials: {row.secrets}")
             if row.error:
-                # Already redacted by the service.
+                # Already redacted by the service, and made visible above (no terminal controls).
                 text.append(f"\n  {row.error}", style="red")
             text.append("\n")
             blocks.append(text)

@@ -1,9 +1,11 @@
 """One table line from its cells: each cell cut (with an ellipsis) or padded to its column, one
 space between columns, the line cut or padded to the width.
 
-The same result as assembling a Rich `Text` line and rendering it, at a fraction of the cost for
-the usual cell (a string, or a Text in one style): such a cell becomes a single segment. A Text
-with spans of its own (a marker in two colours) still goes through Rich.
+Control characters in a cell (an ESC sequence in a ticket title) are shown, never sent (see
+`mopstui.core.safe_text`). Otherwise the same result as assembling a Rich `Text` line and
+rendering it, at a fraction of the cost for the usual cell (a string, or a Text in one style):
+such a cell becomes a single segment. A Text with spans of its own (a marker in two colours) still
+goes through Rich.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
-from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+
+from mopstui.core.safe_text import visible
 
 ELLIPSIS = "…"
 
@@ -41,13 +44,15 @@ def line_segments(console: Console, cells: Sequence[Text | str], widths: Sequenc
         if i:
             add((" ", None))
             used += 1
+        # Cells hold other people's text: visible() keeps terminal controls from reaching the screen.
         if isinstance(cell, str):
-            add((fit(strip_control_codes(cell), w, right[i]), None))  # as Text(cell) would
+            add((fit(visible(cell), w, right[i]), None))
         elif not cell.spans:
             style = cell.style
-            add((fit(cell.plain, w, right[i]), get_style(style) if isinstance(style, str) and style else style or None))
+            add((fit(visible(cell.plain), w, right[i]), get_style(style) if isinstance(style, str) and style else style or None))
         else:
             text = cell.copy()
+            text.plain = visible(text.plain)  # the same length: the spans stay in place
             text.truncate(w, overflow="ellipsis")
             if right[i]:
                 text.pad_left(w - text.cell_len)

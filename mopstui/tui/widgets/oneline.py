@@ -9,6 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from mopstui.core.safe_text import visible
+
 
 class OneLine(Static):
     DEFAULT_CSS = """
@@ -24,4 +26,8 @@ class OneLine(Static):
         if text == self._shown:
             return
         self._shown = text
+        plain = text.plain
+        if not plain.isprintable():  # a source's health or name is shown here: no terminal controls
+            text = text.copy()
+            text.plain = visible(plain)
         self.update(text, layout=False)

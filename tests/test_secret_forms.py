@@ -160,3 +160,14 @@ def test_ordinary_words_survive_in_platform_data() -> None:
     hit = [request("MOPS-10", title="key data-only-secret-77 leaked")]
     assert redact_items(hit, REQUEST_TEXT)[0].title == "key *** leaked"
     assert json.dumps(hit[0].title) == '"key data-only-secret-77 leaked"'  # the original is not changed
+
+
+def test_a_replaced_access_token_is_no_longer_scanned_for() -> None:
+    """Marketo hands out a new token every hour: a long session must not scan data for all of them."""
+    from mopstui.core.redact import forget_secret, needles
+
+    register_secret("hourly-token-000001")
+    register_secret("long-lived-secret-42")
+    forget_secret("hourly-token-000001")
+    assert redact("hourly-token-000001 long-lived-secret-42") == "hourly-token-000001 ***"
+    assert not any("hourly" in n for n in needles())

@@ -114,6 +114,7 @@ def _notify(report, settings: dict, previous: str | None, *, always: bool) -> No
     from mopstui import notify, secrets
     from mopstui.core.errors import MopstuiError
     from mopstui.core.redact import redact
+    from mopstui.core.safe_text import visible
 
     only_on_change = settings.get("only_on_change", True) and not always
     if only_on_change and not notify.worse_or_new(report, previous):
@@ -127,6 +128,6 @@ def _notify(report, settings: dict, previous: str | None, *, always: bool) -> No
     try:
         notify.post_slack(url, notify.slack_payload(report, settings.get("max_items", notify.DEFAULT_MAX_ITEMS)))
     except MopstuiError as exc:
-        print(f"mopstui: notify: Slack post failed: {redact(str(exc))}", file=sys.stderr)
+        print(f"mopstui: notify: Slack post failed: {visible(redact(str(exc)))}", file=sys.stderr)
     except Exception as exc:  # never let a notification turn a report into a traceback
-        print(f"mopstui: notify: Slack post failed: {type(exc).__name__}: {redact(str(exc))}", file=sys.stderr)
+        print(f"mopstui: notify: Slack post failed: {type(exc).__name__}: {visible(redact(str(exc)))}", file=sys.stderr)

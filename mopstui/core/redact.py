@@ -12,9 +12,11 @@ import re
 from functools import cache
 from urllib.parse import quote, quote_plus, urlsplit
 
-#: Every form of every secret registered, and the secrets as they were registered.
+#: Every form of every secret registered; the forms of each secret as it was registered; the
+#: Authorization values seen.
 _known: set[str] = set()
-_registered: set[str] = set()
+_forms_of: dict[str, list[str]] = {}
+_headers: set[str] = set()
 #: `_known` longest first (a long form is replaced before a shorter one inside it), and the forms
 #: worth scanning data for (none inside another); None once `_known` changed.
 _longest_first: list[str] | None = None
@@ -43,16 +45,26 @@ def _patterns() -> list[re.Pattern[str]]:
 
 def register_secret(value: str) -> None:
     """Remember a secret so every later `redact` removes it, in each form it can travel in."""
-    if not value or len(value) < 4 or value in _registered:
+    if not value or len(value) < 4 or value in _forms_of:
         return
-    _registered.add(value)
-    _remember(value, *(form for form in _derived(value) if len(form) >= MIN_FORM))
+    forms = _forms_of[value] = [value, *(form for form in _derived(value) if len(form) >= MIN_FORM)]
+    _remember(*forms)
+
+
+def forget_secret(value: str) -> None:
+    """Stop looking for a secret that can no longer be used (an access token its successor
+    replaced), so a long session does not scan for every token of every hour."""
+    if _forms_of.pop(value, None) is not None:
+        global _longest_first, _needles
+        _known.clear()
+        _known.update(form for forms in _forms_of.values() for form in forms)
+        _longest_first = _needles = None
 
 
 def register_authorization(header: str) -> None:
     """Remember the credential of an `Authorization` value we sent (`Basic x`, `Bearer x`)."""
-    if header and header not in _registered:
-        _registered.add(header)
+    if header and header not in _headers:
+        _headers.add(header)
         scheme, _, credential = header.strip().partition(" ")
         register_secret(credential.strip() or scheme)
 

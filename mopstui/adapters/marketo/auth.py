@@ -13,7 +13,7 @@ from typing import Any
 
 from mopstui.adapters.http import HttpClient
 from mopstui.core.errors import AuthError, BadAnswerError
-from mopstui.core.redact import register_secret
+from mopstui.core.redact import forget_secret, register_secret
 
 #: Renew this many seconds before the token's announced expiry.
 RENEW_MARGIN = 60.0
@@ -77,6 +77,7 @@ class TokenKeeper:
         same = token == self._token
         if not same:
             self.generation += 1
+            forget_secret(self._token)  # expired or replaced: no need to look for it any more
         self._token = token
         self._expires_at = now + lifetime
         # The same token again means it cannot be renewed early: keep it until it expires.

@@ -151,8 +151,9 @@ def test_every_form_of_a_registered_secret_is_redacted() -> None:
 
 def test_ordinary_words_survive_in_platform_data() -> None:
     """Data is redacted only where a registered secret is, not by the shapes messages are scanned for."""
-    from mopstui.core.scrub import REQUEST_TEXT, redact_items
     from fakes.scripted import request
+
+    from mopstui.core.scrub import REQUEST_TEXT, redact_items
 
     register_secret("data-only-secret-77")
     items = [request("MOPS-9", title="Bearer of bad news: password=reset needed")]

@@ -125,4 +125,16 @@ def _run_cockpit(args: argparse.Namespace) -> int:
 
     app = MopsApp(config, read_only=read_only, theme=args.theme)
     app.run()
+    if app.stopped_by is not None:
+        running = app.stopped_actions
+        note = f"; {running} action{'s' if running != 1 else ''} still running, see `mopstui log`" if running else ""
+        _tell(f"mopstui: stopped by {app.stopped_by.name}{note}")
     return app.return_code or 0
+
+
+def _tell(line: str) -> None:
+    """One line on stderr, unless the terminal is gone (SIGHUP of a dropped SSH session)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        pass

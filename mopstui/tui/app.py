@@ -23,6 +23,7 @@ from mopstui.tui.looks import LooksMixin
 from mopstui.tui.memory_keys import MemoryKeys, open_memory
 from mopstui.tui.screens.main import MainScreen
 from mopstui.tui.sources_keys import SourcesKeys
+from mopstui.tui.stop_signals import StopSignals
 
 
 #: Seconds the snapshot writer leaves the screen between slices (see Memory.record).
@@ -32,7 +33,7 @@ RECORD_PAUSE = 0.005
 GC_PAUSE_LIMIT = 10.0
 
 
-class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
+class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
     COMMANDS = App.COMMANDS | {MopsCommands}
@@ -70,6 +71,12 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     def get_default_screen(self) -> MainScreen:
         """The cockpit is the app's first screen itself (not pushed over an empty one)."""
         return MainScreen()
+
+    def on_load(self) -> None:
+        self.install_stop_signals()  # before the terminal is switched to the app's modes
+
+    def on_unmount(self) -> None:
+        self.remove_stop_signals()
 
     def on_mount(self) -> None:
         self.set_timer(GC_PAUSE_LIMIT, resume_gc)
@@ -130,7 +137,7 @@ class MopsApp(SourcesKeys, MemoryKeys, LooksMixin, App[int]):
     def action_command_palette(self) -> None:
         from mopstui.tui.screens.command_palette import CockpitPalette
 
-        if self.use_command_palette and not CockpitPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CockpitPalette):
             self.push_screen(CockpitPalette(id="--command-palette"))
 
     def action_help(self) -> None:

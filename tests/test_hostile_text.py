@@ -168,3 +168,33 @@ def test_json_output_keeps_the_platform_text_exactly_and_escaped(hostile, capsys
     main(["log", "--json"])
     out, _ = capsys.readouterr()
     assert raw_controls(out) == [] and json.loads(out)["message"] == HOSTILE
+
+
+async def test_drilldown_rows_from_a_file_show_no_controls(tmp_path: Path, write_config) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from mopstui.tui.screens.drilldown import DrilldownScreen
+
+    data = tmp_path / "contacts.csv"
+    with open(data, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["Email", f"Country{CLEAR}"], [f"x{OSC52}@acme.com", ""], ["b@acme.com", ""]])
+    config = write_config(f'[sources.crm]\nkind = "file"\npath = "{data}"\n'
+                          f'columns = {{ country = "Country\\u001b[2J" }}\nrequired_fields = ["email", "country"]\n')
+    app = MopsApp(load_config(config))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.main is not None and "crm:missing:country" in app.main.pane("quality").items:
+                break
+        await pilot.press("3")
+        assert app.main.pane("quality").table.move_to("crm:missing:country")
+        await pilot.press("enter")
+        assert isinstance(app.screen, DrilldownScreen)
+        table = app.screen.query_one(DataTable)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if table.row_count == 2:
+                break
+        svg = app.export_screenshot()
+    assert table.row_count == 2 and raw_controls(svg) == []
+    assert "x␛]52;c;" in svg.replace("&#160;", " ")

@@ -6,7 +6,9 @@ Every error is a ConfigError naming the file, the key (or line) and what was exp
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
+import reprlib
 import stat
 import tomllib
 import types
@@ -25,6 +27,13 @@ DEMO_SOURCE = {"kind": "demo"}
 
 #: Keys every [sources.NAME] table may have whatever its kind.
 COMMON_SOURCE_KEYS = {"kind", "read_only", "timeout_seconds"}
+#: The largest refresh interval and fetch timeout taken: beyond them a typo (1e9) is likelier than a wish.
+MAX_REFRESH_MINUTES = 1440.0
+MAX_TIMEOUT_SECONDS = 3600.0
+#: A config is a few KB; more is a wrong file (or an endless pipe), read no further than this.
+MAX_CONFIG_BYTES = 1 << 20
+#: Tables and lists nested deeper than this are refused before anything walks them recursively.
+MAX_NESTING = 32
 
 
 @valueclass(frozen=True)
@@ -98,16 +107,54 @@ def load_config(path: Path, *, demo: bool = False, given_by: str | None = None) 
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):  # a pipe, as in --config <(...), is fine
         raise ConfigError(str(path), "file", f"is not a regular file, expected a TOML file{origin}")
     try:
-        raw = path.read_bytes().decode("utf-8")
+        with path.open("rb") as fh:
+            head = fh.read(MAX_CONFIG_BYTES + 1)
+        raw = head.decode("utf-8")
     except OSError as exc:
         raise ConfigError(str(path), "file", f"cannot be read ({exc.strerror or exc}){origin}") from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), "file", "expected UTF-8 text") from None
+    if len(head) > MAX_CONFIG_BYTES:
+        raise ConfigError(str(path), "file", f"larger than {MAX_CONFIG_BYTES >> 20} MB, expected a TOML config{origin}")
+    return parse_config(parse_toml(raw, str(path)), path)
+
+
+def config_exists(path: Path) -> bool:
+    """Whether anything is at `path`; a ConfigError when its folder cannot even be looked into."""
     try:
-        data = tomllib.loads(raw)
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:  # e.g. a folder the user cannot enter: Path.exists() would raise it
+        raise ConfigError(str(path), "file", f"cannot be looked at ({exc.strerror or exc})") from None
+    return True
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """TOML text as tables, nested at most MAX_NESTING deep; ConfigError names the line or key."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), _toml_where(exc), f"invalid TOML ({_toml_msg(exc)})") from None
-    return parse_config(data, path)
+        raise ConfigError(where, _toml_where(exc), f"invalid TOML ({_toml_msg(exc)})") from None
+    except RecursionError:  # tomllib recurses once per nested list or inline table
+        raise ConfigError(where, "file", f"nested too deeply (expected at most {MAX_NESTING} levels)") from None
+    _check_nesting(data, where)
+    return data
+
+
+def _check_nesting(data: dict[str, Any], where: str) -> None:
+    """Refuse values nested deeper than MAX_NESTING (dotted keys nest without limit in TOML):
+    walked with a stack, so nothing later (checks, repr in a message) recurses that deep."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, key, depth = stack.pop()
+        if depth > MAX_NESTING:
+            shown = key if len(key) <= 60 else key[:57] + "..."
+            raise ConfigError(where, shown, f"nested too deeply (expected at most {MAX_NESTING} levels)")
+        if isinstance(value, dict):
+            stack.extend((v, f"{key}.{k}" if key else str(k), depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{key}[{i}]", depth + 1) for i, v in enumerate(value))
 
 
 def _is_file(path: Path) -> bool:
@@ -147,10 +194,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         if key not in known:
             raise ConfigError(where, key, f"unknown key (expected one of: {', '.join(sorted(known))})")
     top = {k: _coerce(data.get(k, d), t, where, k) if k in data else d for k, (t, d) in TOP_LEVEL.items()}
-    if top["refresh_minutes"] <= 0:
-        raise ConfigError(where, "refresh_minutes", "expected a number of minutes above 0")
-    if top["timeout_seconds"] <= 0:
-        raise ConfigError(where, "timeout_seconds", "expected a number of seconds above 0")
+    _in_range(top["refresh_minutes"], MAX_REFRESH_MINUTES, "minutes", where, "refresh_minutes")
+    _in_range(top["timeout_seconds"], MAX_TIMEOUT_SECONDS, "seconds", where, "timeout_seconds")
     keys = _str_table(data.get("keys", {}), where, "keys")
     replies = _str_table(data.get("replies", {}), where, "replies")
     notify = _table(data.get("notify", {}), where, "notify")
@@ -183,6 +228,7 @@ def _parse_source(name: str, raw: Any, where: str) -> SourceConfig:
     timeout = table.get("timeout_seconds")
     if timeout is not None:
         timeout = _coerce(timeout, float, where, f"{prefix}.timeout_seconds")
+        _in_range(timeout, MAX_TIMEOUT_SECONDS, "seconds", where, f"{prefix}.timeout_seconds")
     options = {k: v for k, v in table.items() if k not in COMMON_SOURCE_KEYS}
     return SourceConfig(name, kind, cls, _build_options(cls, options, where, prefix), read_only, timeout)
 
@@ -206,6 +252,12 @@ def _build_options(cls: type[Source], raw: dict[str, Any], where: str, prefix: s
         raise ConfigError(where, prefix, str(exc)) from None
 
 
+def _in_range(value: float, most: float, unit: str, where: str, key: str) -> None:
+    """A limit in time: above 0 and at most `most` (nan and infinities were refused by _coerce)."""
+    if not 0 < value <= most:
+        raise ConfigError(where, key, f"expected a number of {unit} above 0 and at most {most:g}, got {value:g}")
+
+
 def _table(value: Any, where: str, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(where, key, "expected a table")
@@ -221,6 +273,13 @@ def _str_table(value: Any, where: str, key: str) -> dict[str, str]:
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 60, 60
+
+
+def _shown(value: Any) -> str:
+    """A value as it appears in an error: its repr, cut short (a message stays one readable line)."""
+    return _SHORT.repr(value)
 
 
 def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
@@ -234,7 +293,7 @@ def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
         return _coerce(value, inner[0], where, key)
     if origin is typing.Literal:
         if value not in args:
-            raise ConfigError(where, key, f"expected one of {', '.join(repr(a) for a in args)}, got {value!r}")
+            raise ConfigError(where, key, f"expected one of {', '.join(repr(a) for a in args)}, got {_shown(value)}")
         return value
     if origin in (list, tuple):
         if not isinstance(value, list):
@@ -251,14 +310,20 @@ def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(where, key, f"expected a number, got {value!r}")
-        return float(value)
+            raise ConfigError(where, key, f"expected a number, got {_shown(value)}")
+        # TOML has nan and inf: no setting of ours means either (nan > 0 is false, so it slips past checks)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(where, key, f"expected a finite number, got {_shown(value)}")
+        try:
+            return float(value)
+        except OverflowError:  # an integer too big for a float
+            raise ConfigError(where, key, "expected a finite number, got a huge integer") from None
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(where, key, f"expected an integer, got {value!r}")
+            raise ConfigError(where, key, f"expected an integer, got {_shown(value)}")
         return value
     if hint in (str, bool):
         if not isinstance(value, hint):
-            raise ConfigError(where, key, f"expected {_TYPE_NAMES[hint]}, got {value!r}")
+            raise ConfigError(where, key, f"expected {_TYPE_NAMES[hint]}, got {_shown(value)}")
         return value
     return value

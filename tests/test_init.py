@@ -87,7 +87,7 @@ def test_wizard_reasks_when_the_kind_rejects_a_value(capsys, monkeypatch, config
     answers = ["demo", "", *first, *again, "n"]
     code, out, err = wizard(capsys, monkeypatch, answers, "--no-check")
     assert code == 0, out + err
-    assert "latency: expected 0 or more seconds; let's try again" in out
+    assert "latency: expected 0 or more seconds and at most 60, got -1.0; let's try again" in out
     assert read(config_dir / "config.toml")["sources"]["demo"] == {"kind": "demo"}
 
 

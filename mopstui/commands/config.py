@@ -13,7 +13,7 @@ from typing import Any
 
 from mopstui import paths
 from mopstui.cli import add_common, common
-from mopstui.config import load_config
+from mopstui.config import config_exists, load_config
 from mopstui.core.errors import ConfigError
 from mopstui.credentials import report
 
@@ -44,7 +44,12 @@ def _path(args: argparse.Namespace) -> int:
     config_arg, _, _ = common(args)
     path = paths.config_path(config_arg)
     print(path)
-    if not path.exists():
+    try:
+        found = config_exists(path)
+    except ConfigError as exc:
+        print(f"mopstui: config error: {exc}", file=sys.stderr)
+        return 2
+    if not found:
         print(f"note: no file there yet ({_origin(args)}); run `mopstui init` to create it", file=sys.stderr)
     return 0
 
@@ -53,11 +58,11 @@ def _check(args: argparse.Namespace) -> int:
     config_arg, _, _ = common(args)
     path = paths.config_path(config_arg)
     print(f"config: {path} ({_origin(args)})")
-    if not path.exists():
-        print(f"mopstui: config error: {path}: file: not found; `mopstui` would open the demo workspace; "
-              "run `mopstui init` to connect your platforms", file=sys.stderr)
-        return 2
     try:
+        if not config_exists(path):
+            print(f"mopstui: config error: {path}: file: not found; `mopstui` would open the demo workspace; "
+                  "run `mopstui init` to connect your platforms", file=sys.stderr)
+            return 2
         config = load_config(path)
     except ConfigError as exc:
         print(f"mopstui: config error: {exc}", file=sys.stderr)

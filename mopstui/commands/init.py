@@ -19,7 +19,7 @@ from typing import Any
 
 from mopstui import credentials, paths
 from mopstui.cli import add_common, common
-from mopstui.config import load_config
+from mopstui.config import config_exists, load_config
 from mopstui.core.errors import ConfigError
 from mopstui.wizard import configfile, connection, plan, secrets_step
 from mopstui.wizard.interactive import ask_kinds, ask_settings, ask_source
@@ -127,7 +127,7 @@ def _run(p: Prompter, args: argparse.Namespace, path: Path) -> int:
 
 def _existing_mode(p: Prompter, args: argparse.Namespace, path: Path, interactive: bool) -> str:
     """"new", "add", "replace" or "quit"; never replaces a file the user did not agree to replace."""
-    if not path.exists():
+    if not config_exists(path):
         return "new"
     if args.add:
         return "add"

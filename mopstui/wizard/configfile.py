@@ -29,6 +29,8 @@ def read_existing(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "file", f"cannot be read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "file", f"invalid TOML ({exc}); replace it instead, a backup is kept") from None
+    except RecursionError:  # tomllib recurses once per nested list or inline table
+        raise ConfigError(str(path), "file", "nested too deeply; replace it instead, a backup is kept") from None
 
 
 def validate(data: dict[str, Any], path: Path) -> Config:

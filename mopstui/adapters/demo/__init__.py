@@ -1,7 +1,8 @@
 """The built-in demo workspace (`kind = "demo"`): a believable Marketo-and-Jira morning, offline.
 
-Options: `seed`, `latency` (simulated seconds per call), `fail` (none | error | timeout | garbage),
-and sizes `campaigns`, `requests`, `contacts`. Actions change the in-memory workspace.
+Options: `seed`, `latency` (simulated seconds per call, at most 60), `fail` (none | error | timeout |
+garbage), and sizes `campaigns` (at most 100,000), `requests` (200,000) and `contacts` (200,000).
+Actions change the in-memory workspace.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ from mopstui.core.source import Source
 from mopstui.core.values import valueclass
 
 
+#: The largest sizes and latency taken: twice what the benchmarks use, and still a cockpit that
+#: starts in seconds and stays in a few hundred MB (a million contacts took 3.7 s and 440 MB).
+MAX_SIZES = {"campaigns": 100_000, "requests": 200_000, "contacts": 200_000}
+MAX_LATENCY = 60.0
+
+
 @valueclass(frozen=True)
 class DemoOptions:
     """The demo source's options (see the module docstring)."""
@@ -39,11 +46,11 @@ class DemoOptions:
     contacts: int = 2000
 
     def __post_init__(self) -> None:
-        for name in ("campaigns", "requests", "contacts"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name}: expected 0 or more")
-        if self.latency < 0:
-            raise ValueError("latency: expected 0 or more seconds")
+        for name, most in MAX_SIZES.items():
+            if not 0 <= getattr(self, name) <= most:
+                raise ValueError(f"{name}: expected 0 or more and at most {most:,}, got {getattr(self, name)}")
+        if not 0 <= self.latency <= MAX_LATENCY:  # also false for nan
+            raise ValueError(f"latency: expected 0 or more seconds and at most {MAX_LATENCY:g}, got {self.latency}")
 
 
 class DemoSource(Source):

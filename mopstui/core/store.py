@@ -165,7 +165,7 @@ class StateStore:
             conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
                                    timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise StoreError(f"state store {self.path}: cannot be used ({reason}; {exc}); "
+            raise StoreError(f"state store {self.path}: cannot be used ({_both(reason, exc)}); "
                              "the file is left as it was") from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -173,7 +173,7 @@ class StateStore:
             missing = _missing_schema(conn)
         except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(f"state store {self.path}: cannot be used ({reason}; {exc}); "
+            raise StoreError(f"state store {self.path}: cannot be used ({_both(reason, exc)}); "
                              "the file is left as it was") from None
         if missing:
             conn.close()
@@ -461,6 +461,11 @@ def _trouble(exc: sqlite3.DatabaseError) -> str:
     if base in _CANNOT_WRITE:
         return "cannot-write"
     return "busy" if base in _BUSY else "other"
+
+
+def _both(first: str, then: Exception) -> str:
+    """Why writing failed and why reading then failed too, without saying the same thing twice."""
+    return first if str(then) == first else f"{first}; {then}"
 
 
 def _quick_check(conn: sqlite3.Connection) -> None:

@@ -46,6 +46,8 @@ class SourceConfig:
     options: Any
     read_only: bool = False
     timeout_seconds: float | None = None
+    #: The kind's `SharedOptions` (e.g. the HTTP layer's `max_response_mb`), None for the defaults.
+    shared_options: Any = None
 
 
 @valueclass(frozen=True)
@@ -229,15 +231,23 @@ def _parse_source(name: str, raw: Any, where: str) -> SourceConfig:
     if timeout is not None:
         timeout = _coerce(timeout, float, where, f"{prefix}.timeout_seconds")
         _in_range(timeout, MAX_TIMEOUT_SECONDS, "seconds", where, f"{prefix}.timeout_seconds")
-    options = {k: v for k, v in table.items() if k not in COMMON_SOURCE_KEYS}
-    return SourceConfig(name, kind, cls, _build_options(cls, options, where, prefix), read_only, timeout)
+    shared_keys = _field_names(cls.SharedOptions)
+    shared = _build_options(cls, {k: v for k, v in table.items() if k in shared_keys}, where, prefix, cls.SharedOptions)
+    options = {k: v for k, v in table.items() if k not in COMMON_SOURCE_KEYS and k not in shared_keys}
+    return SourceConfig(name, kind, cls, _build_options(cls, options, where, prefix), read_only, timeout, shared)
 
 
-def _build_options(cls: type[Source], raw: dict[str, Any], where: str, prefix: str) -> Any:
-    options_cls = cls.Options
+def _field_names(options_cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(options_cls)}
+
+
+def _build_options(cls: type[Source], raw: dict[str, Any], where: str, prefix: str,
+                   options_cls: type | None = None) -> Any:
+    """`cls.Options` (or `options_cls`) built from `raw`, every key and type checked."""
+    options_cls = options_cls or cls.Options
     hints = typing.get_type_hints(options_cls)
     fields = {f.name: f for f in dataclasses.fields(options_cls)}
-    allowed = sorted(set(fields) | COMMON_SOURCE_KEYS)
+    allowed = sorted(_field_names(cls.Options) | _field_names(cls.SharedOptions) | COMMON_SOURCE_KEYS)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in fields:

@@ -29,6 +29,7 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
             state_dir=paths.state_dir(),
             secret=lambda field, _name=name: _resolve(_name, field),
             replies=config.replies,
+            shared_options=sc.shared_options,
         )
         source = sc.cls(name, sc.options, context)
         handles[name] = SourceHandle(

@@ -24,12 +24,14 @@ class SourceContext:
     `secret(field)` resolves a secret (env, keyring, file) or raises CredentialError.
     `memory` carries what the last snapshot knew for this source (e.g. last fetch time), so an
     adapter can fetch incrementally. `replies` are the canned decline replies by id.
+    `shared_options` is the source's `SharedOptions` as the config set them (None: the defaults).
     """
 
     state_dir: Path | None = None
     secret: Callable[[str], str] = lambda field_name: ""
     memory: dict[str, Any] = field(default_factory=dict)
     replies: Mapping[str, str] = field(default_factory=dict)
+    shared_options: Any = None
 
 
 @valueclass(frozen=True)
@@ -43,6 +45,9 @@ class Source:
     kind: ClassVar[str] = ""
     #: The dataclass describing this kind's config keys (besides `kind` and `read_only`).
     Options: ClassVar[type] = NoOptions
+    #: Config keys a shared base class reads for every kind built on it (HttpSource's
+    #: `max_response_mb`), checked like `Options` and handed over as `SourceContext.shared_options`.
+    SharedOptions: ClassVar[type] = NoOptions
     #: Secret fields this kind needs (resolved through SourceContext.secret, never in config).
     secret_fields: ClassVar[tuple[str, ...]] = ()
     #: Which of CAPABILITIES this source provides.

@@ -49,6 +49,9 @@ class PlannedSource:
         for key in COMMON_SOURCE_KEYS - {"kind"}:
             if key in self.values:
                 table[key] = self.values[key]
+        for setting in settings_of(self.cls.SharedOptions):  # e.g. max_response_mb, set with --set only
+            if setting.name in self.values and self.values[setting.name] != setting.default:
+                table[setting.name] = to_toml(self.values[setting.name])
         return table
 
     def missing_required(self) -> list[str]:
@@ -122,7 +125,8 @@ def from_flags(source_flags: list[str], set_flags: list[str], taken: set[str]) -
 def set_value(source: PlannedSource, key: str, text: str, *, where: str) -> None:
     """Parse `text` for `key` of `source`'s kind; PlanError names the flag and what was expected."""
     settings = {s.name: s for s in source.settings()}
-    extra = {"read_only": bool, "timeout_seconds": float}
+    extra = {"read_only": bool, "timeout_seconds": float,
+             **{s.name: s.hint for s in settings_of(source.cls.SharedOptions)}}
     if key in settings:
         hint = settings[key].hint
     elif key in extra:

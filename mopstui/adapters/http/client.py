@@ -45,6 +45,12 @@ transport_factory: Callable[[str], httpx.AsyncBaseTransport | None] | None = Non
 #: SourceError to fail now, or raise `Transient` to retry. `data` is the parsed JSON or NO_JSON.
 ResponseHook = Callable[[httpx.Response, Any], None]
 
+#: The largest answer body read by default, in MB: a page of any platform is far smaller, and a
+#: runaway answer (a proxy's endless stream, a gzip bomb) stops here instead of growing to gigabytes.
+DEFAULT_MAX_RESPONSE_MB = 32.0
+#: Headers of the streamed answer that no longer describe the body once it is read and decoded.
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -65,6 +71,8 @@ class HttpPolicy:
     backoff_cap: float = 20.0
     #: A Retry-After longer than this is reported rather than waited out (a fetch has a timeout).
     max_retry_after: float = 60.0
+    #: Answers larger than this (decompressed) fail the call; set per source by `max_response_mb`.
+    max_response_mb: float = DEFAULT_MAX_RESPONSE_MB
 
 
 class Transient(Exception):
@@ -236,7 +244,7 @@ class HttpClient:
             if self._on_call is not None:
                 self._on_call()
             try:
-                response = await self._http().request(method, url, params=params, json=json, data=data, headers=headers)
+                response = await self._send(method, url, params=params, json=json, data=data, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing was sent: always safe to try again.
                 raise Transient(self.error(UnreachableError, f"cannot reach {self.host} ({_reason(exc)}); check the network or base_url")) from None
@@ -265,6 +273,38 @@ class HttpClient:
         if expect is not None and not isinstance(body, expect):
             raise self.error(BadAnswerError, f"unexpected answer from {self.host} for {safe_path(response.url)} (got JSON {type(body).__name__})")
         return body
+
+    async def _send(self, method: str, url: str, **kw: Any) -> httpx.Response:
+        """Send one request and read its answer as a stream, no further than `max_response_mb`."""
+        client = self._http()
+        streamed = await client.send(client.build_request(method, url, **kw), stream=True)
+        try:
+            content = await self._read_capped(streamed)
+        finally:
+            await streamed.aclose()
+        headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _BODY_HEADERS]
+        return httpx.Response(streamed.status_code, headers=headers, content=content, request=streamed.request)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        cap = int(self.policy.max_response_mb * (1 << 20))
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:  # said up front: read none of it
+            raise self._too_big(response)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():  # decoded: a gzip bomb is counted as it unpacks
+            size += len(chunk)
+            if size > cap:
+                raise self._too_big(response)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_big(self, response: httpx.Response) -> SourceError:
+        return self.error(
+            BadAnswerError,
+            f"the answer from {self.host} to {safe_path(response.url)} is larger than "
+            f"{self.policy.max_response_mb:g} MB; if that is expected, raise max_response_mb in [sources.{self.source}]",
+        )
 
     def _check_status(self, response: httpx.Response, body: Any, idempotent: bool) -> None:
         status = response.status_code

@@ -6,15 +6,33 @@ import asyncio
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 
-from mopstui.adapters.http.client import HttpClient, HttpPolicy, ResponseHook
+from mopstui.adapters.http.client import DEFAULT_MAX_RESPONSE_MB, HttpClient, HttpPolicy, ResponseHook
 from mopstui.adapters.http.limits import Clock, Sleep
 from mopstui.core.redact import register_secret
 from mopstui.core.source import Source, SourceContext
+from mopstui.core.values import valueclass
+
+#: The largest answer cap a config may set: beyond it one answer alone would outgrow the cockpit.
+MAX_RESPONSE_MB = 1024.0
+
+
+@valueclass(frozen=True)
+class HttpOptions:
+    """Keys every HTTP source takes in its `[sources.NAME]` table, whatever its kind."""
+
+    #: The largest answer body read from the platform, in MB (decompressed); a bigger one fails the source.
+    max_response_mb: float = DEFAULT_MAX_RESPONSE_MB
+
+    def __post_init__(self) -> None:
+        if not 0 < self.max_response_mb <= MAX_RESPONSE_MB:
+            raise ValueError(f"max_response_mb: expected a number of MB above 0 and at most {MAX_RESPONSE_MB:g}, "
+                             f"got {self.max_response_mb:g}")
 
 
 class HttpSource(Source):
@@ -24,6 +42,8 @@ class HttpSource(Source):
     so retries and rate limits never really wait), `rng` (deterministic jitter) and `now` (the
     wall clock).
     """
+
+    SharedOptions = HttpOptions
 
     def __init__(
         self,
@@ -38,6 +58,8 @@ class HttpSource(Source):
         now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(name, options, context)
+        shared = self.context.shared_options
+        self.http_options: HttpOptions = shared if isinstance(shared, HttpOptions) else HttpOptions()
         self.transport = transport
         self.clock: Clock = time.monotonic if clock is None else clock
         self.sleep: Sleep = asyncio.sleep if sleep is None else sleep
@@ -66,7 +88,7 @@ class HttpSource(Source):
         client = HttpClient(
             self.name,
             base_url,
-            policy=policy,
+            policy=replace(policy, max_response_mb=self.http_options.max_response_mb),
             transport=self.transport,
             headers=headers,
             auth=auth,

@@ -15,7 +15,9 @@ the file's size or modification time changes (or the day changes, which moves th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -89,10 +91,12 @@ class FileSource(Source):
         return spill
 
     async def _blocking(self, job: Callable[[Any], T]) -> T:
-        """Run `job(connection)` in a worker thread; if we are cancelled (timeout), interrupt DuckDB."""
+        """Run `job(connection)` in a worker thread. If we are cancelled (the source's timeout), DuckDB
+        is interrupted and the Python side told to stop, so no scan outlives its fetch."""
         from mopstui.adapters.files import reader
 
         con = reader.connect(self._spill_dir())
+        stop = threading.Event()
 
         def run() -> T:
             try:
@@ -100,11 +104,16 @@ class FileSource(Source):
             finally:
                 con.close()
 
+        token = reader.STOP.set(stop)  # the worker thread gets a copy of this context
         try:
             return await asyncio.to_thread(run)
         except asyncio.CancelledError:
-            con.interrupt()
+            stop.set()
+            with contextlib.suppress(Exception):  # already closed: the job had just finished
+                con.interrupt()
             raise
+        finally:
+            reader.STOP.reset(token)
 
     async def _layout_for(self, key: tuple[FileKey, date], con_job: Callable[[Any, scan.Layout], T]) -> T:
         """Run `con_job(connection, layout)`, planning the layout first if the file changed."""

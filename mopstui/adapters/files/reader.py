@@ -11,7 +11,9 @@ import gzip
 import io
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 #: DuckDB's own buffers stay under this; with Python and the reader around it the process stays
 #: well under the 600 MB budget, and bigger files spill to disk instead of growing.
 MEMORY_LIMIT = "384MB"
+#: The longest line a CSV may have: a contact row is a few KB, a longer line is a file without line
+#: breaks (or not a CSV), and is refused without ever being read whole.
+MAX_LINE_BYTES = 1 << 20
 
 #: Headers we recognise for a field nobody mapped, compared lower-case with only letters and digits.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -36,6 +41,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "marketable": ("marketable", "ismarketable"),
 }
 _DELIMITERS = (",", ";", "\t", "|")
+
+#: Set when the fetch a scan works for was given up (its timeout): the Python side of the scan (the
+#: diagnosis of a refused CSV) stops at its next line or block. `asyncio.to_thread` hands each
+#: worker thread the context of its own fetch, so every scan sees its own event.
+STOP: ContextVar[threading.Event | None] = ContextVar("mopstui_file_scan_stop", default=None)
 
 
 def connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -79,7 +89,7 @@ class ExportFile:
         # row or a stray quote is an error, not a silently re-guessed layout.
         return (
             f"read_csv({path}, all_varchar=true, header=true, skip=0, delim={lit(self.delimiter())}, "
-            "quote='\"', escape='\"', strict_mode=true, encoding='utf-8')"
+            f"quote='\"', escape='\"', strict_mode=true, encoding='utf-8', max_line_size={MAX_LINE_BYTES})"
         )
 
     def delimiter(self) -> str:
@@ -95,10 +105,34 @@ class ExportFile:
         opener = gzip.open if self.path.name.lower().endswith(".gz") else open
         try:
             with opener(self.path, "rb") as fh:  # type: ignore[operator]
-                head = fh.readline(1 << 20)
+                head = fh.readline(MAX_LINE_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise SourceError(f"{self.display}: cannot be read ({_os_reason(exc)})") from None
+        if len(head) > MAX_LINE_BYTES and not head.endswith(b"\n"):
+            raise SourceError(f"{self.display}: {_too_long(1)}")
         return head.decode("utf-8", errors="replace")
+
+    def first_long_line(self, limit: int = MAX_LINE_BYTES) -> int | None:
+        """The number of the first line longer than `limit` bytes, else None; the file is read a
+        block at a time, so a line of gigabytes is never held whole."""
+        opener = gzip.open if self.path.name.lower().endswith(".gz") else open
+        line, length = 1, 0  # the current line's number, and its bytes so far
+        try:
+            with opener(self.path, "rb") as fh:  # type: ignore[operator]
+                while block := fh.read(_BLOCK):
+                    _stop_if_asked()
+                    parts = block.split(b"\n")
+                    length += len(parts[0])
+                    if length > limit:
+                        return line
+                    for i, part in enumerate(parts[1:], 1):
+                        if len(part) > limit:
+                            return line + i
+                    if len(parts) > 1:
+                        line, length = line + len(parts) - 1, len(parts[-1])
+        except (OSError, EOFError, _Stopped):
+            return None
+        return None
 
     def columns(self, con: duckdb.DuckDBPyConnection) -> list[str]:
         """The file's column names (a CSV header, Parquet schema, keys of the JSON lines)."""
@@ -155,6 +189,8 @@ class ExportFile:
                 f"{self.display}: {where} has {columns.group(2)} fields but the header has {columns.group(1)}; "
                 "check for a stray delimiter or quote"
             )
+        if "Maximum line size" in message:  # DuckDB's own line number can be off: count them ourselves
+            return SourceError(f"{self.display}: {_too_long(self.first_long_line())}")
         if "No files found" in message or "No such file" in message:
             return SourceError(f"{self.display}: file not found")
         if "magic bytes" in message or "not a parquet file" in message.lower():
@@ -175,7 +211,7 @@ class ExportFile:
         try:
             with opener(self.path, "rb") as raw:  # type: ignore[operator]
                 text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-                reader = csv.reader(text, delimiter=self.delimiter(), strict=True)
+                reader = csv.reader(_bounded_lines(text), delimiter=self.delimiter(), strict=True)
                 width = None
                 for n, row in enumerate(reader):
                     if width is None:
@@ -184,6 +220,10 @@ class ExportFile:
                         return f"line {reader.line_num} has {len(row)} fields but the header has {width}; check for a stray delimiter or quote"
                     if n >= max_rows:
                         break
+        except _LineTooLong as long_line:
+            return _too_long(long_line.number)
+        except _Stopped:
+            return "scan stopped (the source's timeout_seconds ran out)"
         except UnicodeDecodeError:
             return "not UTF-8 text; re-export the file as UTF-8"
         except csv.Error as exc:
@@ -191,6 +231,42 @@ class ExportFile:
         except (OSError, EOFError) as exc:
             return f"cannot be read ({_os_reason(exc)})"
         return "not readable as CSV; check the delimiter and quoting"
+
+
+_BLOCK = 1 << 20
+
+
+class _Stopped(Exception):
+    """The fetch this scan works for was given up (see STOP)."""
+
+
+def _stop_if_asked() -> None:
+    stop = STOP.get()
+    if stop is not None and stop.is_set():
+        raise _Stopped
+
+
+class _LineTooLong(Exception):
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _bounded_lines(text: io.TextIOWrapper, limit: int = MAX_LINE_BYTES) -> Iterator[str]:
+    """The lines of `text`, each read no further than `limit` characters (a longer one raises)."""
+    number = 0
+    while line := text.readline(limit + 1):
+        _stop_if_asked()
+        number += 1
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise _LineTooLong(number)
+        yield line
+
+
+def _too_long(number: int | None) -> str:
+    where = f"line {number}" if number is not None else "a line"
+    return (f"{where} is longer than {MAX_LINE_BYTES >> 20} MB (no line break in it); "
+            "check that the file is a contact export with one row per line")
 
 
 def _listing(names: Sequence[str], limit: int = 12) -> str:

@@ -11,6 +11,8 @@ What it gives an adapter:
 - errors as `mopstui.core.errors` types with one-line messages naming the source and host, redacted
   (messages carry the path at most, never a query string or header);
 - garbage (non-JSON, empty, wrong top-level type) as BadAnswerError, never a crash;
+- answers read as a stream and refused past `HttpPolicy.max_response_mb` (unpacked size), which
+  every HTTP source's `max_response_mb` key sets (`HttpOptions`, its `SharedOptions`);
 - a call counter (`HttpClient.calls`, and `on_call` which `HttpSource` wires to `Source.calls`).
 
 Per-adapter classification: pass `response_hook(response, data)` (data is parsed JSON or NO_JSON).

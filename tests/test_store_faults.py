@@ -287,7 +287,7 @@ def run_check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict
 def test_check_on_a_disk_that_takes_no_writes_says_so_once_and_keeps_the_store(
     state_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    code, first, err = run_check(capsys)
+    code, _, err = run_check(capsys)
     assert err == ""
     path = state_dir / "state.db"
     count_pages(path)

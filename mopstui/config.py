@@ -86,6 +86,7 @@ TOP_LEVEL: dict[str, tuple[Any, Any]] = {
     "theme": (str, None),
 }
 NOTIFY_KEYS: dict[str, Any] = {"only_on_change": bool, "max_items": int}
+MAX_NOTIFY_ITEMS = 100
 
 
 def load_config(path: Path, *, demo: bool = False, given_by: str | None = None) -> Config:
@@ -205,6 +206,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         if key not in NOTIFY_KEYS:
             raise ConfigError(where, f"notify.{key}", f"unknown key (expected one of: {', '.join(NOTIFY_KEYS)})")
         notify[key] = _coerce(value, NOTIFY_KEYS[key], where, f"notify.{key}")
+    if not 0 <= notify.get("max_items", 0) <= MAX_NOTIFY_ITEMS:  # a Slack message holds ~40,000 characters
+        raise ConfigError(where, "notify.max_items", f"expected 0 to {MAX_NOTIFY_ITEMS} items, got {notify['max_items']}")
     sources_raw = _table(data.get("sources", {}), where, "sources")
     if not sources_raw:
         raise ConfigError(where, "sources", "expected at least one [sources.NAME] table")

@@ -150,3 +150,13 @@ def test_a_config_in_a_folder_the_user_cannot_enter_is_one_line(
     assert main(argv) == code
     _, err = capsys.readouterr()
     assert err.count("\n") == 1 and "Permission denied" in err and str(unenterable) in err, err
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[notify]\nmax_items = -3\n" + DEMO, "notify.max_items: expected 0 to 100 items, got -3"),
+    ("[notify]\nmax_items = 1000000\n" + DEMO, "notify.max_items: expected 0 to 100 items, got 1000000"),
+    ("[sources.f]\nkind = 'file'\npath = 'c.csv'\nstale_after_days = 1000000000000000000000000000000\n",
+     "stale_after_days: expected 1 or more days and at most 36500"),
+])
+def test_whole_numbers_that_would_overflow_or_flood_are_refused(write_config, text: str, expected: str) -> None:
+    assert expected in config_error(write_config(text))

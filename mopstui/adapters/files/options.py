@@ -17,6 +17,9 @@ FORMATS: dict[str, str] = {".csv.gz": "csv", ".csv": "csv", ".parquet": "parquet
 #: Our column names with a meaning beyond "required": the email rules, test names, stale, unsubscribed.
 KNOWN_FIELDS = ("email", "first_name", "last_name", "last_activity", "unsubscribed", "marketable")
 
+#: The longest stale cut-off taken: a century.
+MAX_STALE_DAYS = 36_500
+
 #: Rules whose thresholds may be overridden; `missing` sets every `missing:<field>` at once.
 THRESHOLD_KEYS = (
     "duplicates", "invalid_email", "missing", "role_email", "personal_email", "test_record", "stale",
@@ -52,8 +55,8 @@ class FileOptions:
             raise ValueError("path: expected the path of a contact export")
         if file_format(self.path) is None:
             raise ValueError(f"path: expected a .csv, .csv.gz, .parquet or .jsonl file, got {self.path!r}")
-        if self.stale_after_days < 1:
-            raise ValueError("stale_after_days: expected 1 or more days")
+        if not 1 <= self.stale_after_days <= MAX_STALE_DAYS:  # beyond it the cut-off is before year 1
+            raise ValueError(f"stale_after_days: expected 1 or more days and at most {MAX_STALE_DAYS}")
         for name in self.required_fields:
             if not name.strip():
                 raise ValueError("required_fields: expected field names, got an empty one")

@@ -54,10 +54,9 @@ def register_secret(value: str) -> None:
 def forget_secret(value: str) -> None:
     """Stop looking for a secret that can no longer be used (an access token its successor
     replaced), so a long session does not scan for every token of every hour."""
+    global _known, _longest_first, _needles
     if _forms_of.pop(value, None) is not None:
-        global _longest_first, _needles
-        _known.clear()
-        _known.update(form for forms in _forms_of.values() for form in forms)
+        _known = {form for forms in _forms_of.values() for form in forms}  # swapped whole: no empty moment
         _longest_first = _needles = None
 
 
@@ -70,11 +69,11 @@ def register_authorization(header: str) -> None:
 
 
 def _derived(value: str) -> list[str]:
-    """The forms `value` may take on its way: URL-encoded, base64 (padding aside), a URL's path."""
+    """The forms `value` may take on its way: URL-encoded, base64 (both alphabets), a URL's path."""
     raw = value.encode("utf-8", "surrogatepass")
     encoded = [base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()]
     # with and without the padding (JWTs and URLs drop it); scans look for the shorter one only
-    forms = [quote(value, safe=""), quote_plus(value), *encoded, *(e.rstrip("=") for e in encoded)]
+    forms = [quote(raw, safe=""), quote_plus(raw), *encoded, *(e.rstrip("=") for e in encoded)]
     parts = urlsplit(value) if "://" in value else None
     if parts is not None and parts.netloc:
         path = parts.path + (f"?{parts.query}" if parts.query else "")

@@ -67,7 +67,7 @@ async def test_palette_offers_the_sources_view(app):
         await app.run_action("app.sources")  # what the palette entry runs
         await pilot.pause()
         assert isinstance(app.screen, SourcesScreen)
-    from mopstui.tui.commands import COMMANDS
+    from mopstui.tui.palette_commands import COMMANDS
 
     assert any(action == "app.sources" for _, action, _ in COMMANDS)
     assert ("S", "Sources", "sources") in [(k, d, i) for k, d, i in app.binding_rows()]

@@ -17,7 +17,7 @@ from mopstui.config import Config
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.gctune import resume_gc, settle_gc
-from mopstui.tui.commands import MopsCommands
+from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
 from mopstui.tui.memory_keys import MemoryKeys, open_memory

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: The theme used when neither `--theme` nor `theme = "..."` in the config names one.
 DEFAULT_THEME = "mops-dark"
-#: Our own colour tokens, read by mopstui.tui.palette.
+#: Our own colour tokens, read by mopstui.tui.colours.
 TOKENS = ("mops-critical", "mops-warning", "mops-info", "mops-ok", "mops-new")
 
 _COLOUR_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",

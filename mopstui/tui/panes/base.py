@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from mopstui.core.service import SourceResult
 from mopstui.tui.format import SEVERITY_GLYPH
-from mopstui.tui.palette import Palette
+from mopstui.tui.colours import Colours
 from mopstui.tui.panes.rows import LazyRows, SearchIndex
 from mopstui.tui.widgets.table import Column, ItemTable, Row
 
@@ -47,7 +47,7 @@ class Pane(Vertical, can_focus=False):
         self.reviewed: set[str] = set()
         self.filter_text = ""
         self.multi_source = False
-        self.palette: Palette | None = None
+        self.palette: Colours | None = None
         self.border_title = self.title
         # Big-list support (see rows.py): the sort is reused while items are unchanged, the filter
         # reads precomputed lowercase texts, and rows are made only when drawn.
@@ -150,7 +150,7 @@ class Pane(Vertical, can_focus=False):
     def rebuild(self) -> None:
         """Recompute rows (sort, filter, notices) keeping the cursor on the same item, unless it
         was on the top item: then the new top (the most important now) is selected."""
-        self.palette = Palette.from_app(self.app)
+        self.palette = Colours.from_app(self.app)
         current = self.table.current
         keep = current.key if current is not None and current.kind == "" else None
         if keep is not None and self._top_key == keep:
@@ -204,7 +204,7 @@ class Pane(Vertical, can_focus=False):
 
     def notice_rows(self) -> list[Row]:
         rows = []
-        p = self.palette or Palette({})
+        p = self.palette or Colours({})
         for name, result in self.results.items():
             status = result.status
             if status.state == "error":
@@ -224,7 +224,7 @@ class Pane(Vertical, can_focus=False):
 
     def marker(self, item: Any, severity: str, glyph: str | None = None) -> Text:
         """Severity glyph (or … while an action is pending) plus • when the item is new."""
-        p = self.palette or Palette({})
+        p = self.palette or Colours({})
         if item.key in self.pending:
             text = Text("…", style="bold")
         else:

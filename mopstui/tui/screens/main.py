@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from mopstui.tui.actions import ActionsMixin
 from mopstui.tui.item_views import ItemViewsMixin
-from mopstui.tui.palette import Palette
+from mopstui.tui.colours import Colours
 from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
 from mopstui.tui.panes.requests import RequestsPane
@@ -151,7 +151,7 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
         self.refresh_chrome()
 
     def refresh_chrome(self) -> None:
-        palette = Palette.from_app(self.app)
+        palette = Colours.from_app(self.app)
         wf = self.pane("workflows").items.values()
         by: dict[str, int] = {}
         for p in wf:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from mopstui.tui.format import count_text
-from mopstui.tui.palette import Palette
+from mopstui.tui.colours import Colours
 from mopstui.tui.widgets.oneline import OneLine
 
 
@@ -14,7 +14,7 @@ class Pulse(OneLine):
 
     def show(
         self,
-        palette: Palette,
+        palette: Colours,
         active: str,
         workflows: dict[str, int],
         requests: tuple[int, int],

@@ -6,7 +6,7 @@ from rich.text import Text
 
 from mopstui.core.service import SourceStatus
 from mopstui.tui.format import local_hhmm
-from mopstui.tui.palette import Palette
+from mopstui.tui.colours import Colours
 from mopstui.tui.widgets.oneline import OneLine
 
 STATE_GLYPH = {"ok": "✓", "error": "✖", "loading": "⟳", "idle": "·"}
@@ -18,7 +18,7 @@ class StatusBar(OneLine):
     async def on_click(self) -> None:
         await self.app.run_action("app.sources")
 
-    def show(self, palette: Palette, statuses: list[SourceStatus], summary: str, read_only: bool) -> None:
+    def show(self, palette: Colours, statuses: list[SourceStatus], summary: str, read_only: bool) -> None:
         text = Text()
         if read_only:
             text.append(" READ-ONLY ", style="bold reverse")

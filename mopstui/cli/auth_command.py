@@ -14,7 +14,7 @@ from mopstui import credentials, paths
 from mopstui.cli import add_common, common
 from mopstui.config import Config, load_config
 from mopstui.core.errors import ConfigError, CredentialError
-from mopstui.credentials import report
+from mopstui.credentials import status as credential_status
 from mopstui.credentials.entry import read_secret
 
 
@@ -94,14 +94,14 @@ def _status(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _err(f"mopstui: config error: {exc}")
         return 2
-    rows = report.credential_rows(config)
+    rows = credential_status.credential_rows(config)
     if rows:
-        for line in report.table(rows):
+        for line in credential_status.table(rows):
             print(line)
     else:
         names = ", ".join(s.name for s in config.sources)
         print(f"no secrets needed: the configured sources ({names}) take none")
-    for line in report.warnings(rows):
+    for line in credential_status.warnings(rows):
         _err(line)
     return 0
 

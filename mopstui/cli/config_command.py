@@ -15,7 +15,7 @@ from mopstui import paths
 from mopstui.cli import add_common, common
 from mopstui.config import config_exists, load_config
 from mopstui.core.errors import ConfigError
-from mopstui.credentials import report
+from mopstui.credentials import status as credential_status
 
 
 def add_parser(sub: Any) -> None:
@@ -72,12 +72,12 @@ def _check(args: argparse.Namespace) -> int:
     for sc in config.sources:
         flags = " (read-only)" if sc.read_only or config.read_only else ""
         print(f"  {sc.name.ljust(width)}  {sc.kind}{flags}")
-    rows = report.credential_rows(config)
+    rows = credential_status.credential_rows(config)
     if rows:
         print("credentials:")
-        for line in report.table(rows):
+        for line in credential_status.table(rows):
             print(f"  {line}")
-    for line in report.warnings(rows):
+    for line in credential_status.warnings(rows):
         print(line, file=sys.stderr)
     missing = [r for r in rows if not r.found]
     for r in missing:

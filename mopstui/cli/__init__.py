@@ -13,7 +13,7 @@ from mopstui import __version__
 if TYPE_CHECKING:
     from mopstui.config import Config
 
-#: Subcommands, each a module in mopstui.commands with `add_parser(subparsers)` and `run(args) -> int`.
+#: Subcommands, each a module `mopstui.cli.<name>_command` with `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS: list[str] = ["check", "log", "auth", "init", "config", "screenshot"]
 
 #: One line per subcommand for `mopstui --help`, so listing them imports none of them.
@@ -41,7 +41,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = _named_command(argv)
     for name in COMMANDS:
         if wanted is None or name == wanted:
-            module = importlib.import_module(f"mopstui.commands.{name}")
+            module = importlib.import_module(f"mopstui.cli.{name}_command")
             module.add_parser(sub)
         else:
             sub.add_parser(name, help=COMMAND_HELP.get(name, ""))
@@ -83,7 +83,7 @@ def common(args: argparse.Namespace) -> tuple[str | None, bool, bool]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv).parse_args(argv)
     if args.command:
-        module = importlib.import_module(f"mopstui.commands.{args.command}")
+        module = importlib.import_module(f"mopstui.cli.{args.command}_command")
         return int(module.run(args) or 0)
     return run_cockpit(args)
 

@@ -24,13 +24,13 @@ TOKENS = {
 
 
 @valueclass(frozen=True)
-class Palette:
+class Colours:
     """Rich styles for our colour tokens (severities, new mark), made from the current theme."""
 
     styles: dict[str, Style]
 
     @classmethod
-    def from_app(cls, app: App) -> Palette:
+    def from_app(cls, app: App) -> Colours:
         variables = app.theme_variables
         styles = {}
         for name, (token, fallback) in TOKENS.items():

@@ -1,1 +1,0 @@
-"""Headless subcommands, one module each."""

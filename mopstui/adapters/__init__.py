@@ -1,7 +1,9 @@
-"""Adapters, one module per platform, listed here without importing them.
+"""Adapters, one package per platform, listed here without importing them.
 
-Built-in kinds map to "module:Class"; third parties add kinds through the `mopstui.adapters`
-entry-point group. Nothing here imports Textual.
+Each platform is a package `mopstui/adapters/<platform>/` whose `__init__.py` holds its `Source`
+class (a new one, say Salesforce, goes in `adapters/salesforce/`), with helpers in modules beside
+it; `http/` is the shared HTTP layer they build on. Built-in kinds map to "module:Class"; third
+parties add kinds through the `mopstui.adapters` entry-point group. Nothing here imports Textual.
 """
 
 from __future__ import annotations

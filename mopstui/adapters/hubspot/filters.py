@@ -16,6 +16,7 @@ filter_groups = [ { filters = [ { propertyName = "hubspot_owner_id", operator = 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import math
 import re
 from collections.abc import Mapping
@@ -23,7 +24,6 @@ from typing import Any
 
 from mopstui.core.models import Thresholds
 from mopstui.core.quality import thresholds_for
-from mopstui.core.values import valueclass
 
 #: Operators that compare with one `value`.
 VALUE_OPERATORS = frozenset({"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"})
@@ -39,7 +39,7 @@ _METRIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TABLE_KEYS = {"filter_groups", "label", "warning", "critical"}
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class QualityCount:
     """One metric to count: its key, the search filter, an optional label and thresholds."""
 

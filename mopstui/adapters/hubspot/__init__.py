@@ -16,7 +16,7 @@ import fnmatch
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, NoReturn
 
@@ -30,7 +30,7 @@ from mopstui.adapters.http import (
     parse_retry_after,
 )
 from mopstui.adapters.http.limits import ArrivalLimiter, shared_limiter
-from mopstui.adapters.hubspot_filters import QualityCount, parse_quality
+from mopstui.adapters.hubspot.filters import QualityCount, parse_quality
 from mopstui.core.errors import (
     AuthError,
     BadAnswerError,
@@ -50,7 +50,6 @@ from mopstui.core.models import (
 from mopstui.core.quality import make_metric
 from mopstui.core.receipt import unconfirmed
 from mopstui.core.source import SourceContext
-from mopstui.core.values import valueclass
 
 FLOWS = "/automation/v4/flows"
 SEARCH = "/crm/v3/objects/contacts/search"
@@ -69,7 +68,7 @@ _RETRIED_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 DAILY_PAUSE_SECONDS = 3600.0
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class HubSpotOptions:
     """`[sources.NAME]` keys for kind "hubspot" (the private app token is a secret, not an option)."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from typing import Any
 
@@ -25,7 +25,6 @@ from mopstui.core.models import ActionOutcome, Request, overdue_by
 from mopstui.core.receipt import progressed
 from mopstui.core.replies import replies_for
 from mopstui.core.source import SourceContext
-from mopstui.core.values import valueclass
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0}
 #: The fields the queue shows; /search/jql returns only ids unless they are named.
@@ -39,7 +38,7 @@ RECONCILE_CAP = 50
 _ISSUE_ID = re.compile(r"[0-9]{1,18}")
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class JiraOptions:
     """`[sources.NAME]` keys for kind "jira" (the api_token is a secret, not an option)."""
 

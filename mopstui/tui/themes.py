@@ -1,13 +1,14 @@
 """Themes as data: TOML files in `themes/` become Textual `Theme`s.
 
-Shipped themes live in the top-level `themes/` folder, installed as the package data
-`mopstui/themes/*.toml`; user themes in `themes/` under the user config dir use the same format and
-may replace a shipped theme by reusing its name. A file that does not parse or validate is skipped
-and reported once, naming the file and what is wrong: a bad theme never stops the cockpit.
+Shipped themes live in the top-level `themes/` folder (the one copy), which a wheel installs as the
+package data `mopstui/themes/*.toml` (see pyproject.toml). User themes in `themes/` under the user
+config dir use the same format and may replace a shipped theme by reusing its name. A file that does
+not parse or validate is skipped and reported once, naming the file and what is wrong: a bad theme
+never stops the cockpit.
 
 Format: top-level keys are `Theme` fields (`name` and `primary` required; colours as `#RRGGBB`, CSS
 names or ANSI names like `ansi_red`), plus a `[variables]` table of Textual design variables and our
-own tokens (`mops-critical`, `mops-warning`, `mops-info`, `mops-ok`, `mops-new`; see palette.py).
+own tokens (`mops-critical`, `mops-warning`, `mops-info`, `mops-ok`, `mops-new`; see colours.py).
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from mopstui.core.values import valueclass
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -46,7 +46,7 @@ class ThemeFileError(ValueError):
     """A theme file that cannot be used; the message says what is wrong, in one line."""
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class ThemeProblem:
     """One skipped theme file: which file and what is wrong with it."""
 
@@ -57,7 +57,7 @@ class ThemeProblem:
         return f"{self.path}: {self.message}"
 
 
-@valueclass
+@dataclass
 class ThemeSet:
     """Every usable theme by name, where each came from, and the files that were skipped."""
 
@@ -140,27 +140,26 @@ def _colour(value: Any, key: str) -> str:
 
 # -- where theme files are ------------------------------------------------------------------------
 def shipped_theme_files() -> list[Traversable]:
-    """The theme files shipped with mopstui, installed or from the source tree."""
-    folder: Traversable | None = None
-    installed = Path(__file__).resolve().parents[1] / "themes"  # package data, as files (the usual case)
-    if installed.is_dir():
-        folder = installed
-    else:
-        try:
-            from importlib import resources  # e.g. installed in a zip
-
-            candidate = resources.files("mopstui") / "themes"
-            if candidate.is_dir():
-                folder = candidate
-        except (ModuleNotFoundError, OSError):
-            folder = None
+    """The theme files shipped with mopstui: the package data `mopstui.themes`, else the checkout's `themes/`."""
+    folder = _shipped_theme_folder()
     if folder is None:
-        # A source checkout where the package's themes link is missing (e.g. symlinks disabled).
-        source_tree = Path(__file__).resolve().parents[2] / "themes"
-        if not source_tree.is_dir():
-            return []
-        folder = source_tree
+        return []
     return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def _shipped_theme_folder() -> Traversable | None:
+    # A wheel installs the top-level themes/ as mopstui/themes (pyproject's package-dir); a source
+    # checkout (or an editable install) has them only at the top level.
+    from importlib import resources
+
+    try:
+        installed = resources.files("mopstui") / "themes"
+        if installed.is_dir():
+            return installed
+    except (ImportError, OSError):
+        pass
+    source_tree = Path(__file__).resolve().parents[2] / "themes"
+    return source_tree if source_tree.is_dir() else None
 
 
 def user_theme_dir() -> Path:

@@ -1,6 +1,6 @@
 """SVG snapshots of the cockpit's key screens in every shipped theme, at 80x24 and 120x40.
 
-The scenes (mopstui/tui/shots.py) run the seeded demo on a frozen clock with TZ=UTC, so the
+The scenes (mopstui/devtools/shots.py) run the seeded demo on a frozen clock with TZ=UTC, so the
 snapshots are the same on every machine and day. Update with `pytest --snapshot-update`.
 """
 
@@ -11,7 +11,7 @@ import time
 import pytest
 
 from mopstui.tui import format as fmt
-from mopstui.tui import shots
+from mopstui.devtools import shots
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """`mopstui screenshot`: SVGs of the cockpit in every shipped theme and of the key screens.
 
-Runs the seeded demo on a frozen clock (see mopstui/tui/shots.py), so the pictures are the same on
+Runs the seeded demo on a frozen clock (see mopstui/devtools/shots.py), so the pictures are the same on
 every machine; the README shows them from `screenshots/`.
 """
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"mopstui: --size expects WIDTHxHEIGHT like 120x40, got {args.size!r}", file=sys.stderr)
         return 2
-    from mopstui.tui import shots
+    from mopstui.devtools import shots
 
     scenes = [s for s in shots.SCENES if not args.only or s.name in args.only]
     if not scenes:

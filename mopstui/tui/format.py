@@ -24,7 +24,7 @@ SEVERITY_GLYPH = {"critical": "✖", "warning": "▲", "info": "i", "ok": "✓"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 
-#: A fixed clock for screenshots and snapshot tests (see mopstui/tui/shots.py); None: real time.
+#: The seam for a fixed clock (mopstui.devtools sets it for screenshots); None: real time.
 _clock: Callable[[], datetime] | None = None
 
 
@@ -35,6 +35,7 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
 
 
 def now_utc() -> datetime:
+    """The time every relative text is measured from: the one place this module reads the clock."""
     return _clock() if _clock is not None else datetime.now(timezone.utc)
 
 

@@ -1,4 +1,4 @@
-"""Deterministic scenes of the cockpit, for `mopstui screenshot` and the snapshot tests.
+"""Deterministic scenes of the cockpit, for `mopstui screenshot` and tests/test_snapshots.py.
 
 Every scene runs the seeded demo workspace on a frozen clock (a 07:03 UTC morning), without the
 state store, so the same code gives the same SVG on any machine and any day. Callers should also
@@ -8,11 +8,11 @@ run with TZ=UTC, since "updated HH:MM" is local time.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mopstui.core.values import valueclass
 from mopstui.tui import format as fmt
 
 #: The moment every scene is taken at.
@@ -21,7 +21,7 @@ FROZEN_NOW = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
 SHIPPED_THEMES = ("mops-dark", "mops-light", "mops-high-contrast", "mops-ansi")
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Scene:
     """One screenshot: a theme, keys to press once the cockpit is loaded, and a failing demo or not."""
 

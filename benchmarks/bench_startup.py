@@ -46,8 +46,6 @@ app.run(headless=True, size=(120, 40))
 """
 
 COCKPIT = FRAME_CLOCK + """
-from mopstui.gctune import pause_gc
-pause_gc()  # as `mopstui` starts the cockpit (cli.run_cockpit)
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
 from pathlib import Path

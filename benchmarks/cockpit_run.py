@@ -16,10 +16,6 @@ from pathlib import Path
 
 START = time.perf_counter()
 
-from mopstui.gctune import pause_gc  # noqa: E402
-
-pause_gc()  # as `mopstui` starts the cockpit (cli.run_cockpit)
-
 from textual import events  # noqa: E402
 
 from mopstui.config import parse_config  # noqa: E402

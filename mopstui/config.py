@@ -13,17 +13,15 @@ import stat
 import tomllib
 import types
 import typing
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.core.errors import ConfigError
 from mopstui.core.source import Source
-from mopstui.core.values import valueclass
 
 #: The demo workspace used when there is no config file, or with --demo.
-DEMO_SOURCE = {"kind": "demo"}
 
 #: Keys every [sources.NAME] table may have whatever its kind.
 COMMON_SOURCE_KEYS = {"kind", "read_only", "timeout_seconds"}
@@ -36,7 +34,7 @@ MAX_CONFIG_BYTES = 1 << 20
 MAX_NESTING = 32
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class SourceConfig:
     """One `[sources.NAME]` table, validated: the adapter class, its options and its limits."""
 
@@ -50,7 +48,7 @@ class SourceConfig:
     shared_options: Any = None
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Config:
     """The whole validated config: sources, refresh, theme, keys, replies, notify."""
 

@@ -1,6 +1,6 @@
 """`mopstui check --notify`: a summary to a Slack incoming webhook, only when something is new or worse.
 
-The webhook URL is a secret: it comes from `secrets.resolve("notify", "slack_webhook")` (for now the
+The webhook URL is a secret: it comes from `credentials.resolve("notify", "slack_webhook")` (for now the
 `MOPSTUI_NOTIFY_SLACK_WEBHOOK` environment variable), is registered for redaction, and never appears
 in any message.
 """

@@ -8,7 +8,7 @@ person's attention, but never pages anyone as critical). `info` problems are lis
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,14 +22,13 @@ from mopstui.core.models import (
 )
 from mopstui.core.safe_text import visible as _v
 from mopstui.core.service import SourceResult
-from mopstui.core.values import valueclass
 
 EXIT_CODES: dict[str, int] = {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}
 #: How bad a status is, for "worse than last time".
 STATUS_RANK: dict[str, int] = {"ok": 0, "warning": 1, "unknown": 2, "critical": 3}
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Report:
     """One check: every source's result (annotated by memory) and what was resolved since last time."""
 

@@ -44,9 +44,9 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
 
 
 def _resolve(source: str, field: str) -> str:
-    from mopstui import secrets  # the credential machinery loads when a source first asks
+    from mopstui import credentials  # the credential machinery loads when a source first asks
 
-    return secrets.resolve(source, field)
+    return credentials.resolve(source, field)
 
 
 def warm_secrets(config: Config) -> None:

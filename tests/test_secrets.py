@@ -13,7 +13,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from mopstui import credentials, secrets
+from mopstui import credentials
 from mopstui.core.errors import CredentialError
 from mopstui.core.redact import redact
 from mopstui.credentials import file_store, keyring_store
@@ -49,13 +49,13 @@ class LockedKeyring(KeyringBackend):
 
 
 def test_env_var_name_contract() -> None:
-    assert secrets.env_var_name("marketo-prod", "client_secret") == "MOPSTUI_MARKETO_PROD_CLIENT_SECRET"
-    assert secrets.env_var_name("my jira.eu", "api_token") == "MOPSTUI_MY_JIRA_EU_API_TOKEN"
+    assert credentials.env_var_name("marketo-prod", "client_secret") == "MOPSTUI_MARKETO_PROD_CLIENT_SECRET"
+    assert credentials.env_var_name("my jira.eu", "api_token") == "MOPSTUI_MY_JIRA_EU_API_TOKEN"
 
 
 def test_missing_secret_message_is_exact() -> None:
     with pytest.raises(CredentialError) as info:
-        secrets.resolve("marketo-prod", "client_secret")
+        credentials.resolve("marketo-prod", "client_secret")
     assert str(info.value) == (
         "no client_secret for source 'marketo-prod': run `mopstui auth set marketo-prod client_secret`"
     )
@@ -84,14 +84,14 @@ def test_env_wins_over_keyring_and_file(monkeypatch, memory_keyring) -> None:
 
 def test_resolved_secrets_are_registered_for_redaction(monkeypatch) -> None:
     monkeypatch.setenv("MOPSTUI_HUBSPOT_TOKEN", "pat-na1-planted-xyz")
-    assert secrets.resolve("hubspot", "token") == "pat-na1-planted-xyz"
+    assert credentials.resolve("hubspot", "token") == "pat-na1-planted-xyz"
     assert "pat-na1-planted-xyz" not in redact("GET /x failed with pat-na1-planted-xyz")
 
 
 def test_no_backend_gives_one_message_with_the_alternatives() -> None:
     keyring.set_keyring(fail.Keyring())
     with pytest.raises(CredentialError) as info:
-        secrets.resolve("marketo-prod", "client_secret")
+        credentials.resolve("marketo-prod", "client_secret")
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith("no client_secret for source 'marketo-prod': the OS keyring is unavailable (no keyring backend found)")
@@ -142,7 +142,7 @@ def test_hanging_keyring_never_blocks_the_event_loop(monkeypatch) -> None:
 
         ticker = asyncio.create_task(tick())
         with pytest.raises(CredentialError, match="no answer within 0.3 s"):
-            await secrets.resolve_async("jira", "api_token")
+            await credentials.resolve_async("jira", "api_token")
         ticker.cancel()
 
     try:
@@ -198,14 +198,14 @@ def test_resolve_answers_from_the_preresolved_cache(memory_keyring) -> None:
     credentials.preresolve([("jira", "api_token")])
     keyring.set_keyring(HangingKeyring())  # any keyring call now would hang
     start = time.monotonic()
-    assert secrets.resolve("jira", "api_token") == "cached-token"
+    assert credentials.resolve("jira", "api_token") == "cached-token"
     assert time.monotonic() - start < 0.1
 
 
 def test_a_missing_secret_is_rechecked_cheaply(monkeypatch) -> None:
     credentials.preresolve([("jira", "api_token")])
     monkeypatch.setenv("MOPSTUI_JIRA_API_TOKEN", "arrived-later")
-    assert secrets.resolve("jira", "api_token") == "arrived-later"
+    assert credentials.resolve("jira", "api_token") == "arrived-later"
 
 
 def test_unreadable_credentials_file_never_echoes_its_content() -> None:

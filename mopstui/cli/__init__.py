@@ -103,16 +103,6 @@ def load_config_or_report(args: argparse.Namespace) -> Config | None:
 
 
 def run_cockpit(args: argparse.Namespace) -> int:
-    from mopstui.gctune import pause_gc, resume_gc
-
-    pause_gc()  # until the first answers are on screen (MopsApp settles it)
-    try:
-        return _run_cockpit(args)
-    finally:
-        resume_gc()  # a config error, or the app ended before any answer
-
-
-def _run_cockpit(args: argparse.Namespace) -> int:
     config = load_config_or_report(args)
     if config is None:
         return 2

@@ -111,7 +111,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
 
 def _notify(report, settings: dict, previous: str | None, *, always: bool) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Post to Slack when due; any failure is one line on stderr and leaves the exit status alone."""
-    from mopstui import notify, secrets
+    from mopstui import credentials, notify
     from mopstui.core.errors import MopstuiError
     from mopstui.core.redact import redact
     from mopstui.core.safe_text import visible
@@ -120,7 +120,7 @@ def _notify(report, settings: dict, previous: str | None, *, always: bool) -> No
     if only_on_change and not notify.worse_or_new(report, previous):
         return
     try:
-        url = secrets.resolve("notify", "slack_webhook")
+        url = credentials.resolve("notify", "slack_webhook")
     except MopstuiError:
         print("mopstui: notify: no Slack webhook: set MOPSTUI_NOTIFY_SLACK_WEBHOOK to the incoming webhook URL",
               file=sys.stderr)

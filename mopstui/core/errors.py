@@ -45,7 +45,3 @@ class BadAnswerError(SourceError):
 
 class UnreachableError(SourceError):
     """Network failure or timeout reaching the platform."""
-
-
-class ActionRefused(MopstuiError):
-    """An action was refused before reaching the platform (read-only, unsupported...)."""

@@ -21,8 +21,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
@@ -32,7 +32,6 @@ from mopstui.core.receipt import OK, UNCONFIRMED
 from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
 from mopstui.core.service import SourceResult
 from mopstui.core.store import StateStore, StoreError
-from mopstui.core.values import valueclass
 
 TREND_DAYS = 14
 #: One source's snapshot, ready for the store: (source, head JSON, (request keys JSON, requests
@@ -43,7 +42,7 @@ SNAPSHOT_SLICE = 2000
 _KIND_WORDS = {"trigger": "Trigger campaign", "flow": "Flow", "batch": "Campaign"}
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class ChangedItem:
     """A problem or request that appeared or was resolved since the baseline."""
 
@@ -57,7 +56,7 @@ class ChangedItem:
     url: str
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class MetricChange:
     """A quality count that moved since the baseline."""
 
@@ -69,7 +68,7 @@ class MetricChange:
     severity: str
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class SinceLastCheck:
     """What appeared and what was resolved since each source's baseline snapshot."""
 
@@ -82,10 +81,6 @@ class SinceLastCheck:
     metrics: list[MetricChange] = field(default_factory=list)
     #: sources whose latest fetch failed (nothing can be said about them).
     failed: list[str] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.appeared or self.resolved or self.metrics)
 
 
 class Memory:
@@ -413,8 +408,3 @@ def _local(moment: datetime) -> datetime:
 
 def _local_day(moment: datetime) -> date:
     return _local(moment).date()
-
-
-def keys_of(results: Iterable[SourceResult]) -> set[str]:
-    """Every problem and request key in `results`."""
-    return {p.key for r in results for p in r.problems} | {q.key for r in results for q in r.requests}

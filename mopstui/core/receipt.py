@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from mopstui.core.models import ActionOutcome
-from mopstui.core.values import valueclass
 
 #: Audit outcomes (the `outcome` field of audit.jsonl).
 ATTEMPT, OK, UNCONFIRMED, FAILED, REFUSED, INTERRUPTED = (
     "attempt", "ok", "ok-unconfirmed", "failed", "refused", "interrupted")
 
 
-@valueclass
+@dataclass
 class Receipt:
     """One running action: what the platform accepted so far, and the outcome once known."""
 

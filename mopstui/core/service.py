@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Literal, Protocol
 
@@ -26,12 +26,11 @@ from mopstui.core.receipt import ATTEMPT, REFUSED, Receipt, audit_outcome, recei
 from mopstui.core.redact import redact
 from mopstui.core.scrub import redact_fetched
 from mopstui.core.source import Source
-from mopstui.core.values import valueclass
 
 State = Literal["idle", "loading", "ok", "error"]
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class SourceStatus:
     """How one source is doing: state, when it last answered, its error, calls and health."""
 
@@ -46,7 +45,7 @@ class SourceStatus:
     capabilities: frozenset[str] = frozenset()
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class SourceResult:
     """Everything one source answered in one refresh, plus what memory made of it."""
 
@@ -75,7 +74,7 @@ class Memory(Protocol):
     async def record(self, results: list[SourceResult], *, pause: float = 0.0) -> None: ...
 
 
-@valueclass
+@dataclass
 class SourceHandle:
     """A source as the cockpit holds it: the adapter, whether it is read-only, its timeout."""
 

@@ -7,17 +7,16 @@ from the source's `[sources.NAME]` table, validated against the adapter's `Optio
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from mopstui.core.models import ActionOutcome, QualityMetric, Request, WorkflowScan
-from mopstui.core.values import valueclass
 
 CAPABILITIES = ("workflows", "requests", "quality", "actions", "drilldown")
 
 
-@valueclass
+@dataclass
 class SourceContext:
     """What a source may ask of the world beyond its options.
 
@@ -34,7 +33,7 @@ class SourceContext:
     shared_options: Any = None
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class NoOptions:
     """Options of a source that takes none beyond `kind` and `read_only`."""
 

@@ -42,11 +42,6 @@ def reset() -> None:
         _broken = None
 
 
-def unavailable_reason() -> str | None:
-    """Why the keyring is known to be unusable in this process, or None if it has not failed yet."""
-    return _broken
-
-
 def _mark_broken(reason: str) -> KeyringUnavailable:
     global _broken
     with _lock:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Literal
 
 from mopstui.core.errors import CredentialError
 from mopstui.core.redact import register_secret
-from mopstui.core.values import valueclass
 from mopstui.credentials import file_store, keyring_store
 from mopstui.credentials.naming import env_var_name
 from mopstui.credentials.resolver import forget, keyring_alternatives, lookup
 
 
-@valueclass
+@dataclass
 class Outcome:
     """What happened, in lines for the user: `done` on stdout, `warnings` on stderr."""
 

@@ -12,12 +12,11 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mopstui.core.errors import CredentialError
 from mopstui.core.redact import register_secret
-from mopstui.core.values import valueclass
 from mopstui.credentials import file_store, keyring_store
 from mopstui.credentials.naming import (
     SERVICE,
@@ -35,7 +34,7 @@ Origin = Literal["env", "keyring", "file", "missing"]
 NOTIFY_SOURCE, NOTIFY_FIELD = "notify", "slack_webhook"
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Resolution:
     """One secret's whereabouts. `value` never shows in repr and is None when missing."""
 

@@ -16,7 +16,6 @@ from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
-from mopstui.gctune import resume_gc, settle_gc
 from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import LooksMixin
@@ -28,9 +27,6 @@ from mopstui.tui.stop_signals import StopSignals
 
 #: Seconds the snapshot writer leaves the screen between slices (see Memory.record).
 RECORD_PAUSE = 0.005
-#: Seconds after start-up by which the collector runs again even if no source has answered yet
-#: (it is paused while the cockpit starts, see gctune.pause_gc).
-GC_PAUSE_LIMIT = 10.0
 
 
 class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
@@ -65,7 +61,6 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         self.cockpit = cockpit
         self.choose_theme(theme or config.theme)
         self._auto_timer = None
-        self.extra_commands: list[tuple[str, str, str]] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
@@ -79,7 +74,6 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         self.remove_stop_signals()
 
     def on_mount(self) -> None:
-        self.set_timer(GC_PAUSE_LIMIT, resume_gc)
         self.apply_looks(self.config.keys)
         self.action_refresh_all()
         self.show_memory_warning()
@@ -118,7 +112,6 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 
     def _on_result(self, result: SourceResult) -> None:
         self.show_results()
-        settle_gc()
 
     def show_results(self) -> None:
         main = self.main

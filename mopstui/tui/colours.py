@@ -6,13 +6,13 @@ otherwise Textual's `error`, `warning`, `accent` and `success` colours stand in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.color import Color as RichColor
 from rich.style import Style
 from textual.app import App
 from textual.color import Color as TextualColor
 from textual.color import ColorParseError
-
-from mopstui.core.values import valueclass
 
 TOKENS = {
     "critical": ("mops-critical", "error"),
@@ -23,7 +23,7 @@ TOKENS = {
 }
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Colours:
     """Rich styles for our colour tokens (severities, new mark), made from the current theme."""
 

@@ -15,19 +15,19 @@ import importlib
 import pkgutil
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
-from mopstui.core.values import valueclass
 
 #: Keys that stand for a binding users could not otherwise write in TOML easily.
 _ALIASES = {"?": "question_mark", "/": "slash", " ": "space", "esc": "escape", "return": "enter"}
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Scope:
     """Binding-carrying classes whose bindings are active at the same time."""
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from mopstui.config import Config
 from mopstui.core.errors import MopstuiError
 from mopstui.core.redact import redact
 from mopstui.core.safe_text import visible
-from mopstui.core.values import valueclass
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class ConnectionResult:
     """What testing one connection in `mopstui init` found."""
 

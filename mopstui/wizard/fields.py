@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
-from mopstui.core.values import valueclass
 
 _MISSING = dataclasses.MISSING
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Setting:
     """One non-secret config key of a kind."""
 

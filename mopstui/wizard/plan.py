@@ -7,14 +7,13 @@ set-up and an interactive one produce the same file.
 from __future__ import annotations
 
 import re
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.config import COMMON_SOURCE_KEYS, parse_config
 from mopstui.core.source import Source
-from mopstui.core.values import valueclass
 from mopstui.wizard.fields import Setting, parse_value, settings_of, to_toml
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -24,7 +23,7 @@ class PlanError(Exception):
     """A flag or answer that cannot be used; the message names which and what was expected."""
 
 
-@valueclass
+@dataclass
 class PlannedSource:
     """A source the init wizard is about to write to the config."""
 

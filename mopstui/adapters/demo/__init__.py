@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -25,7 +25,6 @@ from mopstui.core.models import (
 )
 from mopstui.core.quality import make_metric
 from mopstui.core.source import Source
-from mopstui.core.values import valueclass
 
 
 #: The largest sizes and latency taken: twice what the benchmarks use, and still a cockpit that
@@ -34,7 +33,7 @@ MAX_SIZES = {"campaigns": 100_000, "requests": 200_000, "contacts": 200_000}
 MAX_LATENCY = 60.0
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class DemoOptions:
     """The demo source's options (see the module docstring)."""
 

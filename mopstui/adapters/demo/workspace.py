@@ -7,15 +7,13 @@ clock are identical. Actions mutate the in-memory workspace; the next fetch show
 from __future__ import annotations
 
 import random
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import and_, or_
 
 from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
 from mopstui.core.models import Request
-from mopstui.core.values import valueclass
-from mopstui.gctune import paused_gc
 
 ME = "you"
 BASE_URL = "https://demo.mopstui.invalid"
@@ -34,7 +32,7 @@ CAMPAIGN_STEMS = [
 ]
 
 
-@valueclass
+@dataclass
 class Campaign:
     """A demo Marketo campaign, with its planted problem if any."""
 
@@ -48,10 +46,9 @@ class Campaign:
     note: str = ""  # planted problem text
     problem: str = ""  # planted problem kind beyond active/status
     expect_active: bool = False
-    email_draft: str = ""
 
 
-@valueclass
+@dataclass
 class Contacts:
     """The demo's contact records, as a CRM export would have them, kept as columns (one list per
     field): the quality rules run down each column."""
@@ -69,7 +66,7 @@ class Contacts:
         return len(self.email)
 
 
-@valueclass
+@dataclass
 class Workspace:
     """The demo platform's data. Open tickets are kept as the Requests the cockpit shows (values:
     an action replaces one), which spares a second object per ticket at 100,000 of them."""
@@ -115,9 +112,8 @@ def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int
     _plant_tickets(ws, now)
     extra_tickets = max(0, requests - len(ws.tickets))
     _fill_tickets(ws, rng, now, len(ws.tickets) + min(extra_tickets, bulk.HAND_SIZED))
-    with paused_gc():  # plain values by the ten thousand, no cycles
-        bulk.fill_campaigns(ws, seed, now, bulk.HAND_SIZED, extra, 1100 + bulk.HAND_SIZED)
-        bulk.fill_tickets(ws, seed, now, bulk.HAND_SIZED, extra_tickets)
+    bulk.fill_campaigns(ws, seed, now, bulk.HAND_SIZED, extra, 1100 + bulk.HAND_SIZED)
+    bulk.fill_tickets(ws, seed, now, bulk.HAND_SIZED, extra_tickets)
     ws.contacts = _contacts(seed, now, contacts)
     return ws
 
@@ -135,7 +131,7 @@ def _plant_campaigns(ws: Workspace, now: datetime) -> None:
         Campaign("1003", "Newsletter - November Send", "Newsletter", "trigger", True, "Active",
                  midnight - timedelta(days=1, hours=2),
                  "is live but its email 'November Newsletter' is still a draft, so it sends nothing",
-                 problem="unapproved-asset", email_draft="November Newsletter"),
+                 problem="unapproved-asset"),
         Campaign("1004", "Scoring - Website Behaviour", "Scoring", "trigger", False, "Inactive",
                  midnight - timedelta(days=2, hours=5),
                  "was auto-deactivated by Marketo after 6 months without a qualifying lead",

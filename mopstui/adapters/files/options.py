@@ -6,10 +6,9 @@ file and the source, so a typo in a threshold or a column name never reaches a s
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 
 from mopstui.core.models import Thresholds
-from mopstui.core.values import valueclass
 
 #: File endings we read, and the reader each one uses.
 FORMATS: dict[str, str] = {".csv.gz": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
@@ -36,7 +35,7 @@ def file_format(path: str) -> str | None:
     return None
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class FileOptions:
     """Options of a contact-export source.
 

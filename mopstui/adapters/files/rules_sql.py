@@ -12,10 +12,10 @@ tests hold them to it. Two details make that exact rather than approximate:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mopstui.core import quality as q
-from mopstui.core.values import valueclass
 
 #: Exactly the characters `str.isspace()` accepts (what `str.strip()` removes); a test proves it.
 PY_WHITESPACE = (
@@ -61,7 +61,7 @@ def text(column: str) -> str:
     return f"CAST({ident(column)} AS VARCHAR)"
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class RulePlan:
     """Which file columns feed which rules, resolved once per file layout.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,13 +19,12 @@ from mopstui.adapters.files.rules_sql import RulePlan
 from mopstui.core.errors import SourceError
 from mopstui.core.private import open_private, private_dir
 from mopstui.core.safe_text import csv_cell
-from mopstui.core.values import valueclass
 
 if TYPE_CHECKING:
     import duckdb
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Layout:
     """What one version of the file looks like: its columns and the rule plan built on them."""
 
@@ -40,7 +40,7 @@ class Layout:
         return [c for c in self.columns if c in used]
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class Counts:
     """The rule counts of one scan of a contact export."""
 

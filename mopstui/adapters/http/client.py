@@ -11,6 +11,7 @@ import json as jsonlib
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +33,6 @@ from mopstui.core.errors import (
     UnreachableError,
 )
 from mopstui.core.redact import redact, register_authorization
-from mopstui.core.values import valueclass
 
 #: Parsed body placeholder when the answer is empty or not JSON (a hook may still want to look).
 NO_JSON: Any = type("NoJson", (), {"__repr__": lambda self: "NO_JSON", "__bool__": lambda self: False})()
@@ -55,7 +55,7 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class HttpPolicy:
     """How politely one source talks to its platform."""
 

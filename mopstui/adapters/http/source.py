@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,13 +16,12 @@ from mopstui.adapters.http.client import DEFAULT_MAX_RESPONSE_MB, HttpClient, Ht
 from mopstui.adapters.http.limits import Clock, Sleep
 from mopstui.core.redact import register_secret
 from mopstui.core.source import Source, SourceContext
-from mopstui.core.values import valueclass
 
 #: The largest answer cap a config may set: beyond it one answer alone would outgrow the cockpit.
 MAX_RESPONSE_MB = 1024.0
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class HttpOptions:
     """Keys every HTTP source takes in its `[sources.NAME]` table, whatever its kind."""
 

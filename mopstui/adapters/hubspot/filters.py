@@ -16,10 +16,10 @@ filter_groups = [ { filters = [ { propertyName = "hubspot_owner_id", operator = 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from mopstui.core.models import Thresholds

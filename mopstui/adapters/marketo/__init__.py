@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +29,6 @@ from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceErr
 from mopstui.core.models import ActionOutcome, WorkflowScan
 from mopstui.core.receipt import accepted, unconfirmed
 from mopstui.core.source import SourceContext
-from mopstui.core.values import valueclass
 
 PAGE = 200  # maxReturn's documented maximum
 #: Pages asked for in one listing before we call the answer garbage (1,000,000 assets).
@@ -41,7 +40,7 @@ EMAILS = "/rest/asset/v1/emails.json"
 USAGE = "/rest/v1/stats/usage.json"
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class MarketoOptions:
     """The Marketo source's options (`[sources.NAME]` with `kind = "marketo"`)."""
 
@@ -111,7 +110,6 @@ class MarketoSource(HttpSource):
         self._emails: dict[tuple[str, bool], dict[str, Any]] = {}
         self._cache_generation = -1
         self._last_fetch: datetime | None = None
-        self._usage_note = ""
 
     # -- calls ----------------------------------------------------------------------------------
     def _check_quota(self) -> None:

@@ -6,6 +6,7 @@ platform or the keyring. It redraws every second, so a refresh running underneat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from rich.console import Group
@@ -19,13 +20,12 @@ from mopstui import credentials
 from mopstui.core.memory import when
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit
-from mopstui.core.values import valueclass
 from mopstui.tui.screens.dialog import Dialog
 
 STATE_STYLE = {"ok": "bold green", "error": "bold red", "loading": "yellow", "idle": "dim"}
 
 
-@valueclass(frozen=True)
+@dataclass(frozen=True)
 class SourceRow:
     """One line of the sources view."""
 

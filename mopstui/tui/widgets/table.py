@@ -4,6 +4,7 @@ what 30 do. Rows are (key, cells); one column may flex to fill the width."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
@@ -14,11 +15,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mopstui.core.values import valueclass
 from mopstui.tui.widgets.cells import line_segments, segments
 
 
-@valueclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     """A table column: its label, width (0 flexes), justification and when to drop it."""
 
@@ -33,7 +33,7 @@ class Column:
 MIN_FLEX = 24
 
 
-@valueclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """A table row: the item key and its cells; `kind` marks notice rows."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from mopstui.tui.panes.rows import LazyRows, SearchIndex
+from mopstui.tui.panes.rows import ROWS_KEPT, LazyRows, SearchIndex
 from mopstui.tui.widgets.table import Row
 
 WORDS = ["webinar", "weber", "partner", "newsletter", "emea", "we", "ops", "web", "event"]
@@ -52,20 +52,18 @@ def test_a_changed_item_is_searched_by_its_new_text():
     assert index.matching(keys, items, "partner") == (["a", "b"], True)
 
 
-def test_texts_are_warmed_in_the_panes_order_top_first():
-    """Warming follows the pane's order (the top of the list is searchable first, and the texts
-    lie in memory in the order a search reads them), and still gives the naive matches."""
+def test_each_text_is_made_once_while_its_item_is_the_same():
     items = {f"k{i}": f"item {i} webinar" if i % 2 else f"item {i} partner" for i in range(1000)}
-    order = sorted(items, key=lambda k: -int(k[1:]))  # newest first, unlike the items' own order
+    order = sorted(items, key=lambda k: -int(k[1:]))
     made: list[str] = []
     index = SearchIndex(lambda text: made.append(text) or text)
-    index.reset(items, order=order)
-    index.warm(items, limit=10)
-    assert made == [items[k] for k in order[:10]]
+    index.reset(items)
     while index.warm(items, limit=300, order=order):
         pass
     assert index.matching(order, items, "webinar") == (naive(order, items, "webinar"), True)
-    assert len(made) == len(items)  # each text made once
+    index.reset(dict(items))  # the same item objects: nothing to make again
+    assert not index.warm(items, order=order)
+    assert sorted(made) == sorted(items.values())  # each text made once
 
 
 def test_lazy_rows_make_each_row_once_and_only_when_asked():
@@ -80,3 +78,10 @@ def test_lazy_rows_make_each_row_once_and_only_when_asked():
     assert rows[0].kind == "notice" and made == []
     assert rows[5].key == "k4" and rows[5] is rows[5] and made == ["k4"]
     assert rows.index_of("k99999") == 100_000 and rows.index_of("nope") is None
+
+
+def test_lazy_rows_keep_a_bounded_number_made():
+    rows = LazyRows([], [f"k{i}" for i in range(100_000)], lambda key: Row(key, (key,)))
+    for row in rows:
+        assert row.key
+    assert len(rows._made) <= ROWS_KEPT

@@ -293,26 +293,24 @@ async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
         assert "A Activate" in hints and "a Activate" not in hints
 
 
-def test_requests_fast_order_matches_the_sort_key():
-    """The fast ordering of big queues gives exactly what `sort_key` says."""
-    import random
+def test_requests_order_overdue_then_priority_then_new_then_oldest():
     from datetime import datetime, timedelta, timezone
 
     from mopstui.core.models import Request
     from mopstui.tui.panes.requests import RequestsPane
 
-    rng = random.Random(5)
     start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    rows = [("late-low", "Low", True, 0), ("high-new", "High", False, 9), ("high-old", "High", False, 1),
+            ("high-newer", "High", False, 2), ("late-high", "High", True, 5), ("odd", "Odd", False, 0)]
     items = {}
-    for i in range(2000):
-        r = Request("demo", f"M-{i}", "t", "r", rng.choice(["Highest", "High", "Medium", "Low", "Odd"]), "Open",
-                    start + timedelta(minutes=rng.randrange(300)), overdue=rng.random() < 0.3)
+    for name, priority, overdue, minutes in rows:
+        r = Request("demo", name, "t", "r", priority, "Open", start + timedelta(minutes=minutes), overdue=overdue)
         items[r.key] = r
     pane = RequestsPane(id="requests")
     pane.items = items
-    pane.new_keys = {k for k in items if rng.random() < 0.2}
-    expected = [r.key for r in sorted(items.values(), key=pane.sort_key)]
-    assert pane.order() == expected
+    pane.new_keys = {"demo:high-new"}
+    assert [k.removeprefix("demo:") for k in pane.order()] == [
+        "late-high", "late-low", "high-new", "high-old", "high-newer", "odd"]
 
 
 async def test_keys_typed_right_after_slash_go_to_the_filter():
@@ -342,7 +340,7 @@ async def test_filter_on_a_big_queue_paints_a_screenful_first_then_every_match(w
         for _ in range(40):
             seen_no_match.append(any(k == "notice:empty" for k in row_names(app, "requests")))
             await pilot.pause(0.02)
-        expected = [k for k in pane._ordered_keys() if "suppress" in pane.search_text(pane.items[k]).lower()]
+        expected = [k for k in pane.order() if "suppress" in pane.search_text(pane.items[k]).lower()]
         assert len(expected) > 200
         assert row_names(app, "requests") == expected
         assert not any(seen_no_match)

@@ -49,15 +49,11 @@ class Pane(Vertical, can_focus=False):
         self.multi_source = False
         self.palette: Colours | None = None
         self.border_title = self.title
-        # Big-list support (see rows.py): the sort is reused while items are unchanged, the filter
-        # reads precomputed lowercase texts, and rows are made only when drawn.
+        # Big lists (see rows.py): sorted once per answer, filtered on precomputed texts.
         self._search = SearchIndex(self.search_text)
-        self._order: list[str] = []
-        self._order_for: tuple[object, object] | None = None
-        self._counted: tuple[object, ...] | None = None  # (items, unknown sources) the subtitle counted
+        self._order: list[str] = []  # item keys, most important first
         self._top_key: str | None = None  # the first item row at the last rebuild
-        self._warm_generation = 0
-        self._built_with: tuple[object, ...] | None = None  # _row_inputs() at the last rebuild
+        self._warm_generation = 0  # which answer the text warming in progress belongs to
 
     # -- to implement ---------------------------------------------------------------------------
     def columns(self) -> list[Column]:
@@ -116,11 +112,8 @@ class Pane(Vertical, can_focus=False):
             self.multi_source = multi_source
             self.table.set_columns(self.columns())
             unchanged = False
-        if unchanged and self.items:
-            # Same answers as last time (e.g. the end-of-refresh redraw): keep items, sort, texts
-            # and the rows themselves, unless the theme or the reviewed marks changed what they show.
-            if self._built_with != self._row_inputs():
-                self.rebuild()
+        if unchanged and self.items:  # the same answers (the end-of-refresh redraw): keep sort and texts
+            self.rebuild()
             return
         items: dict[str, Any] = {}
         new: set[str] = set()
@@ -130,8 +123,10 @@ class Pane(Vertical, can_focus=False):
             new.update(result.new_keys)
         self.items = items
         self.new_keys = new
+        self._order = self.order()
         self.rebuild()
-        self._search.reset(items, order=self._ordered_keys())
+        self.border_subtitle = self.counts()
+        self._search.reset(items)
         self._warm_generation += 1
         self.call_after_refresh(self._warm_search, self._warm_generation)
 
@@ -144,7 +139,7 @@ class Pane(Vertical, can_focus=False):
         if getattr(self.app, "cockpit", None) is not None and self.app.cockpit.refreshing:
             self.set_timer(0.1, lambda: self._warm_search(generation))
             return
-        if self._search.warm(self.items, order=self._ordered_keys()):
+        if self._search.warm(self.items, order=self._order):
             self.set_timer(0.005, lambda: self._warm_search(generation))  # let the screen refresh between slices
 
     def rebuild(self) -> None:
@@ -156,7 +151,7 @@ class Pane(Vertical, can_focus=False):
         if keep is not None and self._top_key == keep:
             keep = None
         notices = self.notice_rows()
-        keys = self._ordered_keys()
+        keys = self._order
         needle = self.filter_text.lower()
         if needle:
             keys, complete = self._search.matching(keys, self.items, needle, first=FIRST_SEARCHED)
@@ -171,32 +166,15 @@ class Pane(Vertical, can_focus=False):
         if keep is None and keys:
             keep = keys[0]
         self.table.set_rows(LazyRows(notices, keys, self._make_row), keep=keep)
-        self._built_with = self._row_inputs()
-        unknown = tuple(self.unknown_sources())
-        # a filter keystroke need not recount 100,000 items (items compared by identity)
-        if self._counted is None or self._counted[0] is not self.items or self._counted[1] != unknown:
-            self.border_subtitle = self.counts()
-            self._counted = (self.items, unknown)
-
-    def _row_inputs(self) -> tuple[object, ...]:
-        """What a row shows besides its item and the pane's own state: the theme, reviewed marks."""
-        return self.app.theme, frozenset(self.reviewed)
 
     def _finish_filter(self, needle: str) -> None:
         """Search the rest of a big list for the filter text, unless it changed meanwhile."""
         if self.filter_text.lower() == needle:
-            self._search.matching(self._ordered_keys(), self.items, needle)
+            self._search.matching(self._order, self.items, needle)
             self.rebuild()
 
-    def _ordered_keys(self) -> list[str]:
-        """Item keys, most important first; sorted again only when the items or new marks changed."""
-        if self._order_for is None or self._order_for[0] is not self.items or self._order_for[1] is not self.new_keys:
-            self._order = self.order()
-            self._order_for = (self.items, self.new_keys)
-        return self._order
-
     def order(self) -> list[str]:
-        """Every item key, sorted by `sort_key` (a pane with huge lists may do it faster)."""
+        """Every item key, sorted by `sort_key`."""
         return [key for key, _ in sorted(self.items.items(), key=lambda kv: self.sort_key(kv[1]))]
 
     def _make_row(self, key: str) -> Row:

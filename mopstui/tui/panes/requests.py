@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from operator import attrgetter
-from typing import Any
 
 from rich.text import Text
 
@@ -14,8 +11,6 @@ from mopstui.core.service import SourceResult
 from mopstui.tui.format import count_text, due_text
 from mopstui.tui.panes.base import Pane
 from mopstui.tui.widgets.table import Column
-
-_CREATED = attrgetter("created")
 
 
 class RequestsPane(Pane):
@@ -36,25 +31,6 @@ class RequestsPane(Pane):
     def sort_key(self, item: Request) -> tuple[int, int, int, float]:
         return (0 if item.overdue else 1, PRIORITY_RANK.get(item.priority, 5),
                 0 if item.key in self.new_keys else 1, item.created.timestamp())
-
-    def order(self) -> list[str]:
-        """`sort_key`'s order without a tuple per item: a sort by creation time, then a stable sort
-        by one small group number (overdue, priority, new). C-level keys only; at 100,000 requests
-        this takes ~60 ms here against 340 ms for stable passes with lambdas."""
-        keys, items = list(self.items), list(self.items.values())
-        created: list[Any] = list(map(_CREATED, items))
-        rank = PRIORITY_RANK.get
-        group = [(0 if r.overdue else 8) + rank(r.priority, 5) for r in items]
-        new = self.new_keys
-        if new and not new.issuperset(keys):  # (all new, as on a first look, orders like none new)
-            group = [g * 2 + (k not in new) for g, k in zip(group, keys)]
-        try:  # datetimes compare at C speed; naive and aware ones mixed cannot, floats always can
-            positions = sorted(range(len(items)), key=created.__getitem__)
-        except TypeError:
-            created = list(map(datetime.timestamp, created))
-            positions = sorted(range(len(items)), key=created.__getitem__)
-        positions.sort(key=group.__getitem__)
-        return list(map(keys.__getitem__, positions))
 
     def cells(self, item: Request) -> tuple[Text | str, ...]:
         p = self.palette

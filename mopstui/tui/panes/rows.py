@@ -1,7 +1,7 @@
 """Rows for big panes: made when drawn, filtered on precomputed text.
 
 A pane of 100,000 requests cannot afford Rich `Text` cells for every item on each refresh or filter
-keystroke (about 1.5 s and 250 MB here). `LazyRows` makes a row the first time the table asks for it;
+keystroke. `LazyRows` makes a row the first time the table asks for it;
 `SearchIndex` keeps one lowercase string per item, warmed in small slices after the first paint so
 a filter keystroke only runs `needle in text` over plain strings.
 """
@@ -12,10 +12,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import compress
 from typing import Any, overload
 
+from textual.cache import LRUCache
+
 from mopstui.tui.widgets.table import Row
 
-#: Items whose search text is computed per event-loop turn while warming (about 10-20 ms).
+#: Items whose search text is computed per event-loop turn while warming.
 WARM_SLICE = 5000
+#: Rows kept made (a few screenfuls): scrolling through 100,000 rows does not keep them all.
+ROWS_KEPT = 1000
 #: Filter answers remembered per ordering (the prefixes of what is being typed, mostly).
 FOUND_KEPT = 16
 
@@ -27,7 +31,7 @@ class LazyRows(Sequence[Row]):
         self.notices = notices
         self.keys = keys
         self._make = make
-        self._made: dict[int, Row] = {}
+        self._made: LRUCache[int, Row] = LRUCache(ROWS_KEPT)
 
     def __len__(self) -> int:
         return len(self.notices) + len(self.keys)
@@ -49,7 +53,8 @@ class LazyRows(Sequence[Row]):
             return self.notices[index]
         row = self._made.get(index)
         if row is None:
-            row = self._made[index] = self._make(self.keys[index - len(self.notices)])
+            row = self._make(self.keys[index - len(self.notices)])
+            self._made[index] = row
         return row
 
     def __iter__(self) -> Iterator[Row]:
@@ -57,8 +62,8 @@ class LazyRows(Sequence[Row]):
             yield self[i]
 
     def index_of(self, key: str) -> int | None:
-        """Position of the row with `key`. A C-speed list scan (about 1 ms for 100,000 keys) beats
-        building a dict of every key for the one or two look-ups a rebuild makes."""
+        """Position of the row with `key`: a list scan at C speed, as a rebuild looks up one or two
+        keys (a dict of every key would cost more)."""
         for i, row in enumerate(self.notices):
             if row.key == key:
                 return i
@@ -88,19 +93,13 @@ class SearchIndex:
         self._texts[key] = (item, text)
         return text
 
-    def reset(self, items: Mapping[str, Any], order: list[str] | None = None) -> None:
-        """Forget items that are gone; queue the ones without a current text for warming, in
-        `order` (the pane's sorted keys) when given.
-
-        Warming in that order makes the texts one after another in memory in the order a search
-        reads them: with 100,000 requests a search pass then takes about half the time it takes
-        over texts scattered in item order (the pass is bound by memory, not by comparing)."""
+    def reset(self, items: Mapping[str, Any]) -> None:
+        """Forget items that are gone; queue the ones without a current text for warming."""
         self._aligned_for = None
         texts = self._texts
         if len(texts) > len(items):
             self._texts = texts = {k: v for k, v in texts.items() if k in items}
-        keys = reversed(order) if order is not None else reversed(list(items))  # warm() pops from the end
-        self._pending = [k for k in keys if (c := texts.get(k)) is None or c[0] is not items[k]]
+        self._pending = [k for k, item in items.items() if (c := texts.get(k)) is None or c[0] is not item]
 
     def warm(self, items: Mapping[str, Any], limit: int = WARM_SLICE, order: list[str] | None = None) -> bool:
         """Compute up to `limit` pending texts; True while more remain. Once all are known, line

@@ -1,5 +1,5 @@
-"""Table lines built from cells look exactly as a Rich Text line rendered the old way did: the same
-characters in the same styles, cell by cell, whether cells fit, are cut, or overflow the line."""
+"""Table lines built from cells look exactly as the same cells assembled into a Rich Text line and
+rendered: the same characters in the same styles, whether cells fit, are cut, or overflow the line."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ BASE = Style(color="#cccccc", bgcolor="#101010")
 
 
 def reference(cells, widths, width, right) -> list[Segment]:  # type: ignore[no-untyped-def]
-    """The former implementation: assemble a Text line, truncate and pad, render (with each cell's
-    controls made visible first)."""
+    """Rich's way: assemble a Text line, truncate and pad, render (with each cell's controls made
+    visible first)."""
     line = Text(no_wrap=True, overflow="ellipsis")
     for i, (cell, w) in enumerate(zip(cells, widths)):
         text = cell.copy() if isinstance(cell, Text) else Text(visible(str(cell)))

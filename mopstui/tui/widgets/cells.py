@@ -3,9 +3,9 @@ space between columns, the line cut or padded to the width.
 
 Control characters in a cell (an ESC sequence in a ticket title) are shown, never sent (see
 `mopstui.core.safe_text`). Otherwise the same result as assembling a Rich `Text` line and
-rendering it, at a fraction of the cost for the usual cell (a string, or a Text in one style):
-such a cell becomes a single segment. A Text with spans of its own (a marker in two colours) still
-goes through Rich.
+rendering it (tests/test_cells.py compares the two), but the usual cell (a string, or a Text in one
+style) becomes a single segment without Rich's render pipeline: every keystroke redraws the table.
+A Text with spans of its own (a marker in two colours) still goes through Rich.
 """
 
 from __future__ import annotations

@@ -80,15 +80,10 @@ class Request:
     url: str = ""
     overdue: bool = False
     actions: tuple[str, ...] = ()
-    #: `key`, once worked out (the cockpit asks for it several times per request per refresh).
-    _key: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
-        key = self._key
-        if not key:
-            key = self._key = f"{self.source}:{self.id}"
-        return key
+        return f"{self.source}:{self.id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,7 +181,7 @@ class ItemTable(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The styles every line needs, worked out once per frame rather than once per line (the
-        # widget's own style walks up the DOM: it was a third of the table's drawing time).
+        # widget's own style walks up the DOM).
         self._frame = (self.rich_style, self.scrollable_content_region.width, int(self.scroll_offset.y))
         try:
             return super().render_lines(crop)

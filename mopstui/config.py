@@ -19,7 +19,7 @@ from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.core.errors import ConfigError
-from mopstui.core.source import Source
+from mopstui.core.source import AdapterError, Source
 
 #: The demo workspace used when there is no config file, or with --demo.
 
@@ -227,6 +227,8 @@ def _parse_source(name: str, raw: Any, where: str) -> SourceConfig:
         raise ConfigError(
             where, f"{prefix}.kind", f"unknown kind {kind!r} (expected one of: {', '.join(known_kinds())})"
         ) from None
+    except AdapterError as exc:
+        raise ConfigError(where, f"{prefix}.kind", str(exc)) from None
     read_only = _coerce(table.get("read_only", False), bool, where, f"{prefix}.read_only")
     timeout = table.get("timeout_seconds")
     if timeout is not None:

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from mopstui.core.errors import MopstuiError
 from mopstui.core.models import ActionOutcome, QualityMetric, Request, WorkflowScan
 
 CAPABILITIES = ("workflows", "requests", "quality", "actions", "drilldown")
+
+
+class AdapterError(MopstuiError):
+    """An adapter class that breaks the Source contract; the message names the class and what is wrong."""
 
 
 @dataclass
@@ -53,6 +58,10 @@ class Source:
     capabilities: ClassVar[frozenset[str]] = frozenset()
     #: Action ids this source can perform, with the verb shown in confirmations.
     action_labels: ClassVar[Mapping[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_capabilities(cls)
 
     def __init__(self, name: str, options: Any, context: SourceContext | None = None) -> None:
         self.name = name
@@ -99,3 +108,15 @@ class Source:
 
     async def aclose(self) -> None:
         """Release network clients; called once when the service stops."""
+
+
+def check_capabilities(cls: type[Source]) -> None:
+    """Refuse, when the class is defined, a capability name the service would never ask for."""
+    where = f"{cls.__module__}:{cls.__qualname__}"
+    declared: Any = cls.capabilities
+    if isinstance(declared, str) or not isinstance(declared, (set, frozenset, tuple, list)):
+        raise AdapterError(f"adapter {where}: capabilities must be a set of names, got {declared!r}")
+    unknown = sorted(str(name) for name in declared if name not in CAPABILITIES)
+    if unknown:
+        raise AdapterError(f"adapter {where}: unknown capability {', '.join(map(repr, unknown))} "
+                           f"(expected some of: {', '.join(CAPABILITIES)})")

@@ -13,7 +13,7 @@ from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.config import COMMON_SOURCE_KEYS, parse_config
-from mopstui.core.source import Source
+from mopstui.core.source import AdapterError, Source
 from mopstui.wizard.fields import Setting, parse_value, settings_of, to_toml
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -92,6 +92,8 @@ def new_source(name: str, kind: str, taken: set[str]) -> PlannedSource:
         cls = load_kind(kind)
     except KeyError:
         raise PlanError(f"kind {kind!r}: unknown (expected one of: {', '.join(available_kinds())})") from None
+    except AdapterError as exc:
+        raise PlanError(f"kind {kind!r}: {exc}") from None
     return PlannedSource(name, kind, cls)
 
 

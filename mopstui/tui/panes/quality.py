@@ -37,7 +37,7 @@ class QualityPane(Pane):
         return result.metrics
 
     def sort_key(self, item: QualityMetric) -> tuple[int, float, str]:
-        return (SEVERITY_RANK[item.severity], -(item.percent or 0.0), item.label)
+        return (SEVERITY_RANK.get(item.severity, len(SEVERITY_RANK)), -(item.percent or 0.0), item.label)
 
     def cells(self, item: QualityMetric) -> tuple[Text | str, ...]:
         p = self.palette

@@ -41,7 +41,7 @@ class WorkflowsPane(Pane):
         """Worst first; within a severity, what one key can fix, then what is new, then the latest."""
         since = item.since or _EPOCH
         since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
-        return (SEVERITY_RANK[item.severity], 0 if item.actions else 1,
+        return (SEVERITY_RANK.get(item.severity, len(SEVERITY_RANK)), 0 if item.actions else 1,
                 0 if item.key in self.new_keys else 1, -since.timestamp(), item.name)
 
     def cells(self, item: WorkflowProblem) -> tuple[Text | str, ...]:

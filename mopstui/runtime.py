@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mopstui import paths
+import asyncio
+
+from mopstui import credentials, paths
 from mopstui.config import Config
 from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
@@ -44,17 +46,13 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
 
 
 def _resolve(source: str, field: str) -> str:
-    from mopstui import credentials  # the credential machinery loads when a source first asks
-
     return credentials.resolve(source, field)
 
 
 def warm_secrets(config: Config) -> None:
     """Look up every secret the config needs that this process has not looked up yet."""
     if not config.notify and not any(sc.cls.secret_fields for sc in config.sources):
-        return  # nothing to look up (the demo): the credential machinery need not even load
-    from mopstui import credentials
-
+        return  # nothing to look up (the demo)
     pending = [p for p in credentials.config_secrets(config) if credentials.cached(*p) is None]
     if pending:
         credentials.preresolve(pending)
@@ -62,7 +60,5 @@ def warm_secrets(config: Config) -> None:
 
 async def build_cockpit_async(config: Config, *, read_only: bool = False, memory: object | None = None) -> Cockpit:
     """`build_cockpit` for async callers: the keyring lookups run in a worker thread."""
-    import asyncio
-
     await asyncio.to_thread(warm_secrets, config)
     return build_cockpit(config, read_only=read_only, memory=memory)

@@ -6,12 +6,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from mopstui import __version__
-
-if TYPE_CHECKING:
-    from mopstui.config import Config
+from mopstui import __version__, paths
+from mopstui.config import Config, load_config
+from mopstui.core.errors import ConfigError
+from mopstui.runtime import warm_secrets
 
 #: Subcommands, each a module `mopstui.cli.<name>_command` with `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS: list[str] = ["check", "log", "auth", "init", "config", "screenshot"]
@@ -90,10 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def load_config_or_report(args: argparse.Namespace) -> Config | None:
     """The config these args name (`--config`, `--demo`), or None once its one-line error is printed."""
-    from mopstui import paths
-    from mopstui.config import load_config
-    from mopstui.core.errors import ConfigError
-
     config_arg, demo, _ = common(args)
     try:
         return load_config(paths.config_path(config_arg), demo=demo, given_by=paths.config_origin(config_arg))
@@ -107,11 +102,9 @@ def run_cockpit(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     _, _, read_only = common(args)
-    from mopstui.runtime import warm_secrets
-
     # Keyring lookups (which may wait for a locked keyring) happen here, before the event loop.
     warm_secrets(config)
-    from mopstui.tui.app import MopsApp
+    from mopstui.tui.app import MopsApp  # Textual stays off the headless commands' path
 
     app = MopsApp(config, read_only=read_only, theme=args.theme)
     app.run()

@@ -14,7 +14,14 @@ import os
 import sys
 from datetime import datetime, timezone
 
+from mopstui import credentials, runtime
 from mopstui.cli import add_common, common, load_config_or_report
+from mopstui.core.errors import MopstuiError
+from mopstui.core.memory import Memory
+from mopstui.core.redact import redact
+from mopstui.core.safe_text import json_escaped, visible
+from mopstui.core.store import StoreError, open_default
+from mopstui.report import Report, render_markdown, render_text, to_json
 
 UNKNOWN = 3
 
@@ -60,12 +67,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # type: ignore[no-untyped-def]
-    from mopstui import runtime
-    from mopstui.core.memory import Memory
-    from mopstui.core.store import StoreError, open_default
-    from mopstui.core.safe_text import json_escaped
-    from mopstui.report import Report, render_markdown, render_text, to_json
-
     memory: Memory | None = None
     try:
         store = open_default()
@@ -111,10 +112,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
 
 def _notify(report, settings: dict, previous: str | None, *, always: bool) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Post to Slack when due; any failure is one line on stderr and leaves the exit status alone."""
-    from mopstui import credentials, notify
-    from mopstui.core.errors import MopstuiError
-    from mopstui.core.redact import redact
-    from mopstui.core.safe_text import visible
+    from mopstui import notify  # httpx: only when a summary is posted
 
     only_on_change = settings.get("only_on_change", True) and not always
     if only_on_change and not notify.worse_or_new(report, previous):

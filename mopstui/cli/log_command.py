@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from mopstui import runtime
+from mopstui.cli import add_common
 from mopstui.core.safe_text import json_escaped, visible
 
 
@@ -20,8 +22,6 @@ def _positive(value: str) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from mopstui.cli import add_common
-
     parser = sub.add_parser("log", help="show the action audit log, newest first",
                             description="Show every action attempted from mopstui and its outcome, newest first.")
     add_common(parser)
@@ -30,8 +30,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    from mopstui import runtime
-
     log = runtime.audit_log()
     try:
         lines = list(reversed(log.lines()))[: args.limit]

@@ -7,6 +7,7 @@ never swallows the next one, and a line that cannot be read is reported by numbe
 from __future__ import annotations
 
 import errno
+import getpass
 import json
 import os
 from datetime import datetime, timezone
@@ -18,8 +19,6 @@ from mopstui.core.redact import redact
 
 
 def os_user() -> str:
-    import getpass  # here: it brings in termios, which start-up never needs
-
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers, cron without USER)

@@ -29,6 +29,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mopstui import paths
 from mopstui.core.private import private_dir, private_file
 
 SCHEMA_VERSION = 3
@@ -578,8 +579,6 @@ def _iso(moment: datetime) -> str:
 
 def default_path() -> Path:
     """`state.db` in the user state dir (read at call time)."""
-    from mopstui import paths
-
     return paths.state_dir() / "state.db"
 
 

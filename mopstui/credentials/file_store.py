@@ -15,6 +15,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import tomli_w
+
 
 from mopstui import paths
 from mopstui.core.errors import CredentialError
@@ -94,8 +96,6 @@ def permissions_problem() -> str | None:
 
 def _write(data: dict[str, dict[str, str]]) -> Path:
     """Replace the file atomically; the new file is created 0600, so no moment exists where it is wider."""
-    import tomli_w  # only when a secret is stored, not at every start-up
-
     file = path()
     paths.ensure_dir(file.parent)
     fd, tmp = tempfile.mkstemp(prefix=".credentials.", suffix=".tmp", dir=file.parent)  # mkstemp: mode 0600

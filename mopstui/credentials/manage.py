@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -65,9 +66,7 @@ def delete(source: str, field_name: str) -> Outcome:
     if file_store.remove(source, field_name):
         outcome.done.append(f"deleted {field_name} for source '{source}' from {file_store.path()}")
     name = env_var_name(source, field_name)
-    from os import environ
-
-    if environ.get(name):
+    if os.environ.get(name):
         outcome.warnings.append(f"note: {name} is still set in the environment and will be used")
     if not outcome.done:
         outcome.done.append(f"nothing stored for {field_name} of source '{source}'")

@@ -9,6 +9,7 @@ from mopstui.config import Config
 from mopstui.core.errors import MopstuiError
 from mopstui.core.redact import redact
 from mopstui.core.safe_text import visible
+from mopstui.runtime import build_cockpit_async
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,6 @@ class ConnectionResult:
 async def check_all(config: Config) -> list[ConnectionResult]:
     """`check_connection()` on every source, in config order; never raises, messages redacted and
     without terminal controls."""
-    from mopstui.runtime import build_cockpit_async
-
     cockpit = await build_cockpit_async(config)
 
     async def one(name: str) -> ConnectionResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mopstui.core.errors import ConfigError
-from mopstui.wizard.fields import Setting, parse_value
+from mopstui.wizard.fields import Setting, format_value, parse_value
 from mopstui.wizard.plan import PlanError, PlannedSource, available_kinds, free_name, new_source, validate_source
 from mopstui.wizard.prompts import Prompter
 
@@ -73,6 +73,4 @@ def _ask_one(p: Prompter, setting: Setting, current: object) -> object:
 
 
 def _shown(value: object) -> str:
-    from mopstui.wizard.fields import format_value
-
     return format_value(value)

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mopstui.adapters.files import scan
+from mopstui.adapters.files import reader, scan
 from mopstui.adapters.files.options import FileOptions
 from mopstui.adapters.files.reader import ExportFile
 from mopstui.core.errors import SourceError
@@ -93,8 +93,6 @@ class FileSource(Source):
     async def _blocking(self, job: Callable[[Any], T]) -> T:
         """Run `job(connection)` in a worker thread. If we are cancelled (the source's timeout), DuckDB
         is interrupted and the Python side told to stop, so no scan outlives its fetch."""
-        from mopstui.adapters.files import reader
-
         con = reader.connect(self._spill_dir())
         stop = threading.Event()
 

@@ -1,7 +1,7 @@
 """Opening a contact export with DuckDB: the reader for each format, the columns, and plain-words errors.
 
-DuckDB is imported here, and this module is only imported when a file source first scans, so the
-cockpit's start-up never pays for it.
+DuckDB is imported when a file source first scans (not with this module), so the cockpit's start-up
+never pays for it.
 """
 
 from __future__ import annotations

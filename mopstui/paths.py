@@ -1,4 +1,7 @@
-"""Where mopstui looks for its config and keeps its state. Read at call time, never at import."""
+"""Where mopstui looks for its config and keeps its state. Read at call time, never at import.
+
+A leaf that imports nothing from mopstui, so every layer, core included, may ask it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-
-from mopstui.core.private import private_dir
 
 APP = "mopstui"
 
@@ -45,11 +46,6 @@ def state_dir() -> Path:
     """`$MOPSTUI_STATE_DIR`, else the platform's user state dir (state store, audit log, exports)."""
     override = os.environ.get("MOPSTUI_STATE_DIR")
     return Path(override) if override else Path(platformdirs.user_state_dir(APP))
-
-
-def ensure_dir(path: Path) -> Path:
-    """`path` (and missing parents) created; a folder we create only its owner may enter."""
-    return private_dir(path)
 
 
 def exports_dir() -> Path:

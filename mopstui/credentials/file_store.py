@@ -20,6 +20,7 @@ import tomli_w
 
 from mopstui import paths
 from mopstui.core.errors import CredentialError
+from mopstui.core.private import private_dir
 
 FILENAME = "credentials.toml"
 
@@ -97,7 +98,7 @@ def permissions_problem() -> str | None:
 def _write(data: dict[str, dict[str, str]]) -> Path:
     """Replace the file atomically; the new file is created 0600, so no moment exists where it is wider."""
     file = path()
-    paths.ensure_dir(file.parent)
+    private_dir(file.parent)
     fd, tmp = tempfile.mkstemp(prefix=".credentials.", suffix=".tmp", dir=file.parent)  # mkstemp: mode 0600
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -22,7 +22,7 @@ BUILTIN_KINDS: dict[str, str] = {
 
 
 def _plugin_kinds():  # type: ignore[no-untyped-def]
-    # importlib.metadata costs ~20 ms at import: only pay it when a kind is not built in.
+    # importlib.metadata is slow to import: only pay for it when a kind is not built in.
     from importlib.metadata import entry_points
 
     return entry_points(group="mopstui.adapters")

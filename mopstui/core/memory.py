@@ -139,7 +139,7 @@ class Memory:
     async def record(self, results: list[SourceResult], *, pause: float = 0.0) -> None:
         """Write a snapshot, today's metric values and observed deactivations per healthy source.
 
-        A big snapshot (100,000 requests make 15 MB of JSON) is encoded a slice at a time, with a
+        A big snapshot (100,000 requests) is encoded a slice at a time, with a
         turn of the event loop (and `pause` seconds) between slices, and written from a thread
         (SQLite lets go of the GIL while it writes): a screen keeps painting and answering keys
         while memory catches up."""

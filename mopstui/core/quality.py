@@ -104,7 +104,7 @@ class EmailChecks(NamedTuple):
 
 def email_checks(email: str | None) -> EmailChecks:
     """Every email rule for one address at once: the predicates below are views of this, and a
-    scan that needs them all (the demo's 2,000 contacts at start-up) normalises and matches once.
+    scan that needs them all (the demo's contacts at start-up) normalises and matches once.
 
     - invalid: non-empty and not a plausible address (no @, nothing before it, two @, spaces, no
       dot in the domain);

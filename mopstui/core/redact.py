@@ -39,7 +39,7 @@ _SECRET_SHAPES = (
 
 @cache
 def _patterns() -> list[re.Pattern[str]]:
-    """Compiled at the first redaction, not at start-up (a millisecond the first paint never needs)."""
+    """Compiled at the first redaction, not at start-up: the first paint never needs them."""
     return [re.compile(shape) for shape in _SECRET_SHAPES]
 
 

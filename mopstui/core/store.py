@@ -253,8 +253,8 @@ class StateStore:
         JSON object of key -> details); `data` then holds everything else. `origin` says who took
         it (`check` or `cockpit`): each compares with its own, and each keeps its own last ones."""
         text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
-        # Requests are stored zlib-compressed (a tenth of the size: 100,000 of them are ~24 MB
-        # of JSON); zlib lets go of the GIL, and this runs off the event loop (Memory.record).
+        # Requests are stored zlib-compressed (about a tenth of their JSON); zlib lets go of the
+        # GIL, and this runs off the event loop (Memory.record).
         keys, details = (_pack(requests[0]), _pack(requests[1])) if requests is not None else (None, None)
         with self._write() as conn:
             conn.execute("INSERT INTO snapshots (source, taken_at, data, request_keys, requests, origin) "

@@ -27,8 +27,8 @@ from mopstui.core.quality import make_metric
 from mopstui.core.source import Source
 
 
-#: The largest sizes and latency taken: twice what the benchmarks use, and still a cockpit that
-#: starts in seconds and stays in a few hundred MB (a million contacts took 3.7 s and 440 MB).
+#: The largest sizes and latency taken: room for the benchmarks, and still a cockpit that starts in
+#: seconds and stays in a few hundred MB.
 MAX_SIZES = {"campaigns": 100_000, "requests": 200_000, "contacts": 200_000}
 MAX_LATENCY = 60.0
 

@@ -24,8 +24,8 @@ from mopstui.core.errors import SourceError
 if TYPE_CHECKING:
     import duckdb
 
-#: DuckDB's own buffers stay under this; with Python and the reader around it the process stays
-#: well under the 600 MB budget, and bigger files spill to disk instead of growing.
+#: DuckDB's own buffers stay under this, so the process stays within a few hundred MB whatever the
+#: file's size: bigger files spill to disk instead of growing.
 MEMORY_LIMIT = "384MB"
 #: The longest line a CSV may have: a contact row is a few KB, a longer line is a file without line
 #: breaks (or not a CSV), and is refused without ever being read whole.

@@ -3,8 +3,8 @@
 It holds per-source snapshots, daily metric values for trends, observed deactivations, reviewed
 marks and a few key/value facts. A snapshot keeps its requests apart from the rest (with their
 keys listed on their own), so the cockpit's start and each refresh read a big queue's keys, not
-its 20 MB of details; those are read only to say what was resolved. WAL mode and a busy timeout let a cockpit and a cron check write
-at the same time.
+all its details; those are read only to say what was resolved. WAL mode and a busy timeout let a
+cockpit and a cron check write at the same time.
 
 Trouble is told apart, and each kind gets one line for the caller to show:
 

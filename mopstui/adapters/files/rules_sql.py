@@ -5,7 +5,7 @@ tests hold them to it. Two details make that exact rather than approximate:
 
 - Python's `str.strip()` and regex `\\s` use Unicode whitespace, DuckDB's `trim()` and RE2's `\\s` do
   not, so both sides use the explicit set `PY_WHITESPACE`.
-- `trim(x, chars)` is slow in DuckDB (about 1 s per million values), so it only runs on values whose
+- `trim(x, chars)` is slow in DuckDB, so it only runs on values whose
   first or last character could be whitespace (a code-point test, see `strip`).
 """
 

@@ -13,20 +13,27 @@ What it gives an adapter:
 - garbage (non-JSON, empty, wrong top-level type) as BadAnswerError, never a crash;
 - answers read as a stream and refused past `HttpPolicy.max_response_mb` (unpacked size), which
   every HTTP source's `max_response_mb` key sets (`HttpOptions`, its `SharedOptions`);
-- a call counter (`HttpClient.calls`, and `on_call` which `HttpSource` wires to `Source.calls`).
+- a call counter (`HttpClient.calls`, and `on_call` which `HttpSource` wires to `Source.calls`);
+- the 401/403 messages, ending with the adapter's `auth_hint` (401) and `access_hint` (403);
+- the daily-quota stop: once a hook has called `stop_calls(error, resumes)`, no call at all is
+  made (each refused one would still count) and every request fails with that error until
+  `resumes()` is true;
+- `limiter=` (an `ArrivalLimiter`) on a request: every attempt, retries included, takes a place.
 
 Per-adapter classification: pass `response_hook(response, data)` (data is parsed JSON or NO_JSON).
 It runs before the default status mapping; it may return (carry on), raise a SourceError (fatal) or
 raise `Transient(error, retry_after=, max_retries=, slow_down=)` to retry. Marketo uses it for its
 HTTP-200 `success: false` envelope; HubSpot can read `policyName` from a 429 body.
 
-Usage::
+Usage (`self.http` calls `build_client` on first use, so a missing secret fails the fetch, not the
+start-up)::
 
     class JiraSource(HttpSource):
-        def __init__(self, name, options, context=None, **seams):
-            super().__init__(name, options, context, **seams)
-            self.http = self.make_client(options.base_url, policy=HttpPolicy(max_calls=10, per_seconds=1),
-                                         auth=(options.email, token), auth_hint="...")
+        def build_client(self) -> HttpClient:
+            token = self.secret("api_token")
+            return self.make_client(self.options.base_url, policy=HttpPolicy(max_calls=10, per_seconds=1),
+                                    auth=httpx.BasicAuth(self.options.email, token),
+                                    auth_hint="...", access_hint="...")
         async def fetch_requests(self):
             page = await self.http.get("/rest/api/3/search/jql", params={...})
 

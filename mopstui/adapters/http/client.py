@@ -7,6 +7,7 @@ one of `mopstui.core.errors`' SourceError types with a one-line, redacted messag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json as jsonlib
 import random
 import time
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from mopstui.adapters.http.limits import (
+    ArrivalLimiter,
     Clock,
     RateLimiter,
     Sleep,
@@ -28,6 +30,7 @@ from mopstui.core.errors import (
     AuthError,
     BadAnswerError,
     NotFoundError,
+    QuotaError,
     RateLimitError,
     SourceError,
     UnreachableError,
@@ -125,6 +128,7 @@ class HttpClient:
         response_hook: ResponseHook | None = None,
         on_call: Callable[[], None] | None = None,
         auth_hint: str = "",
+        access_hint: str = "",
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: Callable[[], float] = random.random,
@@ -134,7 +138,9 @@ class HttpClient:
         self.host = urlsplit(self.base_url).hostname or self.base_url
         self.policy = policy
         self.response_hook = response_hook
+        #: What to do next, said after a 401 (the credentials) and a 403 (their permissions).
         self.auth_hint = auth_hint
+        self.access_hint = access_hint
         #: Every HTTP request sent (retries included) over this client's life.
         self.calls = 0
         self._transport = transport if transport is not None else (transport_factory(source) if transport_factory else None)
@@ -146,6 +152,8 @@ class HttpClient:
         self._limiter = RateLimiter(policy.max_calls, policy.per_seconds, clock=clock, sleep=sleep) if policy.max_calls > 0 else None
         self._gate = asyncio.Semaphore(max(1, policy.max_concurrency))
         self._client: httpx.AsyncClient | None = None
+        #: While the platform's daily quota is spent: the message every call meets, and when it ends.
+        self._quota_stop: tuple[str, Callable[[], bool]] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _http(self) -> httpx.AsyncClient:
@@ -172,6 +180,20 @@ class HttpClient:
         """A one-line, redacted error naming the source: `kind("<source>: <text>")`."""
         return kind(redact(f"{self.source}: {' '.join(text.split())}"))
 
+    # -- daily quota ----------------------------------------------------------------------------
+    def stop_calls(self, error: QuotaError, resumes: Callable[[], bool]) -> QuotaError:
+        """No call at all until `resumes()` says the quota has reset (a refused call still counts
+        against it): until then every request fails with `error`'s message. Returns `error`, to raise."""
+        self._quota_stop = (str(error), resumes)
+        return error
+
+    def _check_quota_stop(self) -> None:
+        if self._quota_stop is not None:
+            message, resumes = self._quota_stop
+            if not resumes():
+                raise QuotaError(message)
+            self._quota_stop = None
+
     # -- requests -------------------------------------------------------------------------------
     async def request(
         self,
@@ -185,12 +207,14 @@ class HttpClient:
         idempotent: bool | None = None,
         expect: type | tuple[type, ...] | None = dict,
         use_hook: bool = True,
+        limiter: ArrivalLimiter | None = None,
     ) -> Any:
         """Send one logical request (retrying transient failures) and return its parsed JSON.
 
         `idempotent` (default: true for GET/PUT/DELETE) decides whether a timeout or a 5xx may be
         retried: a POST that timed out may already have happened. `expect` checks the top-level
-        JSON type (None for any, including an empty 204 body).
+        JSON type (None for any, including an empty 204 body). `limiter`: every attempt, retries
+        included, holds a place under it while it is sent and answered.
         """
         method = method.upper()
         if idempotent is None:
@@ -198,7 +222,7 @@ class HttpClient:
         attempt = 0
         while True:
             try:
-                return await self._once(method, url, params, json, data, headers, idempotent, expect, use_hook)
+                return await self._once(method, url, params, json, data, headers, idempotent, expect, use_hook, limiter)
             except Transient as transient:
                 limit = self.policy.retries
                 if transient.max_retries is not None:
@@ -236,10 +260,12 @@ class HttpClient:
         idempotent: bool,
         expect: type | tuple[type, ...] | None,
         use_hook: bool,
+        limiter: ArrivalLimiter | None,
     ) -> Any:
+        self._check_quota_stop()
         if self._limiter is not None:
             await self._limiter.acquire()
-        async with self._gate:
+        async with limiter.slot() if limiter is not None else contextlib.nullcontext(), self._gate:
             self.calls += 1
             if self._on_call is not None:
                 self._on_call()
@@ -314,7 +340,8 @@ class HttpClient:
         if status == 401:
             raise self.error(AuthError, f"{self.host} refused the credentials (HTTP 401); {self.auth_hint or 'check the credentials'}")
         if status == 403:
-            raise self.error(AuthError, f"{self.host} refused access (HTTP 403{': ' + detail if detail else ''}); {self.auth_hint or 'check the credentials and their permissions'}")
+            hint = self.access_hint or self.auth_hint or "check the credentials and their permissions"
+            raise self.error(AuthError, f"{self.host} refused access (HTTP 403{': ' + detail if detail else ''}); {hint}")
         if status == 404:
             raise self.error(NotFoundError, f"{safe_path(response.url)} not found on {self.host} (HTTP 404)")
         if status == 429:

@@ -37,6 +37,9 @@ class HttpOptions:
 class HttpSource(Source):
     """A Source whose clients count their calls into `self.calls` and close with the source.
 
+    A subclass says how its client is made in `build_client` (with `make_client`); `self.http` builds
+    it on first use, so a missing secret fails that source's fetch, not the start-up.
+
     Keyword-only test seams: `transport` (an httpx.MockTransport), `clock` and `sleep` (fake time,
     so retries and rate limits never really wait), `rng` (deterministic jitter) and `now` (the
     wall clock).
@@ -66,6 +69,18 @@ class HttpSource(Source):
         #: Wall-clock time (due dates, quota resets), apart from the monotonic `clock` of the limiters.
         self.now: Callable[[], datetime] = (lambda: datetime.now(timezone.utc)) if now is None else now
         self._clients: list[HttpClient] = []
+        self._http: HttpClient | None = None
+
+    @property
+    def http(self) -> HttpClient:
+        """This source's client, built by `build_client` on first use."""
+        if self._http is None:
+            self._http = self.build_client()
+        return self._http
+
+    def build_client(self) -> HttpClient:
+        """The source's client: `return self.make_client(base_url, ...)`."""
+        raise NotImplementedError(f"{type(self).__name__} does not say how its HTTP client is made")
 
     def secret(self, field: str) -> str:
         """The secret `field` of this source, registered so no message can ever show it."""
@@ -82,6 +97,7 @@ class HttpSource(Source):
         auth: httpx.Auth | tuple[str, str] | None = None,
         response_hook: ResponseHook | None = None,
         auth_hint: str = "",
+        access_hint: str = "",
     ) -> HttpClient:
         """A client for `base_url`, wired to this source's counter, transport and fake time."""
         client = HttpClient(
@@ -94,6 +110,7 @@ class HttpSource(Source):
             response_hook=response_hook,
             on_call=self._count_call,
             auth_hint=auth_hint,
+            access_hint=access_hint,
             clock=self.clock,
             sleep=self.sleep,
             rng=self.rng,

@@ -129,50 +129,37 @@ class HubSpotSource(HttpSource):
 
     def __init__(self, name: str, options: HubSpotOptions, context: SourceContext | None = None, **seams: Any) -> None:
         super().__init__(name, options, context, **seams)
-        self._http: HttpClient | None = None
         #: Names the token's shared search limit (a digest: the token itself stays in the client).
         self._search_key = ""
         self._search_limiter: ArrivalLimiter | None = None
-        self._stopped_at: float | None = None
         self._portal: tuple[str, int | None] | None = None
 
-    @property
-    def http(self) -> HttpClient:
-        # Built on first use: a missing token then fails this source's fetch, not the start-up.
-        if self._http is None:
-            token = self.secret("token")
-            self._search_key = hashlib.sha256(token.encode()).hexdigest()
-            self._http = self.make_client(
-                self.options.base_url,
-                # 100 per 10 s is the smallest private-app allowance; stay inside it whatever the tier.
-                policy=HttpPolicy(max_calls=90, per_seconds=10.0, max_concurrency=5),
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                response_hook=self._classify,
-            )
-        return self._http
+    def build_client(self) -> HttpClient:
+        token = self.secret("token")
+        self._search_key = hashlib.sha256(token.encode()).hexdigest()
+        fix = f"run `mopstui auth set {self.name} token`"
+        return self.make_client(
+            self.options.base_url,
+            # 100 per 10 s is the smallest private-app allowance; stay inside it whatever the tier.
+            policy=HttpPolicy(max_calls=90, per_seconds=10.0, max_concurrency=5),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            response_hook=self._classify,
+            auth_hint=f"{fix} with a valid private app access token",
+            access_hint=f"give the private app the automation and crm.objects.contacts.read scopes, or {fix}",
+        )
 
     # -- answers ----------------------------------------------------------------------------------
     def _classify(self, response: httpx.Response, data: Any) -> None:
-        """HubSpot specifics before the shared mapping: 429 by policyName, 401/403 naming the token."""
+        """HubSpot specifics before the shared mapping: 429 by policyName, the daily limit."""
         self._note_daily_headers(response)
         status = response.status_code
         body = data if isinstance(data, dict) else {}
-        message = str(body.get("message") or "").strip()
-        fix = f"run `mopstui auth set {self.name} token`"
-        if status == 401:
-            raise AuthError(f"{self.name}: HubSpot refused the token (HTTP 401): {fix} with a valid private app access token")
-        if status == 403:
-            reason = f": {message[:120]}" if message else ""
-            raise AuthError(
-                f"{self.name}: HubSpot refused access (HTTP 403{reason}): give the private app the automation and "
-                f"crm.objects.contacts.read scopes, or {fix}"
-            )
         searching = SEARCH_PATH.fullmatch(response.request.url.path) is not None
         if status == 429:
             policy = str(body.get("policyName") or "")
             if policy == "DAILY":
-                self._stopped_at = self.clock()
-                raise QuotaError(self._daily_message())
+                resume_at = self.clock() + DAILY_PAUSE_SECONDS
+                raise self.http.stop_calls(QuotaError(self._daily_message()), lambda: self.clock() >= resume_at)
             if policy in ("TEN_SECONDLY_ROLLING", "SECONDLY"):
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 if wait is None:
@@ -213,13 +200,6 @@ class HubSpotSource(HttpSource):
         return (f"{self.name}: HubSpot's daily API limit is spent (DAILY); it resets at midnight in the account's "
                 f"time zone; no calls for an hour")
 
-    def _guard(self) -> None:
-        """After a DAILY 429, refuse to call at all for a while: each refused call still counts."""
-        if self._stopped_at is not None:
-            if self.clock() - self._stopped_at < DAILY_PAUSE_SECONDS:
-                raise QuotaError(self._daily_message())
-            self._stopped_at = None
-
     # -- workflows --------------------------------------------------------------------------------
     async def _ui(self) -> tuple[str, int | None]:
         """UI domain and portal id for deep links, asked once; links are a nicety, so failures leave them out."""
@@ -254,7 +234,6 @@ class HubSpotSource(HttpSource):
         raise BadAnswerError(f"{self.name}: HubSpot kept paging flows past {MAX_PAGES} pages")
 
     async def fetch_workflows(self) -> WorkflowScan:
-        self._guard()
         flows = await self.list_flows()
         ui_domain, portal = await self._ui()
         problems: list[WorkflowProblem] = []
@@ -278,7 +257,6 @@ class HubSpotSource(HttpSource):
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         if action not in ("activate", "deactivate"):
             return ActionOutcome(False, f"HubSpot source {self.name} does not support {action!r}")
-        self._guard()
         want = action == "activate"
         try:
             flow = await self.http.get(f"{FLOWS}/{target}")
@@ -313,8 +291,8 @@ class HubSpotSource(HttpSource):
     async def count(self, filter_groups: list[dict[str, Any]]) -> int:
         """Contacts matching `filter_groups` (OR of groups, AND within one): one paced search call."""
         http = self.http
-        async with self._searches().slot():
-            answer = await http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True)
+        answer = await http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True,
+                                 limiter=self._searches())
         total = answer.get("total")
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
             raise BadAnswerError(f"{self.name}: HubSpot's search answer has no total")
@@ -328,7 +306,6 @@ class HubSpotSource(HttpSource):
         return limiter
 
     async def fetch_quality(self) -> list[QualityMetric]:
-        self._guard()
         total = await self.count([])
         metrics = []
         for count in self.options.counts:

@@ -188,42 +188,31 @@ class JiraSource(HttpSource):
 
     def __init__(self, name: str, options: JiraOptions, context: SourceContext | None = None, **seams: Any) -> None:
         super().__init__(name, options, context, **seams)
-        self._http: HttpClient | None = None
         self._me: str | None = None
         #: key -> numeric issue id, learned from listings and issue reads.
         self._ids: dict[str, int] = {}
         #: Ids of the issues this session changed, oldest first, sent as `reconcileIssues`.
         self._changed: list[int] = []
 
-    @property
-    def http(self) -> HttpClient:
-        # Built on first use: a missing api_token then fails this source's fetch, not the start-up.
-        if self._http is None:
-            token = self.secret("api_token")
-            self._http = self.make_client(
-                self.options.base_url,
-                policy=HttpPolicy(max_calls=10, per_seconds=1.0, max_concurrency=4),
-                headers={"Accept": "application/json"},
-                auth=httpx.BasicAuth(self.options.email, token),
-                response_hook=self._classify,
-            )
-        return self._http
+    def build_client(self) -> HttpClient:
+        token = self.secret("api_token")
+        fix = f"run `mopstui auth set {self.name} api_token`"
+        return self.make_client(
+            self.options.base_url,
+            policy=HttpPolicy(max_calls=10, per_seconds=1.0, max_concurrency=4),
+            headers={"Accept": "application/json"},
+            auth=httpx.BasicAuth(self.options.email, token),
+            response_hook=self._classify,
+            auth_hint=f"check the api_token for {self.options.email}: {fix}",
+            access_hint=f"check the project permissions of {self.options.email}, or {fix}",
+        )
 
     def _classify(self, response: httpx.Response, data: Any) -> None:
-        """Name the credential to fix on 401/403; the shared layer maps everything else."""
-        status = response.status_code
-        fix = f"run `mopstui auth set {self.name} api_token`"
-        if status == 401:
-            raise AuthError(f"{self.name}: Jira refused the api_token for {self.options.email} (HTTP 401): {fix}")
-        if status == 403:
-            if response.headers.get("X-Seraph-LoginReason", "").startswith("AUTHENTICATION_DENIED"):
-                raise AuthError(
-                    f"{self.name}: Jira wants a CAPTCHA after failed log-ins for {self.options.email} (HTTP 403): "
-                    f"log in once in the browser, then {fix}"
-                )
+        """Jira's CAPTCHA after failed log-ins (a 403 of its own); the shared layer maps everything else."""
+        if response.status_code == 403 and response.headers.get("X-Seraph-LoginReason", "").startswith("AUTHENTICATION_DENIED"):
             raise AuthError(
-                f"{self.name}: Jira refused access for {self.options.email} (HTTP 403): check the account's "
-                f"project permissions, or {fix}"
+                f"{self.name}: Jira wants a CAPTCHA after failed log-ins for {self.options.email} (HTTP 403): "
+                f"log in once in the browser, then run `mopstui auth set {self.name} api_token`"
             )
 
     async def myself(self) -> str:

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from mopstui.adapters.http import HttpPolicy, HttpSource
+import httpx
+
+from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.adapters.marketo.auth import TokenKeeper
 from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns, version_key
 from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
@@ -86,19 +88,7 @@ class MarketoSource(HttpSource):
         """`seams` are HttpSource's test seams (`now` is the wall clock of quota resets and earliestUpdatedAt)."""
         super().__init__(name, options, context, **seams)
         self.auth_hint = f"check client_id and run `mopstui auth set {name} client_secret`"
-        self.http = self.make_client(
-            options.base_url,
-            policy=HttpPolicy(
-                max_calls=options.max_calls_per_20s,
-                per_seconds=20.0,
-                max_concurrency=options.max_concurrency,
-                retries=4,
-                backoff_base=1.0,
-                backoff_cap=20.0,
-            ),
-            response_hook=make_classifier(name),
-            auth_hint=self.auth_hint,
-        )
+        self._classify = make_classifier(name)
         self.tokens = TokenKeeper(
             self.http, options.client_id, lambda: self.secret("client_secret"), self.clock, self.auth_hint
         )
@@ -111,19 +101,35 @@ class MarketoSource(HttpSource):
         self._cache_generation = -1
         self._last_fetch: datetime | None = None
 
+    def build_client(self) -> HttpClient:
+        options = self.options
+        return self.make_client(
+            options.base_url,
+            policy=HttpPolicy(
+                max_calls=options.max_calls_per_20s,
+                per_seconds=20.0,
+                max_concurrency=options.max_concurrency,
+                retries=4,
+                backoff_base=1.0,
+                backoff_cap=20.0,
+            ),
+            response_hook=self._on_answer,
+            auth_hint=self.auth_hint,
+        )
+
     # -- calls ----------------------------------------------------------------------------------
-    def _check_quota(self) -> None:
-        if self.quota_stop_until is None:
-            return
-        if self.now() >= self.quota_stop_until:
-            self.quota_stop_until = None
-            return
-        raise QuotaError(f"{self.name}: {QUOTA_MESSAGE}")
+    def _on_answer(self, response: httpx.Response, data: Any) -> None:
+        """Marketo's envelope; after a 607, no call at all until the quota resets at midnight Central."""
+        try:
+            self._classify(response, data)
+        except QuotaError as exc:
+            self.quota_stop_until = reset = next_quota_reset(self.now())
+            self.health = self._quota_health()
+            raise self.http.stop_calls(exc, lambda: self.now() >= reset) from None
 
     async def api(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
         """One REST call with the Bearer token; a 601/602 re-authenticates once and retries."""
         for attempt in (1, 2):
-            self._check_quota()
             token = await self.tokens.token()
             try:
                 data: dict[str, Any] = await self.http.request(
@@ -134,10 +140,6 @@ class MarketoSource(HttpSource):
                 self.tokens.invalidate()
                 if attempt == 2:
                     raise AuthError(f"{exc}; a fresh token was refused too: {self.auth_hint}") from None
-            except QuotaError:
-                self.quota_stop_until = next_quota_reset(self.now())
-                self.health = self._quota_health()
-                raise
         raise AssertionError("unreachable")
 
     async def browse(self, path: str, since: datetime | None = None) -> list[dict[str, Any]]:
@@ -160,7 +162,6 @@ class MarketoSource(HttpSource):
 
     # -- fetch ----------------------------------------------------------------------------------
     async def fetch_workflows(self) -> WorkflowScan:
-        self._check_quota()
         await self.tokens.token()
         started = self.now()
         # Within one token's life, only what changed; a new token (about hourly) re-lists all,

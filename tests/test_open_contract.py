@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from typing import ClassVar
 
 import pytest
 from fakes.pilot import loaded
@@ -66,7 +67,7 @@ class JourneySource(Source):
 
     kind = "journeys"
     capabilities = frozenset({"workflows", "actions"})
-    action_labels = {"activate": "Activate", "pause": "Pause"}
+    action_labels: ClassVar[Mapping[str, str]] = {"activate": "Activate", "pause": "Pause"}
 
     async def fetch_workflows(self) -> WorkflowScan:
         if ("activate", "j-1") in PERFORMED:

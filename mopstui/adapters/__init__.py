@@ -9,8 +9,12 @@ parties add kinds through the `mopstui.adapters` entry-point group. Nothing here
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from mopstui.core.source import Source
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoints
 
 BUILTIN_KINDS: dict[str, str] = {
     "demo": "mopstui.adapters.demo:DemoSource",
@@ -21,7 +25,7 @@ BUILTIN_KINDS: dict[str, str] = {
 }
 
 
-def _plugin_kinds():  # type: ignore[no-untyped-def]
+def _plugin_kinds() -> EntryPoints:
     # importlib.metadata is slow to import: only pay for it when a kind is not built in.
     from importlib.metadata import entry_points
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mopstui.tui import format as fmt
 
 #: The moment every scene is taken at.
-FROZEN_NOW = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
+FROZEN_NOW = datetime(2026, 11, 27, 7, 3, tzinfo=UTC)
 
 SHIPPED_THEMES = ("mops-dark", "mops-light", "mops-high-contrast", "mops-ansi")
 

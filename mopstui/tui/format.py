@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 #: Textual key names as a person types them.
 KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "space"}
@@ -36,11 +36,11 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
 
 def now_utc() -> datetime:
     """The time every relative text is measured from: the one place this module reads the clock."""
-    return _clock() if _clock is not None else datetime.now(timezone.utc)
+    return _clock() if _clock is not None else datetime.now(UTC)
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def ago(dt: datetime | None, now: datetime | None = None) -> str:

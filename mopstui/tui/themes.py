@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -121,7 +120,7 @@ def theme_from_dict(data: dict[str, Any], *, derive: bool = True) -> Theme:
     try:
         # Deriving the full colour system catches what field checks cannot (e.g. a bad alpha suffix).
         theme.to_color_system().generate()
-    except Exception as exc:  # Textual raises several types here; any of them means "unusable"
+    except Exception as exc:  # noqa: BLE001 - Textual raises several types here; any means "unusable"
         raise ThemeFileError(f"Textual cannot build this theme ({exc})") from None
     return theme
 

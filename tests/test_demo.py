@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from mopstui.adapters.demo import DemoOptions, DemoSource
-from mopstui.adapters.demo.workspace import overdue
+from mopstui.adapters.demo.workspace import overdue_rule
 
 MORNING = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
 
@@ -93,7 +93,7 @@ async def test_overdue_follows_the_clock_between_fetches():
     after = {r.id: r for r in await s.fetch_requests()}
     turned = [i for i in before if not before[i].overdue and after[i].overdue]
     assert len(turned) >= 5
-    assert all(r.overdue == overdue(r.created, r.due, r.priority, now[0]) for r in after.values())
+    assert all(r.overdue == overdue_rule(now[0])(r.created, r.due, r.priority) for r in after.values())
     unchanged = [i for i in before if before[i].overdue == after[i].overdue]
     assert all(after[i] is before[i] for i in unchanged)  # the same objects: the panes reuse their rows
 

@@ -8,8 +8,9 @@ costs several times as much to build, which shows at 100,000 requests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 Severity = Literal["critical", "warning", "info", "ok"]
@@ -143,20 +144,17 @@ class ActionOutcome:
         return self.ok and self.confirmed is False
 
 
-def overdue_by(
-    created: datetime,
-    due: datetime | None,
-    priority: str,
-    sla_hours: dict[str, float],
-    now: datetime,
-    done: bool = False,
-) -> bool:
-    """A request is overdue past its due date, else past its priority's SLA from creation."""
-    if done:
-        return False
-    if due is not None:
-        return now > due
-    hours = sla_hours.get(priority)
-    if hours is None:
-        return False
-    return (now - created).total_seconds() > hours * 3600
+class OverdueRule:
+    """When an open request is overdue at `now`: past its due date, else past its priority's SLA
+    (hours from creation; a priority without one is never overdue by it). Made once per fetch, so
+    each request is one comparison."""
+
+    def __init__(self, sla_hours: Mapping[str, float], now: datetime) -> None:
+        self.now = now
+        self._cutoffs = {priority: now - timedelta(hours=hours) for priority, hours in sla_hours.items()}
+
+    def __call__(self, created: datetime, due: datetime | None, priority: str) -> bool:
+        if due is not None:
+            return self.now > due
+        cutoff = self._cutoffs.get(priority)
+        return cutoff is not None and created < cutoff

@@ -130,10 +130,10 @@ class DemoSource(Source):
     async def fetch_requests(self) -> list[Request]:
         await self._call()
         now = self.clock()
-        cutoffs, never = ws_mod.sla_cutoffs(now), ws_mod.NEVER  # ws_mod.overdue, inlined (100,000 of them)
+        overdue = ws_mod.overdue_rule(now)
         tickets = self.workspace.tickets
         for tid, r in tickets.items():
-            late = now > r.due if r.due is not None else r.created < cutoffs.get(r.priority, never)
+            late = overdue(r.created, r.due, r.priority)
             if late is not r.overdue:  # time passed a due date or an SLA since the last fetch
                 tickets[tid] = replace(r, overdue=late)
         return list(tickets.values())

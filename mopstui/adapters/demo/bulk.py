@@ -40,7 +40,7 @@ def fill_tickets(ws: Workspace, seed: int, now: datetime, start: int, size: int)
     assignees = [None, None, w.ME, "Jordan Lee"]
     people, priorities, statuses = w._PEOPLE, w._PRIORITIES, w._STATUSES
     n_titles, n_people, n_prio, n_status = len(titles), len(people), len(priorities), len(statuses)
-    cutoffs, never = w.sla_cutoffs(now), w.NEVER  # w.overdue, inlined
+    overdue = w.overdue_rule(now)
     source, url, mine, others, me = ws.source, f"{w.BASE_URL}/browse/MOPS-", w.MINE, w.OTHERS, w.ME
     tickets = ws.tickets
     for i in range(start, size):
@@ -50,7 +50,7 @@ def fill_tickets(ws: Workspace, seed: int, now: datetime, start: int, size: int)
         due = created + due_after[r % 13] if (r >> 4) % 10 < 4 else None
         r >>= 8
         priority, assignee = priorities[(r >> 12) % n_prio], assignees[(r >> 20) & 3]
-        late = now > due if due is not None else created < cutoffs.get(priority, never)
+        late = overdue(created, due, priority)
         n = str(106 + i)
         tid = "MOPS-" + n
         tickets[tid] = Request(source, tid, titles[r % n_titles], people[(r >> 8) % n_people], priority,

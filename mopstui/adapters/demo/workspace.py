@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from operator import and_, or_
 
 from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
-from mopstui.core.models import Request
+from mopstui.core.models import OverdueRule, Request
 
 ME = "you"
 BASE_URL = "https://demo.mopstui.invalid"
@@ -82,24 +82,13 @@ class Workspace:
                due: datetime | None, assignee: str | None, now: datetime) -> Request:
         """A new open ticket, as a Request seen at `now`."""
         return Request(self.source, tid, title, requester, priority, status, created, due, assignee,
-                       f"{BASE_URL}/browse/{tid}", overdue(created, due, priority, now),
+                       f"{BASE_URL}/browse/{tid}", overdue_rule(now)(created, due, priority),
                        MINE if assignee == ME else OTHERS)
 
 
-#: Before any creation time: a priority without an SLA is never overdue by it.
-NEVER = datetime.min.replace(tzinfo=timezone.utc)
-
-
-def sla_cutoffs(now: datetime) -> dict[str, datetime]:
-    """Per priority, the creation time before which a ticket with no due date is overdue at `now`.
-    Worked out once per fetch, so the per-ticket test (see `overdue`) is one comparison; the loops
-    over 100,000 tickets inline that comparison."""
-    return {p: now - timedelta(hours=h) for p, h in SLA_HOURS.items()}
-
-
-def overdue(created: datetime, due: datetime | None, priority: str, now: datetime) -> bool:
-    """Past its due date, else past its priority's SLA from creation (the demo's Jira rule)."""
-    return now > due if due is not None else created < sla_cutoffs(now).get(priority, NEVER)
+def overdue_rule(now: datetime) -> OverdueRule:
+    """The demo's overdue rule at `now`: Jira's, with the demo's SLAs."""
+    return OverdueRule(SLA_HOURS, now)
 
 
 def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int, source: str = "demo") -> Workspace:

@@ -21,7 +21,7 @@ import httpx
 
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.core.errors import AuthError, BadAnswerError, NotFoundError, SourceError
-from mopstui.core.models import ActionOutcome, Request, overdue_by
+from mopstui.core.models import ActionOutcome, OverdueRule, Request
 from mopstui.core.receipt import progressed
 from mopstui.core.replies import replies_for
 from mopstui.core.source import SourceContext
@@ -127,7 +127,7 @@ def issue_to_request(
         due=due,
         assignee=_name(assignee, "displayName") or None,
         url=f"{base_url}/browse/{key}",
-        overdue=overdue_by(created, due, priority, dict(sla_hours), now, done=done),
+        overdue=not done and OverdueRule(sla_hours, now)(created, due, priority),
         actions=("done", "decline") if assigned_to_me else ("take", "done", "decline"),
     )
 

@@ -12,7 +12,6 @@ token (every source on that token shares the pace).
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import hashlib
 import re
 from collections.abc import Mapping
@@ -47,6 +46,7 @@ from mopstui.core.models import (
     WorkflowScan,
     WorkflowState,
 )
+from mopstui.core.patterns import matching_pattern
 from mopstui.core.quality import make_metric
 from mopstui.core.receipt import unconfirmed
 from mopstui.core.source import SourceContext
@@ -107,15 +107,6 @@ def _parse_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def matches(name: str, patterns: list[str]) -> str | None:
-    """The first `expect_active` pattern matching `name` (case-insensitive shell pattern), or None."""
-    lowered = name.casefold()
-    for pattern in patterns:
-        if fnmatch.fnmatchcase(lowered, pattern.casefold()):
-            return pattern
-    return None
 
 
 class HubSpotSource(HttpSource):
@@ -245,7 +236,7 @@ class HubSpotSource(HttpSource):
             url = flow_url(ui_domain, portal, flow_id)
             states.append(WorkflowState(self.name, flow_id, name, "flow", enabled, url,
                                         ("deactivate",) if enabled else ("activate",)))
-            pattern = matches(name, self.options.expect_active)
+            pattern = matching_pattern(name, self.options.expect_active)
             if not enabled and pattern is not None:
                 problems.append(WorkflowProblem(
                     source=self.name, id=flow_id, name=name, kind="flow", problem="inactive", severity="critical",

@@ -12,23 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from fnmatch import fnmatchcase
 from typing import Any
 
 from mopstui.adapters.marketo.dates import parse_marketo_date
 from mopstui.core.models import WorkflowKind, WorkflowProblem, WorkflowScan, WorkflowState
+from mopstui.core.patterns import matching_pattern
 
 Campaign = Mapping[str, Any]
 Email = Mapping[str, Any]
-
-
-def matching_pattern(name: str, patterns: Sequence[str]) -> str | None:
-    """The first `expect_active` pattern matching `name` (shell-style, case-insensitive)."""
-    lowered = name.lower()
-    for pattern in patterns:
-        if fnmatchcase(lowered, pattern.lower()):
-            return pattern
-    return None
 
 
 def is_trigger(campaign: Campaign) -> bool:

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fakes.pilot import record_notices
 from fakes.scripted import SCRIPTS, Script, ScriptedSource, metric, problem, request
 
 from mopstui.core.memory import Memory
@@ -328,6 +329,7 @@ async def test_the_cockpit_tells_once_of_rows_it_could_not_read_and_of_a_snapsho
     sql(path, "INSERT INTO deactivations VALUES ('demo', '1001', 'soon', 'later')")
     sql(path, "CREATE TRIGGER refuse BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'refused'); END")
     second = app()
+    notices = record_notices(second)
     async with second.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         for _ in range(100):
@@ -335,11 +337,11 @@ async def test_the_cockpit_tells_once_of_rows_it_could_not_read_and_of_a_snapsho
                 break
             await pilot.pause(0.05)
         await pilot.pause(0.1)
-        told = [str(n.message) for n in second._notifications]
+        told = [n.message for n in notices]
         assert sum("'soon' is not a time" in m for m in told) == 1, told
         assert sum("snapshot not saved (refused)" in m for m in told) == 1, told
         await pilot.press("r")
         await loaded(pilot)
         await pilot.pause(0.3)
-        told = [str(n.message) for n in second._notifications]
+        told = [n.message for n in notices]
         assert sum("snapshot not saved" in m for m in told) == 1, "told once, not at every refresh"

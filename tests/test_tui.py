@@ -7,7 +7,7 @@ import json
 import pytest
 from textual.widgets import Input
 
-from fakes.pilot import loaded
+from fakes.pilot import loaded, record_notices
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
@@ -80,6 +80,7 @@ async def test_filter_is_live_enter_selects_first_match_escape_clears(size):
 @pytest.mark.parametrize("size", SIZES)
 async def test_activate_with_confirmation(size, state_dir):
     app = make_app()
+    notices = record_notices(app)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         await pilot.press("a")
@@ -92,13 +93,14 @@ async def test_activate_with_confirmation(size, state_dir):
             if "demo:1001:inactive" not in app.main.pane("workflows").items:
                 break
         assert "demo:1001:inactive" not in app.main.pane("workflows").items
-        assert any("Activated" in n.message for n in app._notifications)
+        assert any("Activated" in n.message for n in notices)
     log = [json.loads(line) for line in (state_dir / "audit.jsonl").read_text().splitlines()]
     assert [e["outcome"] for e in log] == ["attempt", "ok"]
 
 
 async def test_cancel_changes_nothing(state_dir):
     app = make_app()
+    notices = record_notices(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press("a")
@@ -106,19 +108,20 @@ async def test_cancel_changes_nothing(state_dir):
         await pilot.pause(0.2)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "demo:1001:inactive" in app.main.pane("workflows").items
-        assert any("Cancelled" in n.message for n in app._notifications)
+        assert any("Cancelled" in n.message for n in notices)
     assert not (state_dir / "audit.jsonl").exists()
 
 
 async def test_read_only_refuses_with_a_notice(state_dir):
     app = make_app(read_only=True)
+    notices = record_notices(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press("a")
         await pilot.pause(0.3)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "demo:1001:inactive" in app.main.pane("workflows").items
-        assert any("Read-only" in n.message for n in app._notifications)
+        assert any("Read-only" in n.message for n in notices)
         assert "READ-ONLY" in status_text(app)
     assert '"refused"' in (state_dir / "audit.jsonl").read_text()
 
@@ -174,12 +177,13 @@ async def test_failing_source_shows_inline_error_and_the_rest_loads(write_config
 
 async def test_detail_and_copy_link():
     app = make_app()
+    notices = record_notices(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press("enter")
         assert "Lead Routing" in app.screen.title_text
         await pilot.press("escape", "y")
-        assert any("Copied https://demo.mopstui.invalid/campaigns/1001" in n.message for n in app._notifications)
+        assert any("Copied https://demo.mopstui.invalid/campaigns/1001" in n.message for n in notices)
 
 
 async def test_command_palette_offers_the_same_actions():
@@ -270,6 +274,7 @@ async def test_bracketed_names_are_shown_exactly_in_confirmations_and_notices(mo
 
     monkeypatch.setattr(workspace, "_plant_campaigns", bracketed)
     app = make_app()
+    notices = record_notices(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("a")
@@ -277,7 +282,7 @@ async def test_bracketed_names_are_shown_exactly_in_confirmations_and_notices(mo
         assert "'[OPS] Lead Routing [MQL] [bold]v2[/bold]' (id 1001)" in str(body.render())
         await pilot.press("y")
         await pilot.pause(0.3)
-        note = next(n for n in app._notifications if n.message.startswith("Activated"))
+        note = next(n for n in notices if n.message.startswith("Activated"))
         assert not note.markup and "[OPS]" in note.message
 
 

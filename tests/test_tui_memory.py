@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from fakes.pilot import loaded
+from fakes.pilot import loaded, record_notices
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.core.memory import Memory
@@ -83,10 +83,11 @@ async def test_since_is_in_help_and_the_filter_still_takes_the_letter_s(state_di
 async def test_a_corrupt_store_is_a_notice_not_a_crash(state_dir: Path) -> None:
     (state_dir / "state.db").write_bytes(b"not a database" * 100)
     app = demo_app()
+    notices = record_notices(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert "unreadable" in app.memory_warning
-        assert any("unreadable" in str(n.message) for n in app._notifications)
+        assert any("unreadable" in str(n.message) for n in notices)
         await asyncio.sleep(0)
 
 

@@ -1,6 +1,8 @@
 """MopsApp: the Textual application. Builds the cockpit from config, refreshes it, routes results.
 
-Refreshes run as one async worker; each source's answer reaches the panes as it arrives. The next
+The app owns refresh, theme, keymap, help, the sources and since-last-check views and the state
+store; the main screen owns what is done to the items it shows. Refreshes run as one async worker
+that posts `SourceAnswered` as each source answers and `RefreshFinished` at the end; the next
 automatic refresh is armed only after the previous one finished, so refreshes never overlap.
 """
 
@@ -9,27 +11,32 @@ from __future__ import annotations
 from functools import partial
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
 from mopstui import paths
 from mopstui.config import Config
+from mopstui.core.memory import Memory
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.format import key_label
-from mopstui.tui.looks import LooksMixin
-from mopstui.tui.memory_keys import MemoryKeys, open_memory
+from mopstui.tui.looks import checked_keymap, register_themes
+from mopstui.tui.messages import ActionFinished, RefreshFinished, SourceAnswered
 from mopstui.tui.screens.main import MainScreen
-from mopstui.tui.sources_keys import SourcesKeys
+from mopstui.tui.state_store import StoreTrouble, open_memory
 from mopstui.tui.stop_signals import StopSignals
+from mopstui.tui.widgets.table import ItemTable
 
 
 #: Seconds the snapshot writer leaves the screen between slices (see Memory.record).
 RECORD_PAUSE = 0.005
 
 
-class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
+class MopsApp(StopSignals, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
     COMMANDS = App.COMMANDS | {MopsCommands}
@@ -37,7 +44,6 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("r", "refresh_all", "Refresh", id="refresh"),
-        Binding("space", "review", "Reviewed", show=False, id="review"),
         Binding("s", "since", "Since last check", id="since"),
         Binding("S", "sources", "Sources", id="sources"),
     ]
@@ -53,19 +59,26 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         super().__init__()
         self.config = config
         self.config_location = str(config.path or paths.config_path())
+        self.memory: Memory | None = None
+        self.memory_warning = ""
         if cockpit is None:
             from mopstui.runtime import build_cockpit
 
             self.memory, self.memory_warning = open_memory()
             cockpit = build_cockpit(config, read_only=read_only, memory=self.memory)
         self.cockpit = cockpit
-        self.choose_theme(theme or config.theme)
-        self._auto_timer = None
+        self.store_trouble = StoreTrouble()
+        name, self.theme_notices = register_themes(self, theme or config.theme)
+        self.theme = name  # before the first screen, so the first paint has the chosen theme
+        #: The [keys] remaps actually applied (bad ids and conflicts left out); help and hints read it.
+        self.applied_keys: dict[str, str] = {}
+        self._auto_timer: Timer | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
         """The cockpit is the app's first screen itself (not pushed over an empty one)."""
-        return MainScreen()
+        return MainScreen(self.cockpit, self.config, self.memory,
+                          config_location=self.config_location, keymap=self.applied_keys)
 
     def on_load(self) -> None:
         self.install_stop_signals()  # before the terminal is switched to the app's modes
@@ -74,9 +87,23 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         self.remove_stop_signals()
 
     def on_mount(self) -> None:
-        self.apply_looks(self.config.keys)
+        for message, title, timeout in self.theme_notices:
+            self.notify(message, title=title, severity="warning", timeout=timeout)
+        if self.config.keys:
+            self.apply_keymap(self.config.keys)
         self.action_refresh_all()
-        self.show_memory_warning()
+        if self.memory_warning:
+            self.notify(self.memory_warning, title="State store", severity="warning", timeout=15)
+
+    def apply_keymap(self, keys: dict[str, str]) -> None:
+        """Apply the [keys] remaps that can work; tell the others in one notification."""
+        valid, problems = checked_keymap(keys, type(self), MainScreen, [ItemTable])
+        self.applied_keys.clear()
+        self.applied_keys.update(valid)  # the same dict the main screen's key hints read
+        self.set_keymap(valid)
+        if problems:
+            self.notify("\n".join(problems), title="Key remapping", severity="warning", timeout=15)
+        self.show_results()
 
     @property
     def main(self) -> MainScreen | None:
@@ -93,13 +120,31 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         if self._auto_timer is not None:
             self._auto_timer.stop()
             self._auto_timer = None
-        self.run_worker(self._refresh(), group="refresh", exit_on_error=False)
+        self._refresh()
 
+    @work(group="refresh", exit_on_error=False)
     async def _refresh(self) -> None:
-        results = await self.cockpit.refresh(on_result=self._on_result, record=False)
+        results = await self.cockpit.refresh(on_result=lambda r: self.post_message(SourceAnswered(r)),
+                                             record=False)
+        self.post_message(RefreshFinished(results))
+
+    @on(SourceAnswered)
+    def _source_answered(self, event: SourceAnswered) -> None:
         self.show_results()
-        self.record_after_paint(results)
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, event: RefreshFinished) -> None:
+        self.show_results()
+        self.record_after_paint(event.results)
+        if self._auto_timer is not None:  # an `r` between the refresh's end and this message
+            self._auto_timer.stop()
         self._auto_timer = self.set_timer(self.config.refresh_minutes * 60, self.action_refresh_all)
+
+    @on(ActionFinished)
+    def _action_finished(self, event: ActionFinished) -> None:
+        # the main screen told the outcome; the service re-fetched the source: save its snapshot
+        if event.outcome.ok and event.source in self.cockpit.results:
+            self.record_after_paint([self.cockpit.results[event.source]])
 
     def record_after_paint(self, results: list[SourceResult]) -> None:
         """Save the snapshot once the screen shows the data: with a big queue it is the slow part
@@ -110,8 +155,16 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         self.call_after_refresh(lambda: self.run_worker(work, group="record", description="save the snapshot",  # type: ignore[arg-type]
                                                         exit_on_error=False))
 
-    def _on_result(self, result: SourceResult) -> None:
-        self.show_results()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # the snapshot writer runs after each refresh and action (see record_after_paint)
+        if event.worker.group == "record" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.show_store_trouble()
+
+    def show_store_trouble(self) -> None:
+        """Tell of rows the store could not read and of a snapshot it could not save, when new."""
+        if self.memory is not None:
+            for line in self.store_trouble.news(self.memory):
+                self.notify(line, title="State store", severity="warning", timeout=15)
 
     def show_results(self) -> None:
         main = self.main
@@ -133,6 +186,25 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
         if self.use_command_palette and not isinstance(self.screen, CockpitPalette):
             self.push_screen(CockpitPalette(id="--command-palette"))
 
+    def action_sources(self) -> None:
+        from mopstui.tui.screens.sources import SourcesScreen
+
+        self.push_screen(SourcesScreen(self.cockpit))
+
+    def action_since(self) -> None:
+        if self.memory is None:
+            self.notify("No state store: nothing to compare with", severity="warning")
+            return
+        try:
+            since = self.memory.since_last_check()
+            reviewed = self.memory.reviewed_keys()
+        except Exception as exc:
+            self.notify(f"State store: {exc}", severity="error")
+            return
+        from mopstui.tui.screens.since import SinceScreen
+
+        self.push_screen(SinceScreen(since, reviewed))
+
     def action_help(self) -> None:
         from mopstui.tui.screens.help import HelpScreen
 
@@ -140,8 +212,6 @@ class MopsApp(StopSignals, SourcesKeys, MemoryKeys, LooksMixin, App[int]):
 
     def binding_rows(self) -> list[tuple[str, str, str]]:
         """(keys, description, id) for every binding, with the user's [keys] remapping applied."""
-        from mopstui.tui.widgets.table import ItemTable
-
         keymap = dict(self.applied_keys)
         rows = []
         seen = set()

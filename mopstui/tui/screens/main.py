@@ -1,4 +1,9 @@
-"""The cockpit screen: pulse header, three panes, status bar, key hints; layout and data.
+"""The cockpit screen: pulse header, three panes, status bar, key hints; layout, data, item keys.
+
+It owns what is done to the item it shows: actions (activate, deactivate, take, decline, done),
+the reviewed mark, detail and drill-down, export, filter and copying a link. An action runs as a
+worker that posts `ActionFinished`; the handler here tells the outcome and re-shows the panes, and
+the message bubbles on to the app, which saves the re-fetched source's snapshot.
 
 At 120x40 the panes share the screen (Workflows and Requests side by side, Data quality below);
 below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse header naming the rest.
@@ -6,8 +11,10 @@ below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse he
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -15,9 +22,16 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from mopstui.tui.actions import ActionsMixin
-from mopstui.tui.item_views import ItemViewsMixin
+from mopstui.config import Config
+from mopstui.core.errors import MopstuiError
+from mopstui.core.memory import Memory
+from mopstui.core.models import QualityMetric, Request, WorkflowProblem
+from mopstui.core.service import Cockpit
+from mopstui.core.source import Source
+from mopstui.tui import actions as words
 from mopstui.tui.colours import Colours
+from mopstui.tui.item_views import DETAIL_HINTS, drilldown_source, item_title
+from mopstui.tui.messages import ActionFinished
 from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
 from mopstui.tui.panes.requests import RequestsPane
@@ -27,16 +41,13 @@ from mopstui.tui.widgets.pulse import Pulse
 from mopstui.tui.widgets.status import StatusBar
 from mopstui.tui.widgets.table import ItemTable
 
-if TYPE_CHECKING:
-    from mopstui.tui.app import MopsApp
-
 PANES = ("workflows", "requests", "quality")
 _PANE_ACTIONS = {"show_pane", "next_pane", "prev_pane"}
 COMPACT_WIDTH, COMPACT_HEIGHT = 110, 30
 
 
-class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
-    app: MopsApp
+class MainScreen(Screen[None]):
+    """The cockpit. `keymap` is the app's applied [keys] remapping, shared so the hints follow it."""
 
     BINDINGS = [
         # Pane keys are priority bindings like `/` below: the app handles those as they arrive,
@@ -61,14 +72,24 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
         Binding("m", "done", "Done", id="done"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("e", "export", "Export rows", show=False, id="export"),
+        Binding("space", "review", "Reviewed", show=False, id="review"),
     ]
 
-    def compose(self) -> ComposeResult:
+    def __init__(self, cockpit: Cockpit, config: Config, memory: Memory | None, *,
+                 config_location: str, keymap: Mapping[str, str]) -> None:
+        super().__init__()
+        self.cockpit = cockpit
+        self.config = config
+        self.memory = memory
+        self.config_location = config_location
+        self.keymap = keymap
         self.active = "workflows"
+
+    def compose(self) -> ComposeResult:
         self._apply_layout(self.app.size.width, self.app.size.height)  # classes set before styling
         yield Pulse(id="pulse")
-        if self.app.config.is_default_demo:
-            where = self.app.config_location
+        if self.config.is_default_demo:
+            where = self.config_location
             banner = Static(
                 "Demo workspace (no config yet): `mopstui init` connects Marketo, HubSpot, Jira",
                 id="banner",
@@ -84,6 +105,8 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
 
     def on_mount(self) -> None:
         self.pane("workflows").table.focus()
+        # Rows and header carry Rich styles made from the theme's colours: re-make them.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_results())
         self.show_results()
 
     # -- panes ----------------------------------------------------------------------------------
@@ -143,12 +166,23 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
 
     # -- data -----------------------------------------------------------------------------------
     def show_results(self) -> None:
-        self.app.sync_reviewed(self)  # today's reviewed marks, from the state store
-        results = self.app.cockpit.results
+        self.sync_reviewed()  # today's reviewed marks, from the state store
+        results = self.cockpit.results
         multi = len(results) > 1
         for name in PANES:
             self.pane(name).update_results(results, multi)
         self.refresh_chrome()
+
+    def sync_reviewed(self) -> None:
+        """Give every pane today's reviewed marks (they hide the • new marker)."""
+        if self.memory is None:
+            return
+        try:
+            reviewed = self.memory.reviewed_keys()
+        except Exception:  # a busy or broken store must not break the screen
+            return
+        for name in PANES:
+            self.pane(name).reviewed = set(reviewed)
 
     def refresh_chrome(self) -> None:
         palette = Colours.from_app(self.app)
@@ -164,7 +198,192 @@ class MainScreen(ActionsMixin, ItemViewsMixin, Screen[None]):
             (sum(1 for m in metrics if m.severity == "critical"), sum(1 for m in metrics if m.severity == "warning")),
             frozenset(name for name in PANES if self.pane(name).unknown_sources()),
         )
-        cockpit = self.app.cockpit
+        cockpit = self.cockpit
         self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)
-        app_keys = sorted(self.app.BINDINGS, key=lambda b: b.id != "help")  # "? Help" first: never cut off
-        self.query_one(KeyHints).show([*app_keys[:1], *self.BINDINGS, *app_keys[1:]], self.app.applied_keys)
+        app_keys = [b for b in self.app.BINDINGS if isinstance(b, Binding)]
+        app_keys.sort(key=lambda b: b.id != "help")  # "? Help" first: never cut off
+        self.query_one(KeyHints).show([*app_keys[:1], *self.BINDINGS, *app_keys[1:]], self.keymap)
+
+    # -- actions on the selected item -----------------------------------------------------------
+    def action_activate(self) -> None:
+        self._workflow_action("activate")
+
+    def action_deactivate(self) -> None:
+        self._workflow_action("deactivate")
+
+    def _workflow_action(self, action: str) -> None:
+        item = self.pane("workflows").selected()
+        if not isinstance(item, WorkflowProblem):
+            self.notify(f"Select a workflow to {action} first: press 1, then j/k", severity="warning")
+            return
+        refusal = words.workflow_refusal(item, action)
+        if refusal:
+            self.notify(refusal, severity="warning")
+            return
+        title, body = words.workflow_confirmation(item, action)
+        self._confirm("workflows", item, action, title, body)
+
+    def _selected_request(self, verb: str) -> Request | None:
+        item = self.pane("requests").selected()
+        if not isinstance(item, Request):
+            self.notify(f"Select a request to {verb} first: press 2, then j/k", severity="warning")
+            return None
+        return item
+
+    def action_take(self) -> None:
+        item = self._selected_request("take")
+        if item is None:
+            return
+        if "take" not in item.actions:
+            self.notify(f"{item.id} is already yours", severity="information")
+            return
+        self._confirm("requests", item, "take", "Take this request?", words.take_body(item))
+
+    def action_done(self) -> None:
+        item = self._selected_request("mark done")
+        if item is None:
+            return
+        self._confirm("requests", item, "done", "Mark done?", words.done_body(item))
+
+    def action_decline(self) -> None:
+        item = self._selected_request("decline")
+        if item is None:
+            return
+        # screens and replies are imported when first used: the first paint needs none of them
+        from mopstui.core.replies import replies_for, suggest_reply, title_for
+        from mopstui.tui.screens.decline import DeclineScreen
+
+        replies = replies_for(self.config.replies)
+
+        def picked(reply_id: str | None) -> None:
+            if reply_id is None:
+                return
+            body = words.decline_body(item, title_for(reply_id), replies[reply_id])
+            self._confirm("requests", item, "decline", "Decline this request?", body,
+                          {"reply": replies[reply_id], "reply_id": reply_id})
+
+        if self._refuse_if_read_only("requests", item, "decline"):
+            return
+        self.app.push_screen(DeclineScreen(f"{item.id}", replies, suggest_reply(item.title, replies)), picked)
+
+    def _refuse_if_read_only(self, pane: str, item: Any, action: str) -> bool:
+        if not self.cockpit.is_read_only(item.source):
+            return False
+        self._perform(pane, item, action, {})  # the service refuses it, and audits the refusal
+        return True
+
+    def _confirm(self, pane: str, item: Any, action: str, title: str, body: str,
+                 params: dict[str, str] | None = None) -> None:
+        if action != "decline" and self._refuse_if_read_only(pane, item, action):
+            return
+
+        from mopstui.tui.screens.confirm import ConfirmScreen
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._perform(pane, item, action, params or {})
+            else:
+                self.notify(f"Cancelled: nothing was changed on {item.source}", severity="information")
+
+        self.app.push_screen(ConfirmScreen(title, body), answered)
+
+    @work(group="actions")
+    async def _perform(self, pane_name: str, item: Any, action: str, params: dict[str, str]) -> None:
+        """Run the action while its row shows … ; the service re-fetches the source on success."""
+        pane = self.pane(pane_name)
+        pane.pending.add(item.key)
+        pane.rebuild()
+        try:
+            outcome = await self.cockpit.perform(item.source, action, item.id, params, record=False)
+        finally:
+            pane.pending.discard(item.key)
+        self.post_message(ActionFinished(item.source, action, outcome))
+
+    @on(ActionFinished)
+    def _action_finished(self, event: ActionFinished) -> None:
+        message, title, severity, timeout = words.outcome_notice(event.outcome, event.action, event.source)
+        self.notify(message, title=title, severity=severity, timeout=timeout)  # type: ignore[arg-type]
+        self.show_results()
+
+    def action_review(self) -> None:
+        """Mark the selected item reviewed for today (it hides the • new marker); again to undo."""
+        item = self.active_pane.selected()
+        if item is None:
+            return
+        if self.memory is None:
+            self.notify("No state store: reviewed marks cannot be kept", severity="warning")
+            return
+        key = item.key
+        try:
+            if self.memory.is_reviewed(key):
+                self.memory.unmark_reviewed(key)
+                message = "Marked not reviewed"
+            else:
+                self.memory.mark_reviewed(key)
+                message = "Marked reviewed for today"
+        except Exception as exc:
+            self.notify(f"State store: {exc}", severity="error")
+            return
+        self.sync_reviewed()
+        self.active_pane.rebuild()
+        self.notify(f"{message}: {item_title(item, key)}")
+
+    # -- looking at the selected item -----------------------------------------------------------
+    def action_detail(self) -> None:
+        item = self.active_pane.selected()
+        if item is None:
+            self._source_detail()
+            return
+        source = drilldown_source(self.cockpit, self.active, item)
+        if source is not None:  # a contact export: show the offending rows, not the metric's fields
+            from mopstui.tui.screens.drilldown import DrilldownScreen  # (not needed for the first paint)
+
+            self.app.push_screen(DrilldownScreen(source, item))
+            return
+        from mopstui.tui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(item_title(item), item, DETAIL_HINTS[self.active]))
+
+    def _source_detail(self) -> None:
+        """Enter on a source's inline error (or loading line): its whole status, error in full."""
+        row = self.active_pane.table.current
+        if row is None or not row.key.startswith("notice:"):
+            return
+        result = self.cockpit.results.get(row.key.removeprefix("notice:"))
+        if result is not None:
+            from mopstui.tui.screens.detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, "r retry · escape close"))
+
+    def action_export(self) -> None:
+        """`e` on a quality metric: write every offending row to a CSV under the exports dir."""
+        item = self.active_pane.selected()
+        source = drilldown_source(self.cockpit, self.active, item)
+        if source is None or not isinstance(item, QualityMetric):
+            self.notify("Export works on a data-quality metric of a file source", severity="warning")
+            return
+        self._export(source, item)
+
+    @work(group="export", exit_on_error=False)
+    async def _export(self, source: Source, metric: QualityMetric) -> None:
+        self.notify(f"Exporting {metric.label.lower()} from {metric.source}…")
+        try:
+            from mopstui.tui.screens.drilldown import export_metric
+
+            written, path = await export_metric(source, metric)
+        except MopstuiError as exc:
+            self.notify(str(exc), title="Export failed", severity="error")
+            return
+        self.notify(str(path), title=f"Exported {written:,} rows", timeout=15)
+
+    def action_filter(self) -> None:
+        self.active_pane.open_filter()
+
+    def action_copy_link(self) -> None:
+        item = self.active_pane.selected()
+        url = getattr(item, "url", "") if item is not None else ""
+        if not url:
+            self.notify("Nothing to copy: select an item with a link", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", title="Link copied (OSC 52)")

@@ -11,7 +11,6 @@ import re
 import reprlib
 import stat
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,7 @@ from typing import Any
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.core.errors import ConfigError
 from mopstui.core.source import AdapterError, Source
-
-#: The demo workspace used when there is no config file, or with --demo.
+from mopstui.hints import shape_of
 
 #: Keys every [sources.NAME] table may have whatever its kind.
 COMMON_SOURCE_KEYS = {"kind", "read_only", "timeout_seconds"}
@@ -296,31 +294,24 @@ def _shown(value: Any) -> str:
 
 
 def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
-    """Check `value` against a type hint: str, int, float, bool, Literal, list[...], dict[str, ...], Optional."""
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _coerce(value, inner[0], where, key)
-    if origin is typing.Literal:
-        if value not in args:
-            raise ConfigError(where, key, f"expected one of {', '.join(repr(a) for a in args)}, got {_shown(value)}")
+    """Check `value` against a type hint (see mopstui.hints for the hints taken)."""
+    shape = shape_of(hint)
+    if value is None and shape.optional:
+        return None
+    if shape.kind == "choice":
+        if value not in shape.choices:
+            raise ConfigError(where, key, f"expected one of {', '.join(repr(a) for a in shape.choices)}, got {_shown(value)}")
         return value
-    if origin in (list, tuple):
+    if shape.kind in ("list", "tuple"):
         if not isinstance(value, list):
             raise ConfigError(where, key, "expected a list")
-        item = args[0] if args else Any
-        coerced = [_coerce(v, item, where, f"{key}[{i}]") for i, v in enumerate(value)]
-        return tuple(coerced) if origin is tuple else coerced
-    if origin is dict:
+        coerced = [_coerce(v, shape.item or Any, where, f"{key}[{i}]") for i, v in enumerate(value)]
+        return tuple(coerced) if shape.kind == "tuple" else coerced
+    if shape.kind == "table":
         if not isinstance(value, dict):
             raise ConfigError(where, key, "expected a table")
-        item = args[1] if len(args) == 2 else Any
-        return {k: _coerce(v, item, where, f"{key}.{k}") for k, v in value.items()}
-    if hint is Any:
-        return value
+        return {k: _coerce(v, shape.item or Any, where, f"{key}.{k}") for k, v in value.items()}
+    hint = shape.scalar
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(where, key, f"expected a number, got {_shown(value)}")

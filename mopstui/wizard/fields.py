@@ -7,10 +7,11 @@ config validator then checks the assembled file exactly as it checks one written
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
 from dataclasses import dataclass
 from typing import Any
+
+from mopstui.hints import shape_of
 
 
 _MISSING = dataclasses.MISSING
@@ -58,25 +59,18 @@ def settings_of(options_cls: type) -> list[Setting]:
     return out
 
 
-def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return inner[0], len(inner) < len(typing.get_args(hint))
-    return hint, False
-
-
 def describe(hint: Any) -> str:
-    hint, optional = _unwrap_optional(hint)
-    origin = typing.get_origin(hint)
-    if origin is typing.Literal:
-        text = "one of " + ", ".join(str(a) for a in typing.get_args(hint))
-    elif origin in (list, tuple):
+    shape = shape_of(hint)
+    if shape.kind == "choice":
+        text = "one of " + ", ".join(str(a) for a in shape.choices)
+    elif shape.kind in ("list", "tuple"):
         text = "a comma-separated list"
-    elif origin is dict:
+    elif shape.kind == "table":
         text = "key=value pairs, comma-separated"
     else:
-        text = {str: "text", int: "a whole number", float: "a number", bool: "yes or no"}.get(hint, "text")
-    return text + (", optional" if optional else "")
+        words: dict[type | None, str] = {int: "a whole number", float: "a number", bool: "yes or no"}
+        text = words.get(shape.scalar, "text")
+    return text + (", optional" if shape.optional else "")
 
 
 def format_value(value: Any) -> str:
@@ -95,29 +89,26 @@ _FALSE = {"n", "no", "false", "0", "off"}
 
 def parse_value(text: str, hint: Any) -> Any:
     """Turn typed text into a TOML-ready value of `hint`; ValueError says what was expected."""
-    hint, optional = _unwrap_optional(hint)
+    shape = shape_of(hint)
     text = text.strip()
-    if optional and text == "":
+    if shape.optional and text == "":
         return None
-    origin = typing.get_origin(hint)
-    if origin is typing.Literal:
-        choices = typing.get_args(hint)
-        for choice in choices:
+    if shape.kind == "choice":
+        for choice in shape.choices:
             if text == str(choice):
                 return choice
-        raise ValueError(f"expected one of {', '.join(str(c) for c in choices)}, got {text!r}")
-    if origin in (list, tuple):
-        item = (typing.get_args(hint) or (str,))[0]
-        return [parse_value(part, item) for part in text.split(",") if part.strip()]
-    if origin is dict:
-        item = typing.get_args(hint)[1] if len(typing.get_args(hint)) == 2 else str
+        raise ValueError(f"expected one of {', '.join(str(c) for c in shape.choices)}, got {text!r}")
+    if shape.kind in ("list", "tuple"):
+        return [parse_value(part, shape.item or str) for part in text.split(",") if part.strip()]
+    if shape.kind == "table":
         pairs = {}
         for part in filter(None, (p.strip() for p in text.split(","))):
             key, sep, value = part.partition("=")
             if not sep or not key.strip():
                 raise ValueError(f"expected key=value, got {part!r}")
-            pairs[key.strip()] = parse_value(value, item)
+            pairs[key.strip()] = parse_value(value, shape.item or str)
         return pairs
+    hint = shape.scalar
     if hint is bool:
         if text.lower() in _TRUE:
             return True

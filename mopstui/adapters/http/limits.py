@@ -19,12 +19,9 @@ Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 
 
-class RateLimiter:
-    """At most `max_calls` starts in any `per_seconds` window (a sliding log, exact and tiny).
-
-    A sliding log rather than a token bucket because the platforms count calls in a rolling
-    window (Marketo: 100 per 20 s per instance); a bucket would allow bursts they would refuse.
-    """
+class _Window:
+    """What both limiters share: `max_calls` per `per_seconds`, fake-able time, a pause the platform
+    may ask for, and waiters served one at a time in order. `_times` holds the times that count."""
 
     def __init__(self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         if max_calls < 1 or per_seconds <= 0:
@@ -33,31 +30,54 @@ class RateLimiter:
         self.per_seconds = per_seconds
         self._clock = clock
         self._sleep = sleep
-        self._starts: deque[float] = deque()
+        self._times: deque[float] = deque()
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
-    async def acquire(self) -> None:
-        """Wait until one more call fits in the window, then record it."""
+    def penalise(self, seconds: float) -> None:
+        """The platform said "slow down": start no call for `seconds` from now (the window still applies after)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    async def _wait_for_place(self) -> None:
         async with self._lock:  # one waiter at a time keeps the order fair
             while True:
                 now = self._clock()
                 if now < self._paused_until:
                     await self._sleep(self._paused_until - now)
                     continue
-                while self._starts and now - self._starts[0] >= self.per_seconds:
-                    self._starts.popleft()
-                if len(self._starts) < self.max_calls:
-                    self._starts.append(now)
+                while self._times and now - self._times[0] >= self.per_seconds:
+                    self._times.popleft()
+                if self._take(now):
                     return
-                await self._sleep(self.per_seconds - (now - self._starts[0]))
+                await self._wait(now)
 
-    def penalise(self, seconds: float) -> None:
-        """The platform said "slow down": start no call for `seconds` from now (the window still applies after)."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+    def _take(self, now: float) -> bool:
+        raise NotImplementedError
+
+    async def _wait(self, now: float) -> None:
+        """Until the oldest time in the window leaves it."""
+        await self._sleep(self.per_seconds - (now - self._times[0]))
 
 
-class ArrivalLimiter:
+class RateLimiter(_Window):
+    """At most `max_calls` starts in any `per_seconds` window (a sliding log, exact and tiny).
+
+    A sliding log rather than a token bucket because the platforms count calls in a rolling
+    window (Marketo: 100 per 20 s per instance); a bucket would allow bursts they would refuse.
+    """
+
+    async def acquire(self) -> None:
+        """Wait until one more call fits in the window, then record it."""
+        await self._wait_for_place()
+
+    def _take(self, now: float) -> bool:
+        if len(self._times) < self.max_calls:
+            self._times.append(now)  # when the call starts
+            return True
+        return False
+
+
+class ArrivalLimiter(_Window):
     """At most `max_calls` calls reach the server in any `per_seconds` window, whatever the network delay.
 
     A call holds its place from before it is sent until `per_seconds` after its answer is back; it
@@ -67,51 +87,34 @@ class ArrivalLimiter:
     """
 
     def __init__(self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
-        if max_calls < 1 or per_seconds <= 0:
-            raise ValueError("a rate limit needs at least 1 call per a positive number of seconds")
-        self.max_calls = max_calls
-        self.per_seconds = per_seconds
-        self._clock = clock
-        self._sleep = sleep
-        self._ends: deque[float] = deque()  # when recent calls' answers came back, oldest first
+        super().__init__(max_calls, per_seconds, clock=clock, sleep=sleep)
         self._in_flight = 0
-        self._paused_until = 0.0
-        self._lock = asyncio.Lock()
         self._ended = asyncio.Event()
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold a place for one call (send it and read its answer inside the block)."""
-        await self._enter()
+        await self._wait_for_place()
         try:
             yield
         finally:
             # Recorded even when the call failed: it may still have reached the server.
             self._in_flight -= 1
-            self._ends.append(self._clock())
+            self._times.append(self._clock())  # when its answer came back
             self._ended.set()
 
-    async def _enter(self) -> None:
-        async with self._lock:  # one waiter at a time keeps the order fair
-            while True:
-                now = self._clock()
-                if now < self._paused_until:
-                    await self._sleep(self._paused_until - now)
-                    continue
-                while self._ends and now - self._ends[0] >= self.per_seconds:
-                    self._ends.popleft()
-                if self._in_flight + len(self._ends) < self.max_calls:
-                    self._in_flight += 1
-                    return
-                if self._ends:
-                    await self._sleep(self.per_seconds - (now - self._ends[0]))
-                else:  # every place is a call still in flight: wait for one to end
-                    self._ended.clear()
-                    await self._ended.wait()
+    def _take(self, now: float) -> bool:
+        if self._in_flight + len(self._times) < self.max_calls:
+            self._in_flight += 1
+            return True
+        return False
 
-    def penalise(self, seconds: float) -> None:
-        """The platform said "slow down": start no call for `seconds` from now (the window still applies after)."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+    async def _wait(self, now: float) -> None:
+        if self._times:
+            await super()._wait(now)
+        else:  # every place is a call still in flight: wait for one to end
+            self._ended.clear()
+            await self._ended.wait()
 
 
 _shared: weakref.WeakValueDictionary[tuple[Hashable, ...], ArrivalLimiter] = weakref.WeakValueDictionary()

@@ -1,7 +1,8 @@
-"""The key-hint line under the panes: the main keys as currently bound, in one cheap widget.
+"""The key-hint line under the panes: the main keys as currently bound, `? Help` first.
 
-Textual's Footer mounts a widget per key (about 0.1 s of start-up here); one line of text says the
-same. `?` lists every key.
+Not Textual's Footer: at 80 columns it lists the app's keys (`? Help`) after the screen's and its
+docked `^p` key overdraws the last ones mid-word, where this line keeps `? Help` first and ends clean.
+`?` lists every key.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def hint_text(bindings: Iterable[Binding], keymap: Mapping[str, str], key_style:
 
 
 class KeyHints(OneLine):
+    """One line of hints; the main screen hands it the bindings and the applied [keys] remaps."""
+
     def show(self, bindings: Iterable[Binding], keymap: Mapping[str, str]) -> None:
         # The theme's accent in Textual's colour words (`ansi_yellow` in mops-ansi): Rich needs its own.
         accent = rich_colour(self.app.theme_variables.get("accent"))

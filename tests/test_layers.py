@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,15 @@ def test_the_package_keeps_every_layer_contract() -> None:
     result = lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 broken" in result.stdout
+
+
+def test_every_top_level_module_has_its_place_in_the_layers() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
+    placed = {name.strip() for layer in layers for name in layer.split("|")}
+    found = {f"mopstui.{p.stem if p.is_file() else p.name}" for p in (ROOT / "mopstui").iterdir()
+             if (p.suffix == ".py" or (p / "__init__.py").exists()) and p.stem not in ("__init__", "__main__")}
+    assert found == placed, "a new top-level module needs a layer in [tool.importlinter]"
 
 
 @pytest.mark.parametrize(("module", "bad_import", "contract"), [

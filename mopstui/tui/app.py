@@ -151,7 +151,7 @@ class MopsApp(StopSignals, App[int]):
         (and it is written a slice at a time, so keys stay answered meanwhile)."""
         work = partial(self.cockpit.record, results, pause=RECORD_PAUSE)
         # A description of our own: Textual's default is repr(work), which spells out every
-        # request in `results` (1.1 s of a frozen screen with 100,000 of them).
+        # request in `results` (a frozen screen with a big queue).
         self.call_after_refresh(lambda: self.run_worker(work, group="record", description="save the snapshot",  # type: ignore[arg-type]
                                                         exit_on_error=False))
 

@@ -85,8 +85,8 @@ class Pane(Vertical, can_focus=False):
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield ItemTable(self.columns(), id=f"{self.id}-table")
-        # The filter line is mounted at the first `/` (see filter_input), not here: three input
-        # lines nobody has opened yet were a tenth of the cockpit's own start-up work.
+        # The filter line is mounted at the first `/` (see filter_input), not here: input lines
+        # nobody has opened yet are start-up work the first paint does not need.
 
     @property
     def table(self) -> ItemTable:

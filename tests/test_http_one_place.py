@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from fakes.clock import FakeClock
+
 from mopstui.adapters.http import HttpClient, HttpPolicy
 from mopstui.adapters.http.limits import ArrivalLimiter
 from mopstui.core.errors import AuthError, QuotaError

@@ -3,13 +3,13 @@ priority's SLA from creation."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mopstui.adapters.demo import workspace
 from mopstui.adapters.jira import DEFAULT_SLA_HOURS, issue_to_request
 from mopstui.core.models import OverdueRule
 
-NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 
 def test_due_date_first_then_the_priority_sla() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import mopstui.adapters.hubspot as hubspot
-import mopstui.adapters.marketo.campaigns as campaigns
+from mopstui.adapters import hubspot
+from mopstui.adapters.marketo import campaigns
 from mopstui.core.patterns import matching_pattern
 
 

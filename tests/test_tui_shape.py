@@ -71,9 +71,7 @@ def test_the_app_and_the_main_screen_are_no_web_of_mixins() -> None:
     from mopstui.tui.screens.main import MainScreen
 
     assert MainScreen.__bases__ == (Screen,)
-    own = [b for b in MopsApp.__mro__ if b.__module__.startswith("mopstui.")]
-    assert [b.__name__ for b in own if b is not MopsApp] == ["StopSignals"]
-    assert App in MopsApp.__bases__
+    assert MopsApp.__bases__ == (App,)
 
 
 def test_no_private_textual_api_in_mopstui() -> None:

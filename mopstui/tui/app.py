@@ -8,6 +8,7 @@ automatic refresh is armed only after the previous one finished, so refreshes ne
 
 from __future__ import annotations
 
+import signal
 from functools import partial
 from typing import ClassVar
 
@@ -22,21 +23,20 @@ from mopstui.config import Config
 from mopstui.core.memory import Memory
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
-from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import checked_keymap, register_themes
 from mopstui.tui.messages import ActionFinished, RefreshFinished, SourceAnswered
+from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.screens.main import MainScreen
 from mopstui.tui.state_store import StoreTrouble, open_memory
 from mopstui.tui.stop_signals import StopSignals
 from mopstui.tui.widgets.table import ItemTable
 
-
 #: Seconds the snapshot writer leaves the screen between slices (see Memory.record).
 RECORD_PAUSE = 0.005
 
 
-class MopsApp(StopSignals, App[int]):
+class MopsApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "mopstui"
     COMMANDS = App.COMMANDS | {MopsCommands}
@@ -68,6 +68,7 @@ class MopsApp(StopSignals, App[int]):
             cockpit = build_cockpit(config, read_only=read_only, memory=self.memory)
         self.cockpit = cockpit
         self.store_trouble = StoreTrouble()
+        self.stop_signals = StopSignals(cockpit, self.exit)
         name, self.theme_notices = register_themes(self, theme or config.theme)
         self.theme = name  # before the first screen, so the first paint has the chosen theme
         #: The [keys] remaps actually applied (bad ids and conflicts left out); help and hints read it.
@@ -81,10 +82,20 @@ class MopsApp(StopSignals, App[int]):
                           config_location=self.config_location, keymap=self.applied_keys)
 
     def on_load(self) -> None:
-        self.install_stop_signals()  # before the terminal is switched to the app's modes
+        self.stop_signals.install()  # before the terminal is switched to the app's modes
 
     def on_unmount(self) -> None:
-        self.remove_stop_signals()
+        self.stop_signals.remove()
+
+    @property
+    def stopped_by(self) -> signal.Signals | None:
+        """The signal (SIGTERM, SIGHUP) that ended the cockpit, if one did."""
+        return self.stop_signals.stopped_by
+
+    @property
+    def stopped_actions(self) -> int:
+        """How many actions were still running when a signal ended the cockpit."""
+        return self.stop_signals.stopped_actions
 
     def on_mount(self) -> None:
         for message, title, timeout in self.theme_notices:
@@ -124,9 +135,11 @@ class MopsApp(StopSignals, App[int]):
 
     @work(group="refresh", exit_on_error=False)
     async def _refresh(self) -> None:
-        results = await self.cockpit.refresh(on_result=lambda r: self.post_message(SourceAnswered(r)),
-                                             record=False)
+        results = await self.cockpit.refresh(on_result=self._answered, record=False)
         self.post_message(RefreshFinished(results))
+
+    def _answered(self, result: SourceResult) -> None:
+        self.post_message(SourceAnswered(result))
 
     @on(SourceAnswered)
     def _source_answered(self, event: SourceAnswered) -> None:

@@ -22,7 +22,6 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
-
 #: Keys that stand for a binding users could not otherwise write in TOML easily.
 _ALIASES = {"?": "question_mark", "/": "slash", " ": "space", "esc": "escape", "return": "enter"}
 
@@ -61,7 +60,7 @@ def bindings_of(cls: type[DOMNode]) -> list[Binding]:
 
 def import_tui_modules() -> None:
     """Import every module of mopstui.tui so every screen's bindings are known (after first paint)."""
-    import mopstui.tui as tui
+    from mopstui import tui
 
     for info in pkgutil.walk_packages(tui.__path__, "mopstui.tui."):
         try:
@@ -79,9 +78,9 @@ def discover_scopes(app_cls: type[DOMNode], main_screen: type[Screen], main_widg
     return scopes
 
 
-def _subclasses(cls: type) -> list[type]:
-    seen: list[type] = []
-    stack = list(cls.__subclasses__())
+def _subclasses(cls: type[Screen[object]]) -> list[type[Screen[object]]]:
+    seen: list[type[Screen[object]]] = []
+    stack: list[type[Screen[object]]] = list(cls.__subclasses__())
     while stack:
         sub = stack.pop()
         if sub not in seen:

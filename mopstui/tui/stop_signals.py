@@ -3,7 +3,7 @@
 Without handlers both signals end the process where it stands: the terminal stays in the
 alternate screen with mouse reporting on and the cursor hidden, and an action that was running
 keeps "attempt" as the last word in the audit log. SIGHUP is what a dropped SSH session or a
-closed terminal window sends. Mixed into MopsApp.
+closed terminal window sends. MopsApp holds one StopSignals.
 
 The handlers are plain `signal.signal` ones rather than the event loop's: a terminal that has gone
 away can leave Textual's output thread dead and the loop stuck waiting to queue the next frame,
@@ -17,11 +17,11 @@ import asyncio
 import os
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from mopstui.core.service import Cockpit
+from mopstui.core.service import Cockpit
 
 #: Seconds the app has to wind down (Textual's teardown restores the terminal) after a stop
 #: signal before the process ends regardless.
@@ -34,21 +34,18 @@ def stop_signals() -> list[signal.Signals]:
 
 
 class StopSignals:
-    """`install_stop_signals` at load, `remove_stop_signals` at unmount (MopsApp calls both)."""
+    """`install` at the app's load, `remove` at its unmount; `exit(return_code=N)` ends the app."""
 
-    if TYPE_CHECKING:  # provided by MopsApp
-        cockpit: Cockpit
+    def __init__(self, cockpit: Cockpit, exit_app: Callable[..., None]) -> None:
+        self.cockpit = cockpit
+        self.exit = exit_app
+        #: The signal that stopped the cockpit, if one did.
+        self.stopped_by: signal.Signals | None = None
+        #: How many actions were still running then (their audit entries say how far they got).
+        self.stopped_actions = 0
+        self._previous_handlers: dict[int, Any] = {}
 
-        def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None: ...
-
-    #: The signal that stopped the cockpit, if one did.
-    stopped_by: signal.Signals | None = None
-    #: How many actions were still running then (their audit entries say how far they got).
-    stopped_actions: int = 0
-    _previous_handlers: dict[int, Any]
-    _stop_loop: asyncio.AbstractEventLoop
-
-    def install_stop_signals(self) -> None:
+    def install(self) -> None:
         self._previous_handlers = {}
         if threading.current_thread() is not threading.main_thread():
             return  # only the main thread may set handlers (an app run from a test's thread)
@@ -56,8 +53,8 @@ class StopSignals:
         for signum in stop_signals():
             self._previous_handlers[signum] = signal.signal(signum, self._on_stop_signal)
 
-    def remove_stop_signals(self) -> None:
-        for signum, previous in getattr(self, "_previous_handlers", {}).items():
+    def remove(self) -> None:
+        for signum, previous in self._previous_handlers.items():
             signal.signal(signum, previous)
         self._previous_handlers = {}
 

@@ -12,11 +12,11 @@ below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse he
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
@@ -49,7 +49,7 @@ COMPACT_WIDTH, COMPACT_HEIGHT = 110, 30
 class MainScreen(Screen[None]):
     """The cockpit. `keymap` is the app's applied [keys] remapping, shared so the hints follow it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Pane keys are priority bindings like `/` below: the app handles those as they arrive,
         # so a quick `2/` must not open the filter on the pane that was active before the `2`.
         # In the filter line they are left to the typing (see check_action).
@@ -114,9 +114,8 @@ class MainScreen(Screen[None]):
         in_filter = isinstance(self.focused, FilterInput)
         if action in _PANE_ACTIONS and in_filter:
             return False  # not ours to take: the key is typed into the filter
-        if action in ("filter_keep", "filter_clear") and not in_filter:
-            return False  # enter and escape as usual
-        return True
+        # enter and escape as usual outside the filter line
+        return not (action in ("filter_keep", "filter_clear") and not in_filter)
 
     def action_filter_keep(self) -> None:
         self._filter_pane().close_filter(keep=True)
@@ -154,11 +153,11 @@ class MainScreen(Screen[None]):
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused
-        if isinstance(focused, ItemTable) and focused.parent is not None and focused.parent.id in PANES:
-            if focused.parent.id != self.active:
-                self.active = focused.parent.id
-                self._apply_layout(self.size.width, self.size.height)
-                self.refresh_chrome()
+        pane = focused.parent if isinstance(focused, ItemTable) else None
+        if pane is not None and pane.id in PANES and pane.id != self.active:
+            self.active = pane.id
+            self._apply_layout(self.size.width, self.size.height)
+            self.refresh_chrome()
 
     @property
     def active_pane(self) -> Pane:
@@ -202,7 +201,8 @@ class MainScreen(Screen[None]):
         self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)
         app_keys = [b for b in self.app.BINDINGS if isinstance(b, Binding)]
         app_keys.sort(key=lambda b: b.id != "help")  # "? Help" first: never cut off
-        self.query_one(KeyHints).show([*app_keys[:1], *self.BINDINGS, *app_keys[1:]], self.keymap)
+        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        self.query_one(KeyHints).show([*app_keys[:1], *own, *app_keys[1:]], self.keymap)
 
     # -- actions on the selected item -----------------------------------------------------------
     def action_activate(self) -> None:
@@ -336,7 +336,9 @@ class MainScreen(Screen[None]):
             return
         source = drilldown_source(self.cockpit, self.active, item)
         if source is not None:  # a contact export: show the offending rows, not the metric's fields
-            from mopstui.tui.screens.drilldown import DrilldownScreen  # (not needed for the first paint)
+            from mopstui.tui.screens.drilldown import (
+                DrilldownScreen,  # (not needed for the first paint)
+            )
 
             self.app.push_screen(DrilldownScreen(source, item))
             return

@@ -13,8 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
-from mopstui.tui.format import key_label
 from mopstui.tui.colours import rich_colour
+from mopstui.tui.format import key_label
 from mopstui.tui.widgets.oneline import OneLine
 
 #: Shorter still for the one-line hint bar.

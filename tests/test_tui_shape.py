@@ -92,3 +92,35 @@ def test_no_private_textual_api_in_mopstui() -> None:
             if name in private:
                 hits.append(f"{path.relative_to(TUI.parent.parent)}:{node.lineno} {name}")  # type: ignore[attr-defined]
     assert hits == []
+
+
+async def test_data_arrives_as_messages_and_an_action_finished_reaches_the_app(state_dir: Path) -> None:
+    """Each source's answer and the end of the refresh are messages to the app; an action's end is
+    a message on the main screen that bubbles on to the app (which saves the snapshot)."""
+    from textual.message import Message
+
+    from fakes.pilot import loaded
+    from mopstui import paths
+    from mopstui.config import load_config
+    from mopstui.tui.app import MopsApp
+    from mopstui.tui.messages import ActionFinished, RefreshFinished, SourceAnswered
+
+    app = MopsApp(load_config(paths.config_path()))
+    seen: list[str] = []
+    post = app.post_message
+
+    def recording(message: Message) -> bool:
+        seen.append(type(message).__name__)
+        return post(message)
+
+    app.post_message = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert seen.count(SourceAnswered.__name__) == 1 and seen.count(RefreshFinished.__name__) == 1
+        await pilot.press("a", "y")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if ActionFinished.__name__ in seen:
+                break
+        assert ActionFinished.__name__ in seen
+        assert "demo:1001:inactive" not in app.main.pane("workflows").items

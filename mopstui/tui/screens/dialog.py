@@ -2,7 +2,8 @@
 
 A box in the middle of the screen with a bold title, a body, a muted hint and right-aligned
 buttons (classes `dialog`, `dialog-title`, `dialog-body`, `dialog-hint`, `dialog-buttons`). The
-styles live here rather than in app.tcss: they are read when a dialog first opens, not at start-up.
+styles are this class's DEFAULT_CSS, as Textual's own widgets carry theirs (scoped to dialogs;
+app.tcss may override them); each dialog adds only its own sizes in its DEFAULT_CSS.
 """
 
 from __future__ import annotations

@@ -187,7 +187,8 @@ class MopsApp(App[int]):
     def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications show text as typed: item names and platform messages hold brackets
-        ("[OPS] Lead Routing") that markup would swallow."""
+        ("[OPS] Lead Routing") that markup would swallow. `markup` is accepted because Textual's
+        `Widget.notify` passes it on; every notification of this app is plain text."""
         # ...and never as terminal controls (an ESC sequence in a platform's error message).
         super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,  # type: ignore[arg-type]
                        timeout=timeout, markup=False)

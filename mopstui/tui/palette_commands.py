@@ -41,5 +41,4 @@ class MopsCommands(Provider):
                 yield Hit(score, matcher.highlight(name), partial(self.app.run_action, action), help=help_text)
 
     def _commands(self) -> list[tuple[str, str, str]]:
-        extra = getattr(self.app, "extra_commands", [])
-        return COMMANDS + list(extra)
+        return COMMANDS

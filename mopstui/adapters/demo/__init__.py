@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal
 
+from mopstui.adapters.demo import bulk
 from mopstui.adapters.demo import workspace as ws_mod
 from mopstui.core.errors import BadAnswerError, UnreachableError
 from mopstui.core.models import (
@@ -74,7 +75,7 @@ class DemoSource(Source):
     def workspace(self) -> ws_mod.Workspace:
         if self._ws is None:
             o = self.options
-            self._ws = ws_mod.build(o.seed, self.clock(), o.campaigns, o.requests, o.contacts, self.name)
+            self._ws = bulk.build(o.seed, self.clock(), o.campaigns, o.requests, o.contacts, self.name)
         return self._ws
 
     async def _call(self, *, fetch: bool = True) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from mopstui.adapters.demo.workspace import Workspace
+from mopstui.adapters.demo import workspace as w
+from mopstui.core.models import Request
 
 #: Items generated one by one, field by field, before the bulk filler takes over.
 HAND_SIZED = 1000
@@ -22,12 +21,9 @@ HAND_SIZED = 1000
 _SLOTS = 4096  # distinct creation times (minutes apart) to pick from
 
 
-def fill_tickets(ws: Workspace, seed: int, now: datetime, start: int, size: int) -> None:
+def fill_tickets(ws: w.Workspace, seed: int, now: datetime, start: int, size: int) -> None:
     """Tickets number `start` .. `size - 1` (ids MOPS-{106 + i}), like `_fill_tickets` makes them,
     except that a higher number was created later, as in a real tracker."""
-    from mopstui.adapters.demo import workspace as w
-    from mopstui.core.models import Request
-
     if size <= start:
         return
     rng = random.Random(seed * 1_000_003 + 17)
@@ -58,10 +54,8 @@ def fill_tickets(ws: Workspace, seed: int, now: datetime, start: int, size: int)
                                mine if assignee == me else others)
 
 
-def fill_campaigns(ws: Workspace, seed: int, now: datetime, start: int, size: int, first_id: int) -> None:
+def fill_campaigns(ws: w.Workspace, seed: int, now: datetime, start: int, size: int, first_id: int) -> None:
     """Campaigns number `start` .. `size - 1` (ids from `first_id`), like `_fill_campaigns` makes them."""
-    from mopstui.adapters.demo import workspace as w
-
     if size <= start:
         return
     rng = random.Random(seed * 1_000_003 + 29)
@@ -92,3 +86,20 @@ def fill_campaigns(ws: Workspace, seed: int, now: datetime, start: int, size: in
         campaigns[cid] = campaign(cid, f"{program.split(' - ')[0]} - {stem} {i // len(programs) + 1:02d}",
                                   program, kind, active, status, updated_at[(r >> 4) & 4095], note, "",
                                   expect_active=(status == "Inactive"))
+
+
+def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int, source: str = "demo") -> w.Workspace:
+    """The demo workspace at any size: the careful generator's items first, then this module's."""
+    rng = random.Random(seed)
+    ws = w.Workspace(source)
+    w._plant_campaigns(ws, now)
+    # Item by item up to HAND_SIZED, then the fast filler (same default demo, quick at scale).
+    extra = max(0, campaigns - len(ws.campaigns))
+    w._fill_campaigns(ws, rng, now, len(ws.campaigns) + min(extra, HAND_SIZED))
+    w._plant_tickets(ws, now)
+    extra_tickets = max(0, requests - len(ws.tickets))
+    w._fill_tickets(ws, rng, now, len(ws.tickets) + min(extra_tickets, HAND_SIZED))
+    fill_campaigns(ws, seed, now, HAND_SIZED, extra, 1100 + HAND_SIZED)
+    fill_tickets(ws, seed, now, HAND_SIZED, extra_tickets)
+    ws.contacts = w._contacts(seed, now, contacts)
+    return ws

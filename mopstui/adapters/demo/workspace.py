@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import and_, or_
 
-from mopstui.adapters.demo import bulk
 from mopstui.core import quality as q
 from mopstui.core.models import OverdueRule, Request
 
@@ -89,22 +88,6 @@ class Workspace:
 def overdue_rule(now: datetime) -> OverdueRule:
     """The demo's overdue rule at `now`: Jira's, with the demo's SLAs."""
     return OverdueRule(SLA_HOURS, now)
-
-
-def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int, source: str = "demo") -> Workspace:
-    rng = random.Random(seed)
-    ws = Workspace(source)
-    _plant_campaigns(ws, now)
-    # Item by item up to bulk.HAND_SIZED, then the fast filler (same default demo, quick at scale).
-    extra = max(0, campaigns - len(ws.campaigns))
-    _fill_campaigns(ws, rng, now, len(ws.campaigns) + min(extra, bulk.HAND_SIZED))
-    _plant_tickets(ws, now)
-    extra_tickets = max(0, requests - len(ws.tickets))
-    _fill_tickets(ws, rng, now, len(ws.tickets) + min(extra_tickets, bulk.HAND_SIZED))
-    bulk.fill_campaigns(ws, seed, now, bulk.HAND_SIZED, extra, 1100 + bulk.HAND_SIZED)
-    bulk.fill_tickets(ws, seed, now, bulk.HAND_SIZED, extra_tickets)
-    ws.contacts = _contacts(seed, now, contacts)
-    return ws
 
 
 def _plant_campaigns(ws: Workspace, now: datetime) -> None:

@@ -24,8 +24,13 @@ def sample(args: list[str], size: str) -> dict:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "MOPSTUI_STATE_DIR": tmp, "MOPSTUI_CONFIG_DIR": tmp}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        out = subprocess.run([sys.executable, str(HERE / "cockpit_run.py"), *args, "--size", size],
-                             check=True, env=env, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, str(HERE / "cockpit_run.py"), *args, "--size", size],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -43,7 +48,10 @@ def main() -> None:
         for field, what in (("keys_ms", "first frame showing it"), ("keys_settled_ms", "settled")):
             keys = {k: statistics.median(r[field][k] for r in runs) for k in runs[0][field]}
             worst = {k: max(r[field][k] for r in runs) for k in runs[0][field]}
-            print(f"  keys ms to {what}, median (worst): " + ", ".join(f"{k} {keys[k]:.0f} ({worst[k]:.0f})" for k in keys))
+            print(
+                f"  keys ms to {what}, median (worst): "
+                + ", ".join(f"{k} {keys[k]:.0f} ({worst[k]:.0f})" for k in keys)
+            )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ def watch_frames(app, loaded):
     app._display = display
 """
 
-BARE = FRAME_CLOCK + """
+BARE = (
+    FRAME_CLOCK
+    + """
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
@@ -44,8 +46,11 @@ app = Bare()
 watch_frames(app, lambda app: True)
 app.run(headless=True, size=(120, 40))
 """
+)
 
-COCKPIT = FRAME_CLOCK + """
+COCKPIT = (
+    FRAME_CLOCK
+    + """
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
 from pathlib import Path
@@ -58,6 +63,7 @@ app = MopsApp(load_config(Path("none.toml"), demo=True))
 watch_frames(app, loaded)
 app.run(headless=True, size=(120, 40))
 """
+)
 
 
 def sample(code: str, env: dict[str, str]) -> tuple[float, float]:
@@ -85,9 +91,13 @@ def main() -> None:
     bmin, cmin = min(x[0] for x in bare), min(x[0] for x in cockpit)
     paired = statistics.median(cx[0] / bx[0] for bx, cx in zip(bare, cockpit))
     be, ce = (statistics.median(x[1] for x in bare), statistics.median(x[1] for x in cockpit))
-    print(f"to painted: bare Textual app {b:.3f} s, cockpit loaded {c:.3f} s, ratio {c / b:.2f}x  (medians of {args.runs})")
-    print(f"            fastest runs {bmin:.3f} s vs {cmin:.3f} s, ratio {cmin / bmin:.2f}x; "
-          f"median of the {args.runs} side-by-side ratios {paired:.2f}x")
+    print(
+        f"to painted: bare Textual app {b:.3f} s, cockpit loaded {c:.3f} s, ratio {c / b:.2f}x  (medians of {args.runs})"
+    )
+    print(
+        f"            fastest runs {bmin:.3f} s vs {cmin:.3f} s, ratio {cmin / bmin:.2f}x; "
+        f"median of the {args.runs} side-by-side ratios {paired:.2f}x"
+    )
     print(f"to exit:    bare Textual app {be:.3f} s, cockpit loaded {ce:.3f} s, ratio {ce / be:.2f}x")
 
 

@@ -38,8 +38,10 @@ def loaded(app: MopsApp) -> bool:
         return False
     if any(s.state != "ok" for s in app.cockpit.statuses):
         return False
-    return all(main.pane(p).table.current is not None and main.pane(p).table.current.kind == ""  # type: ignore[union-attr]
-               for p in ("workflows", "requests", "quality"))
+    return all(
+        main.pane(p).table.current is not None and main.pane(p).table.current.kind == ""  # type: ignore[union-attr]
+        for p in ("workflows", "requests", "quality")
+    )
 
 
 async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -69,8 +71,9 @@ class Frames:
         app._display = display  # type: ignore[method-assign]
 
 
-async def keystroke(app: MopsApp, frames: Frames, key: str, done: Callable[[], bool],
-                    char: str | None = None) -> tuple[float, float]:
+async def keystroke(
+    app: MopsApp, frames: Frames, key: str, done: Callable[[], bool], char: str | None = None
+) -> tuple[float, float]:
     """ms from posting the key event to (1) the first frame showing its effect and (2) the screen
     having settled: the effect done, the app's follow-up work after it finished, a refresh painted.
 

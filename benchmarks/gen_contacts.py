@@ -17,17 +17,61 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HEADER = [
-    "Id", "First Name", "Last Name", "Email Address", "Company", "Job Title", "Country", "Lead Source",
-    "Lead Status", "Last Activity Date", "Unsubscribed", "Marketable",
+    "Id",
+    "First Name",
+    "Last Name",
+    "Email Address",
+    "Company",
+    "Job Title",
+    "Country",
+    "Lead Source",
+    "Lead Status",
+    "Last Activity Date",
+    "Unsubscribed",
+    "Marketable",
 ]
 FIRST = "Anna Ben Chloe David Emma Farid Grace Hugo Ines Jonas Kai Lena Marco Nora Omar Priya Quinn Rosa Sven Tara Uma Victor Wen Yusuf Zoë José Åsa".split()
 LAST = "Smith Müller Garcia Rossi Dubois Kowalski Nguyen Tanaka Silva Jensen Novak Olsen Patel Kim Brown Wilson Taylor Moreau Costa Fischer".split()
-COMPANIES = ["Acme Corp", "Globex", "Initech", "Umbrella, Inc.", "Stark Industries", "Wayne Enterprises",
-             "Hooli", "Vandelay Industries", "Soylent", "Cyberdyne Systems", "Tyrell Corp", "Wonka Industries"]
-TITLES = ["Marketing Manager", "VP Marketing", "Demand Gen Lead", "CMO", "Ops Analyst", "Sales Director",
-          "Product Manager", "Engineer", "CFO", "Head of Growth"]
-COUNTRIES = ["United States", "Germany", "France", "United Kingdom", "Spain", "Italy", "Netherlands",
-             "Canada", "Australia", "Japan", "Brazil", "India"]
+COMPANIES = [
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella, Inc.",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Hooli",
+    "Vandelay Industries",
+    "Soylent",
+    "Cyberdyne Systems",
+    "Tyrell Corp",
+    "Wonka Industries",
+]
+TITLES = [
+    "Marketing Manager",
+    "VP Marketing",
+    "Demand Gen Lead",
+    "CMO",
+    "Ops Analyst",
+    "Sales Director",
+    "Product Manager",
+    "Engineer",
+    "CFO",
+    "Head of Growth",
+]
+COUNTRIES = [
+    "United States",
+    "Germany",
+    "France",
+    "United Kingdom",
+    "Spain",
+    "Italy",
+    "Netherlands",
+    "Canada",
+    "Australia",
+    "Japan",
+    "Brazil",
+    "India",
+]
 SOURCES = ["Webinar", "Paid Search", "Organic", "Trade Show", "Content Syndication", "Referral", "List Import"]
 STATUSES = ["New", "Working", "Nurture", "MQL", "SQL", "Disqualified"]
 PERSONAL = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "gmx.de"]
@@ -63,14 +107,24 @@ def make_row(i: int, rnd: random.Random, today: date, emails: list[str]) -> list
     if rnd.random() < 0.0005:
         first, last = "Mickey", "Mouse"
     created = today - timedelta(days=rnd.randint(30, 3650))
-    activity = "" if rnd.random() < 0.05 else (created + timedelta(days=rnd.randint(0, (today - created).days))).isoformat()
+    activity = (
+        "" if rnd.random() < 0.05 else (created + timedelta(days=rnd.randint(0, (today - created).days))).isoformat()
+    )
     unsubscribed = rnd.random() < 0.04
     marketable = (not unsubscribed) or rnd.random() < 0.03
     return [
-        str(100000 + i), first, last, email, company, rnd.choice(TITLES),
+        str(100000 + i),
+        first,
+        last,
+        email,
+        company,
+        rnd.choice(TITLES),
         "" if rnd.random() < 0.06 else rnd.choice(COUNTRIES),
-        "" if rnd.random() < 0.12 else rnd.choice(SOURCES), rnd.choice(STATUSES),
-        activity, "true" if unsubscribed else "false", "true" if marketable else "false",
+        "" if rnd.random() < 0.12 else rnd.choice(SOURCES),
+        rnd.choice(STATUSES),
+        activity,
+        "true" if unsubscribed else "false",
+        "true" if marketable else "false",
     ]
 
 

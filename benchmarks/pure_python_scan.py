@@ -13,8 +13,13 @@ from mopstui.core import quality as q
 
 #: The generated file's headers for our fields (see gen_contacts.py).
 COLUMNS = {
-    "email": "Email Address", "first_name": "First Name", "last_name": "Last Name", "country": "Country",
-    "lead_source": "Lead Source", "last_activity": "Last Activity Date", "unsubscribed": "Unsubscribed",
+    "email": "Email Address",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "country": "Country",
+    "lead_source": "Lead Source",
+    "last_activity": "Last Activity Date",
+    "unsubscribed": "Unsubscribed",
     "marketable": "Marketable",
 }
 
@@ -22,8 +27,20 @@ COLUMNS = {
 def scan(path: Path, today: date, stale_after_days: int = 730) -> tuple[int, dict[str, int]]:
     """(rows, counts) for every rule, required fields email, country and lead_source."""
     counts = dict.fromkeys(
-        ["duplicates", "invalid_email", "missing:email", "missing:country", "missing:lead_source", "role_email",
-         "personal_email", "test_record", "stale", "unsubscribed_marketable"], 0)
+        [
+            "duplicates",
+            "invalid_email",
+            "missing:email",
+            "missing:country",
+            "missing:lead_source",
+            "role_email",
+            "personal_email",
+            "test_record",
+            "stale",
+            "unsubscribed_marketable",
+        ],
+        0,
+    )
     seen: set[str] = set()
     total = 0
     with open(path, encoding="utf-8", newline="") as fh:

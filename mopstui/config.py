@@ -98,7 +98,9 @@ def load_config(path: Path, *, demo: bool = False, given_by: str | None = None) 
     except (FileNotFoundError, NotADirectoryError):
         if given_by is None:
             return _demo_config(None, is_default=True)
-        raise ConfigError(str(path), "file", f"not found{origin}; check the path, or run `mopstui init` to create it") from None
+        raise ConfigError(
+            str(path), "file", f"not found{origin}; check the path, or run `mopstui init` to create it"
+        ) from None
     except OSError as exc:
         raise ConfigError(str(path), "file", f"cannot be read ({exc.strerror or exc}){origin}") from None
     if stat.S_ISDIR(mode):
@@ -203,7 +205,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             raise ConfigError(where, f"notify.{key}", f"unknown key (expected one of: {', '.join(NOTIFY_KEYS)})")
         notify[key] = _coerce(value, NOTIFY_KEYS[key], where, f"notify.{key}")
     if not 0 <= notify.get("max_items", 0) <= MAX_NOTIFY_ITEMS:  # a Slack message holds ~40,000 characters
-        raise ConfigError(where, "notify.max_items", f"expected 0 to {MAX_NOTIFY_ITEMS} items, got {notify['max_items']}")
+        raise ConfigError(
+            where, "notify.max_items", f"expected 0 to {MAX_NOTIFY_ITEMS} items, got {notify['max_items']}"
+        )
     sources_raw = _table(data.get("sources", {}), where, "sources")
     if not sources_raw:
         raise ConfigError(where, "sources", "expected at least one [sources.NAME] table")
@@ -242,8 +246,9 @@ def _field_names(options_cls: type) -> set[str]:
     return {f.name for f in dataclasses.fields(options_cls)}
 
 
-def _build_options(cls: type[Source], raw: dict[str, Any], where: str, prefix: str,
-                   options_cls: type | None = None) -> Any:
+def _build_options(
+    cls: type[Source], raw: dict[str, Any], where: str, prefix: str, options_cls: type | None = None
+) -> Any:
     """`cls.Options` (or `options_cls`) built from `raw`, every key and type checked."""
     options_cls = options_cls or cls.Options
     hints = typing.get_type_hints(options_cls)
@@ -252,7 +257,9 @@ def _build_options(cls: type[Source], raw: dict[str, Any], where: str, prefix: s
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in fields:
-            raise ConfigError(where, f"{prefix}.{key}", f"unknown key for kind {cls.kind!r} (expected one of: {', '.join(allowed)})")
+            raise ConfigError(
+                where, f"{prefix}.{key}", f"unknown key for kind {cls.kind!r} (expected one of: {', '.join(allowed)})"
+            )
         values[key] = _coerce(value, hints[key], where, f"{prefix}.{key}")
     for fname, f in fields.items():
         if fname not in values and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -300,7 +307,9 @@ def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
         return None
     if shape.kind == "choice":
         if value not in shape.choices:
-            raise ConfigError(where, key, f"expected one of {', '.join(repr(a) for a in shape.choices)}, got {_shown(value)}")
+            raise ConfigError(
+                where, key, f"expected one of {', '.join(repr(a) for a in shape.choices)}, got {_shown(value)}"
+            )
         return value
     if shape.kind in ("list", "tuple"):
         if not isinstance(value, list):

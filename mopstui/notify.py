@@ -68,8 +68,9 @@ def slack_payload(report: Report, max_items: int = DEFAULT_MAX_ITEMS) -> dict[st
     new_items: list[str] = []
     for p in report.problems:
         if report.is_new(p.key):
-            new_items.append(f"{_ICONS.get(p.severity, '')} {_link(p.name, p.url)}: {_esc(p.problem)}: "
-                             f"{_esc(p.detail)}".strip())
+            new_items.append(
+                f"{_ICONS.get(p.severity, '')} {_link(p.name, p.url)}: {_esc(p.problem)}: {_esc(p.detail)}".strip()
+            )
     for q in report.requests:
         if report.is_new(q.key):
             flag = ", overdue" if q.overdue else ""
@@ -81,8 +82,10 @@ def slack_payload(report: Report, max_items: int = DEFAULT_MAX_ITEMS) -> dict[st
             lines.append(f"…and {len(new_items) - max_items} more")
     up = [m for m in report.metrics if (report.delta(m) or 0) > 0 and m.severity in ("warning", "critical")]
     if up:
-        lines.append("*Worse data quality:* " + ", ".join(
-            f"{_esc(m.label)} {m.count} ({report.delta(m):+d})" for m in up[:max_items]))
+        lines.append(
+            "*Worse data quality:* "
+            + ", ".join(f"{_esc(m.label)} {m.count} ({report.delta(m):+d})" for m in up[:max_items])
+        )
     for r in report.failed:
         lines.append(f":warning: {_esc(r.name)} failed: {_esc(redact(r.status.error))}")
     if report.resolved:

@@ -108,24 +108,57 @@ def to_json(report: Report) -> dict[str, Any]:
         "status": report.status,
         "demo": report.demo,
         "sources": [
-            {"name": r.name, "kind": r.status.kind, "ok": r.status.state == "ok",
-             "error": r.status.error or None, "calls": r.status.calls, "fetched_at": _iso(r.status.fetched_at)}
+            {
+                "name": r.name,
+                "kind": r.status.kind,
+                "ok": r.status.state == "ok",
+                "error": r.status.error or None,
+                "calls": r.status.calls,
+                "fetched_at": _iso(r.status.fetched_at),
+            }
             for r in report.results
         ],
         "workflows": [
-            {"source": p.source, "id": p.id, "name": p.name, "kind": p.kind, "problem": p.problem,
-             "severity": p.severity, "detail": p.detail, "url": p.url, "new": report.is_new(p.key)}
+            {
+                "source": p.source,
+                "id": p.id,
+                "name": p.name,
+                "kind": p.kind,
+                "problem": p.problem,
+                "severity": p.severity,
+                "detail": p.detail,
+                "url": p.url,
+                "new": report.is_new(p.key),
+            }
             for p in report.problems
         ],
         "requests": [
-            {"source": q.source, "id": q.id, "title": q.title, "requester": q.requester, "priority": q.priority,
-             "status": q.status, "created": _iso(q.created), "due": _iso(q.due), "overdue": q.overdue,
-             "assignee": q.assignee, "url": q.url, "new": report.is_new(q.key)}
+            {
+                "source": q.source,
+                "id": q.id,
+                "title": q.title,
+                "requester": q.requester,
+                "priority": q.priority,
+                "status": q.status,
+                "created": _iso(q.created),
+                "due": _iso(q.due),
+                "overdue": q.overdue,
+                "assignee": q.assignee,
+                "url": q.url,
+                "new": report.is_new(q.key),
+            }
             for q in report.requests
         ],
         "quality": [
-            {"source": m.source, "metric": m.metric, "label": m.label, "count": m.count, "total": m.total,
-             "severity": m.severity, "delta": report.delta(m)}
+            {
+                "source": m.source,
+                "metric": m.metric,
+                "label": m.label,
+                "count": m.count,
+                "total": m.total,
+                "severity": m.severity,
+                "delta": report.delta(m),
+            }
             for m in report.metrics
         ],
     }
@@ -188,15 +221,22 @@ def render_text(report: Report) -> str:
     problems = [p for p in report.problems if p.severity != "info" or report.is_new(p.key)]
     if problems:
         lines += ["", "Workflows"]
-        lines += _capped([f"  [{p.severity}]{' NEW' if report.is_new(p.key) else ''} {_v(p.name)}: {p.problem}: "
-                          f"{_v(p.detail)} {_v(p.url)}".rstrip() for p in problems])
+        lines += _capped(
+            [
+                f"  [{p.severity}]{' NEW' if report.is_new(p.key) else ''} {_v(p.name)}: {p.problem}: "
+                f"{_v(p.detail)} {_v(p.url)}".rstrip()
+                for p in problems
+            ]
+        )
     requests = [q for q in report.requests if q.overdue or report.is_new(q.key)]
     if requests:
         lines += ["", "Requests (overdue or new)"]
         rows = []
         for q in requests:
             flags = " ".join(f for f in ("overdue" if q.overdue else "", "NEW" if report.is_new(q.key) else "") if f)
-            rows.append(f"  {_v(q.id)} [{_v(q.priority)}] {flags}: {_v(q.title)} ({_v(q.requester)}) {_v(q.url)}".rstrip())
+            rows.append(
+                f"  {_v(q.id)} [{_v(q.priority)}] {flags}: {_v(q.title)} ({_v(q.requester)}) {_v(q.url)}".rstrip()
+            )
         lines += _capped(rows)
     metrics = [m for m in report.metrics if m.severity in ("critical", "warning") or report.delta(m)]
     if metrics:
@@ -237,11 +277,19 @@ def render_markdown(report: Report) -> str:
     title = f"## mopstui check: {report.status.upper()}" + (" (demo workspace)" if report.demo else "")
     missing = [_md(r.name) for r in report.failed]
     notes = ([f"**{DEMO_NOTE}**"] if report.demo else []) + (
-        [f"**Counts missing from {', '.join(missing)}** (no answer)"] if missing else [])
-    lines = [title, "", *[line for note in notes for line in (note, "")],
-             f"_{report.generated_at.isoformat(timespec='minutes')}_ · {c['critical']} critical, {c['warning']} warning "
-             f"workflow problems · {c['requests']} open requests ({c['overdue']} overdue) · {c['quality']} quality "
-             f"metrics over threshold · {c['new']} new", "", "### Sources", ""]
+        [f"**Counts missing from {', '.join(missing)}** (no answer)"] if missing else []
+    )
+    lines = [
+        title,
+        "",
+        *[line for note in notes for line in (note, "")],
+        f"_{report.generated_at.isoformat(timespec='minutes')}_ · {c['critical']} critical, {c['warning']} warning "
+        f"workflow problems · {c['requests']} open requests ({c['overdue']} overdue) · {c['quality']} quality "
+        f"metrics over threshold · {c['new']} new",
+        "",
+        "### Sources",
+        "",
+    ]
     for r in report.results:
         state = "ok" if r.status.state == "ok" else f"**failed**: {_md(r.status.error)}"
         lines.append(f"- **{_md(r.name)}** ({r.status.kind}): {state}, {r.status.calls} calls")
@@ -249,15 +297,24 @@ def render_markdown(report: Report) -> str:
     if problems:
         lines += ["", "### Workflows", "", "| Severity | New | Workflow | Problem | Detail |", "|---|---|---|---|---|"]
         for p in problems:
-            lines.append(f"| {p.severity} | {'new' if report.is_new(p.key) else ''} | {_link(p.name, p.url)} "
-                         f"| {p.problem} | {_md(p.detail)} |")
+            lines.append(
+                f"| {p.severity} | {'new' if report.is_new(p.key) else ''} | {_link(p.name, p.url)} "
+                f"| {p.problem} | {_md(p.detail)} |"
+            )
     requests = [q for q in report.requests if q.overdue or report.is_new(q.key)]
     if requests:
-        lines += ["", "### Requests (overdue or new)", "", "| Request | Priority | Overdue | New | Requester |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "### Requests (overdue or new)",
+            "",
+            "| Request | Priority | Overdue | New | Requester |",
+            "|---|---|---|---|---|",
+        ]
         for q in requests:
-            lines.append(f"| {_link(f'{q.id} {q.title}', q.url)} | {_md(q.priority)} | {'yes' if q.overdue else ''} "
-                         f"| {'new' if report.is_new(q.key) else ''} | {_md(q.requester)} |")
+            lines.append(
+                f"| {_link(f'{q.id} {q.title}', q.url)} | {_md(q.priority)} | {'yes' if q.overdue else ''} "
+                f"| {'new' if report.is_new(q.key) else ''} | {_md(q.requester)} |"
+            )
     metrics = [m for m in report.metrics if m.severity in ("critical", "warning") or report.delta(m)]
     if metrics:
         lines += ["", "### Data quality", "", "| Severity | Metric | Count | Change |", "|---|---|---|---|"]

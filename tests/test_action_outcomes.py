@@ -12,10 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.clock import FakeClock
-from fakes.jira import TOKEN, FakeJira, make_issue
-from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
-from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 
 from mopstui.adapters.jira import JiraOptions, JiraSource
 from mopstui.adapters.marketo import MarketoOptions, MarketoSource
@@ -23,14 +19,27 @@ from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
 from mopstui.core.source import SourceContext
 
+from fakes.clock import FakeClock
+from fakes.jira import TOKEN, FakeJira, make_issue
+from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
+from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
+
 NAME = "marketo-prod"
 READ_BACK = "smartCampaign/1.json"
 
 
 def marketo(fake: FakeMarketo, clock: FakeClock, transport: httpx.AsyncBaseTransport | None = None) -> MarketoSource:
     opts = MarketoOptions(base_url=BASE_URL, client_id=CLIENT_ID, expect_active=["*Lead Routing*"])
-    return MarketoSource(NAME, opts, SourceContext(secret=lambda f: CLIENT_SECRET), transport=transport or fake.transport(),
-                         clock=clock, sleep=clock.sleep, rng=lambda: 0.5, now=lambda: fake.now)
+    return MarketoSource(
+        NAME,
+        opts,
+        SourceContext(secret=lambda f: CLIENT_SECRET),
+        transport=transport or fake.transport(),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=lambda: 0.5,
+        now=lambda: fake.now,
+    )
 
 
 @pytest.fixture
@@ -57,11 +66,15 @@ def outcomes(audit: AuditLog) -> list[str]:
 # -- done, but the read-back failed -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("failure", [
-    {"status": 503, "times": 10},  # Marketo's edge down right after the activation (retried, then given up)
-    {"body": b'{"success": true, "result": []}'},  # an answer without the campaign
-    {"body": b"<html>Bad gateway</html>"},  # not JSON
-], ids=["503", "no-campaign", "not-json"])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"status": 503, "times": 10},  # Marketo's edge down right after the activation (retried, then given up)
+        {"body": b'{"success": true, "result": []}'},  # an answer without the campaign
+        {"body": b"<html>Bad gateway</html>"},  # not JSON
+    ],
+    ids=["503", "no-campaign", "not-json"],
+)
 async def test_an_activation_accepted_whose_read_back_failed_is_done_unconfirmed(
     fake: FakeMarketo, clock: FakeClock, audit: AuditLog, failure: dict[str, Any]
 ) -> None:
@@ -71,7 +84,9 @@ async def test_an_activation_accepted_whose_read_back_failed_is_done_unconfirmed
     outcome = await cockpit.perform(NAME, "activate", "1")
     assert fake.campaigns[1]["isActive"] is True  # Marketo did it
     assert outcome.ok and outcome.unconfirmed, outcome.message
-    assert outcome.message.startswith("done; could not confirm: Marketo accepted activate of 'US - Lead Routing - Inbound'")
+    assert outcome.message.startswith(
+        "done; could not confirm: Marketo accepted activate of 'US - Lead Routing - Inbound'"
+    )
     assert "failed" not in outcome.message.split(",")[0]
     assert outcomes(audit) == ["attempt", "ok-unconfirmed"]
     # the cockpit still re-fetched, so the pane shows Marketo's state: nothing left to activate
@@ -100,7 +115,9 @@ async def test_an_activation_whose_read_back_hangs_past_the_timeout_is_done_unco
     await cockpit.aclose()
 
 
-async def test_an_activation_marketo_refused_is_still_failed(fake: FakeMarketo, clock: FakeClock, audit: AuditLog) -> None:
+async def test_an_activation_marketo_refused_is_still_failed(
+    fake: FakeMarketo, clock: FakeClock, audit: AuditLog
+) -> None:
     fake.refusals[1] = ("709", "Smart campaign has no triggers")
     cockpit = Cockpit({NAME: SourceHandle(marketo(fake, clock))}, audit=audit)
     outcome = await cockpit.perform(NAME, "activate", "1")
@@ -120,8 +137,15 @@ async def test_a_confirmed_activation_is_ok(fake: FakeMarketo, clock: FakeClock,
 def jira(fake: FakeJira) -> JiraSource:
     opts = JiraOptions(base_url="https://acme.atlassian.net", email="ops@acme.com", jql="project = MOPS")
     clock = FakeClock()
-    return JiraSource("requests", opts, SourceContext(secret=lambda f: TOKEN), transport=fake.transport(),
-                      sleep=clock.sleep, clock=clock, rng=lambda: 0.0)
+    return JiraSource(
+        "requests",
+        opts,
+        SourceContext(secret=lambda f: TOKEN),
+        transport=fake.transport(),
+        sleep=clock.sleep,
+        clock=clock,
+        rng=lambda: 0.0,
+    )
 
 
 async def test_a_take_whose_refetch_failed_is_done_unconfirmed(audit: AuditLog) -> None:
@@ -133,7 +157,9 @@ async def test_a_take_whose_refetch_failed_is_done_unconfirmed(audit: AuditLog) 
     outcome = await cockpit.perform("requests", "take", "MOPS-1")
     assert fake.issues["MOPS-1"]["fields"]["assignee"] is not None  # Jira did it
     assert outcome.ok and outcome.unconfirmed, outcome.message
-    assert outcome.message.startswith("done; could not confirm: MOPS-1 assigned to you, but re-fetching requests failed")
+    assert outcome.message.startswith(
+        "done; could not confirm: MOPS-1 assigned to you, but re-fetching requests failed"
+    )
     assert "The JQL is broken today" in outcome.message
     assert outcomes(audit) == ["attempt", "ok-unconfirmed"]
     # and when the re-fetch answers, the same action is confirmed

@@ -15,8 +15,17 @@ from mopstui.core.audit import AuditLog
 
 
 def entry(outcome: str, target: str = "1001") -> str:
-    return json.dumps({"time": "2026-03-02T09:00:00+00:00", "user": "ops", "source": "demo",
-                       "action": "activate", "target": target, "outcome": outcome, "message": ""})
+    return json.dumps(
+        {
+            "time": "2026-03-02T09:00:00+00:00",
+            "user": "ops",
+            "source": "demo",
+            "action": "activate",
+            "target": target,
+            "outcome": outcome,
+            "message": "",
+        }
+    )
 
 
 def test_a_torn_last_line_does_not_swallow_the_next_entry(tmp_path: Path) -> None:
@@ -27,7 +36,10 @@ def test_a_torn_last_line_does_not_swallow_the_next_entry(tmp_path: Path) -> Non
     log.append("demo", "deactivate", "1002", "attempt")
     log.append("demo", "deactivate", "1002", "ok", "Deactivated 'Scoring'")
     assert [(e["action"], e["outcome"]) for e in log.read()] == [
-        ("activate", "attempt"), ("deactivate", "attempt"), ("deactivate", "ok")]
+        ("activate", "attempt"),
+        ("deactivate", "attempt"),
+        ("deactivate", "ok"),
+    ]
     assert [n for n, e in log.lines() if e is None] == [2]
     assert path.read_bytes().endswith(b"\n")
 
@@ -62,8 +74,7 @@ def damaged_log() -> Path:
     path = runtime.audit_log().path
     path.parent.mkdir(parents=True, exist_ok=True)
     odd = json.dumps({"time": None, "user": 7, "outcome": None, "source": ["x"], "action": {}, "target": 1.5})
-    path.write_text("\n".join([entry("ok", "1001"), "{not json", odd, "[1, 2]", "[" * 100_000, ""]),
-                    encoding="utf-8")
+    path.write_text("\n".join([entry("ok", "1001"), "{not json", odd, "[1, 2]", "[" * 100_000, ""]), encoding="utf-8")
     return path
 
 

@@ -10,12 +10,13 @@ import sys
 
 import keyring
 import pytest
-from fakes.secret_source import KIND, TARGET
 from keyring.backends import fail
 
 from mopstui import adapters
 from mopstui.cli import main
 from mopstui.credentials import file_store
+
+from fakes.secret_source import KIND, TARGET
 
 SECRET = "planted-9f8e7d6c"
 
@@ -71,7 +72,9 @@ def test_set_without_keyring_lists_the_alternatives(capsys, monkeypatch):
 def test_insecure_storage_writes_0600_file_and_warns_each_time(capsys, monkeypatch):
     keyring.set_keyring(fail.Keyring())
     for _ in range(2):
-        code, out, err = run(capsys, monkeypatch, ["auth", "set", "jira", "api_token", "--insecure-storage"], SECRET + "\n")
+        code, out, err = run(
+            capsys, monkeypatch, ["auth", "set", "jira", "api_token", "--insecure-storage"], SECRET + "\n"
+        )
         assert code == 0 and "warning: secrets are stored in plain text" in err
     if os.name == "posix":
         assert stat.S_IMODE(file_store.path().stat().st_mode) == 0o600
@@ -80,9 +83,11 @@ def test_insecure_storage_writes_0600_file_and_warns_each_time(capsys, monkeypat
     assert SECRET not in out + err
 
 
-def test_status_table_shows_where_each_secret_comes_from(capsys, monkeypatch, memory_keyring, write_config, echoing_kind):
+def test_status_table_shows_where_each_secret_comes_from(
+    capsys, monkeypatch, memory_keyring, write_config, echoing_kind
+):
     write_config(
-        '[notify]\nmax_items = 5\n\n'
+        "[notify]\nmax_items = 5\n\n"
         '[sources.crm]\nkind = "vault-test"\nbase_url = "https://crm.invalid"\n\n'
         '[sources.erp]\nkind = "vault-test"\nbase_url = "https://erp.invalid"\n\n'
         '[sources.pim]\nkind = "vault-test"\nbase_url = "https://pim.invalid"\n'
@@ -129,7 +134,10 @@ def test_piped_subprocess_never_touches_a_real_keyring(tmp_path):
     """The real console script, stdin piped; the conftest points child processes at no keyring."""
     result = subprocess.run(
         [sys.executable, "-m", "mopstui", "auth", "set", "demo", "token", "--insecure-storage"],
-        input=SECRET + "\n", capture_output=True, text=True, timeout=60,
+        input=SECRET + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "plain text" in result.stderr and SECRET not in result.stdout + result.stderr

@@ -45,9 +45,19 @@ def marker() -> Text:
 
 CASES = [
     # cells, widths, width, right
-    (("Lead Routing - Inbound MQL", Text("inactive", style="bold #ff5555"), "27h ago"), [20, 10, 8], 40, [False, False, True]),
+    (
+        ("Lead Routing - Inbound MQL", Text("inactive", style="bold #ff5555"), "27h ago"),
+        [20, 10, 8],
+        40,
+        [False, False, True],
+    ),
     (("a very long campaign name that will not fit", "x"), [12, 3], 16, [False, False]),
-    ((marker(), "MOPS-101", Text("Highest", style="#ff0000"), "late 2d"), [2, 9, 8, 8], 30, [False, False, False, True]),
+    (
+        (marker(), "MOPS-101", Text("Highest", style="#ff0000"), "late 2d"),
+        [2, 9, 8, 8],
+        30,
+        [False, False, False, True],
+    ),
     (("日本語のキャンペーン名前", "ok"), [9, 4], 14, [False, True]),  # wide characters cut mid-glyph
     (("bell\x07 and \x1b[31mescape", "tab\there"), [18, 9], 28, [False, False]),  # control codes shown
     (("one", "two", "three"), [10, 10, 10], 25, [False, False, False]),  # line overflows mid-cell

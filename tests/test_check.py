@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from fakes.scripted import Script, metric, problem, request, state, use_scripted_kind
 
 from mopstui.cli import main
+
+from fakes.scripted import Script, metric, problem, request, state, use_scripted_kind
 
 SCRIPTED = '[sources.mkto]\nkind = "scripted"\n'
 FAILING_DEMO = '[sources.demo]\nkind = "demo"\nfail = "error"\ncampaigns = 0\nrequests = 0\ncontacts = 0\n'
@@ -119,8 +120,20 @@ def test_json_follows_the_contract(capsys) -> None:  # type: ignore[no-untyped-d
     assert source["ok"] is True and source["error"] is None and source["calls"] == 3
     assert set(data["workflows"][0]) == {"source", "id", "name", "kind", "problem", "severity", "detail", "url", "new"}
     assert data["workflows"][0]["severity"] == "critical"
-    assert set(data["requests"][0]) == {"source", "id", "title", "requester", "priority", "status", "created", "due",
-                                        "overdue", "assignee", "url", "new"}
+    assert set(data["requests"][0]) == {
+        "source",
+        "id",
+        "title",
+        "requester",
+        "priority",
+        "status",
+        "created",
+        "due",
+        "overdue",
+        "assignee",
+        "url",
+        "new",
+    }
     assert data["requests"][0]["overdue"] is True  # overdue first
     assert set(data["quality"][0]) == {"source", "metric", "label", "count", "total", "severity", "delta"}
     assert all(q["delta"] is None for q in data["quality"])  # first check

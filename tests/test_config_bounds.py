@@ -59,8 +59,10 @@ def test_a_nan_refresh_is_refused_by_the_cockpit_and_by_check(write_config, caps
 
 def test_every_float_setting_refuses_nan_and_infinity(write_config) -> None:
     assert "latency: expected a finite number, got nan" in config_error(write_config(f"{DEMO}latency = nan\n"))
-    jira = ("[sources.j]\nkind = 'jira'\nbase_url = 'https://acme.atlassian.net'\nemail = 'a@b.c'\njql = 'x'\n"
-            "sla_hours = { Highest = inf }\n")
+    jira = (
+        "[sources.j]\nkind = 'jira'\nbase_url = 'https://acme.atlassian.net'\nemail = 'a@b.c'\njql = 'x'\n"
+        "sla_hours = { Highest = inf }\n"
+    )
     assert "sla_hours.Highest: expected a finite number, got inf" in config_error(write_config(jira))
 
 
@@ -70,8 +72,15 @@ def test_good_limits_still_load(write_config) -> None:
     assert config.source("demo").timeout_seconds == 1
 
 
-@pytest.mark.parametrize("key, value, most", [("campaigns", 100_001, "100,000"), ("requests", 10**12, "200,000"),
-                                              ("contacts", 200_001, "200,000"), ("latency", 61, "60")])
+@pytest.mark.parametrize(
+    "key, value, most",
+    [
+        ("campaigns", 100_001, "100,000"),
+        ("requests", 10**12, "200,000"),
+        ("contacts", 200_001, "200,000"),
+        ("latency", 61, "60"),
+    ],
+)
 def test_demo_sizes_and_latency_have_an_upper_bound(write_config, key: str, value: int, most: str) -> None:
     message = config_error(write_config(f"{DEMO}{key} = {value}\n"))
     assert f"{key}: expected 0 or more" in message and f"at most {most}" in message
@@ -81,14 +90,20 @@ def test_demo_sizes_and_latency_have_an_upper_bound(write_config, key: str, valu
 DEEP = 5000
 
 
-@pytest.mark.parametrize("text", [
-    "x = " + "[" * DEEP + "]" * DEEP + "\n",
-    "x = " + "{a = " * DEEP + "1" + "}" * DEEP + "\n",
-    "theme." + ".".join(["a"] * DEEP) + " = 1\n" + DEMO,
-    DEMO + "seed." + ".".join(["a"] * DEEP) + " = 1\n",
-    "[" + ".".join(["a"] * DEEP) + "]\n",
-], ids=["lists", "inline-tables", "dotted-key", "dotted-source-key", "table-header"])
-def test_a_config_nested_thousands_deep_is_one_line(write_config, capsys: pytest.CaptureFixture[str], text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * DEEP + "]" * DEEP + "\n",
+        "x = " + "{a = " * DEEP + "1" + "}" * DEEP + "\n",
+        "theme." + ".".join(["a"] * DEEP) + " = 1\n" + DEMO,
+        DEMO + "seed." + ".".join(["a"] * DEEP) + " = 1\n",
+        "[" + ".".join(["a"] * DEEP) + "]\n",
+    ],
+    ids=["lists", "inline-tables", "dotted-key", "dotted-source-key", "table-header"],
+)
+def test_a_config_nested_thousands_deep_is_one_line(
+    write_config, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
     path = write_config(text)
     assert main(["check", "--config", str(path)]) == 3
     assert main(["--config", str(path)]) == 2
@@ -142,21 +157,38 @@ def unenterable(monkeypatch: pytest.MonkeyPatch, config_dir: Path) -> Path:
     return config_dir / "config.toml"
 
 
-@pytest.mark.parametrize("argv, code", [([], 2), (["check"], 3), (["config", "check"], 2), (["config", "path"], 2),
-                                        (["auth", "status"], 2), (["init", "--non-interactive", "--source", "demo"], 2)])
+@pytest.mark.parametrize(
+    "argv, code",
+    [
+        ([], 2),
+        (["check"], 3),
+        (["config", "check"], 2),
+        (["config", "path"], 2),
+        (["auth", "status"], 2),
+        (["init", "--non-interactive", "--source", "demo"], 2),
+    ],
+)
 def test_a_config_in_a_folder_the_user_cannot_enter_is_one_line(
-    unenterable: Path, capsys: pytest.CaptureFixture[str], argv: list[str], code: int,
+    unenterable: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
 ) -> None:
     assert main(argv) == code
     _, err = capsys.readouterr()
     assert err.count("\n") == 1 and "Permission denied" in err and str(unenterable) in err, err
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("[notify]\nmax_items = -3\n" + DEMO, "notify.max_items: expected 0 to 100 items, got -3"),
-    ("[notify]\nmax_items = 1000000\n" + DEMO, "notify.max_items: expected 0 to 100 items, got 1000000"),
-    ("[sources.f]\nkind = 'file'\npath = 'c.csv'\nstale_after_days = 1000000000000000000000000000000\n",
-     "stale_after_days: expected 1 or more days and at most 36500"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[notify]\nmax_items = -3\n" + DEMO, "notify.max_items: expected 0 to 100 items, got -3"),
+        ("[notify]\nmax_items = 1000000\n" + DEMO, "notify.max_items: expected 0 to 100 items, got 1000000"),
+        (
+            "[sources.f]\nkind = 'file'\npath = 'c.csv'\nstale_after_days = 1000000000000000000000000000000\n",
+            "stale_after_days: expected 1 or more days and at most 36500",
+        ),
+    ],
+)
 def test_whole_numbers_that_would_overflow_or_flood_are_refused(write_config, text: str, expected: str) -> None:
     assert expected in config_error(write_config(text))

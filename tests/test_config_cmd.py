@@ -6,10 +6,11 @@ import io
 import sys
 
 import pytest
-from fakes.secret_source import KIND, TARGET
 
 from mopstui import adapters
 from mopstui.cli import main
+
+from fakes.secret_source import KIND, TARGET
 
 
 @pytest.fixture(autouse=True)

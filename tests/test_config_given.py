@@ -88,7 +88,9 @@ def test_a_real_config_check_is_not_a_demo(write_config, capsys, monkeypatch) ->
 @pytest.mark.parametrize("argv", [["check", "--notify"], ["--demo", "check", "--notify", "--notify-always"]])
 def test_notify_never_posts_a_demo_report(capsys, monkeypatch, write_config, argv) -> None:  # type: ignore[no-untyped-def]
     posted: list[httpx.Request] = []
-    monkeypatch.setattr(notify, "TRANSPORT", httpx.MockTransport(lambda r: posted.append(r) or httpx.Response(200, text="ok")))
+    monkeypatch.setattr(
+        notify, "TRANSPORT", httpx.MockTransport(lambda r: posted.append(r) or httpx.Response(200, text="ok"))
+    )
     monkeypatch.setenv("MOPSTUI_NOTIFY_SLACK_WEBHOOK", "https://hooks.slack.test/services/T0/B0/secret")
     if argv[0] == "--demo":
         argv = ["--config", str(write_config('[sources.demo]\nkind = "demo"\n')), *argv]

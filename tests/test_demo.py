@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mopstui.adapters.demo import DemoOptions, DemoSource
 from mopstui.adapters.demo.workspace import overdue_rule
 
-MORNING = datetime(2026, 11, 27, 7, 3, tzinfo=timezone.utc)
+MORNING = datetime(2026, 11, 27, 7, 3, tzinfo=UTC)
 
 
 def source(**options) -> DemoSource:
@@ -110,8 +110,16 @@ def test_quality_counts_agree_with_the_rules_row_by_row():
     total, counts = ws.quality_counts(contacts, MORNING)
     seen: set[str] = set()
     expected = dict.fromkeys(counts, 0)
-    rows = zip(contacts.email, contacts.first_name, contacts.last_name, contacts.country,
-               contacts.lead_source, contacts.last_activity, contacts.unsubscribed, contacts.marketable)
+    rows = zip(
+        contacts.email,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.country,
+        contacts.lead_source,
+        contacts.last_activity,
+        contacts.unsubscribed,
+        contacts.marketable,
+    )
     for email, first, last, country, lead_source, active, unsub, marketable in rows:
         norm = q.normalise_email(email)
         if norm:

@@ -46,8 +46,10 @@ def fetch_error(path: Path) -> str:
 @pytest.mark.parametrize("name, line_no", [("contacts.csv", 12), ("contacts.csv", 40_002), ("contacts.csv.gz", 7)])
 def test_a_line_longer_than_the_cap_is_an_error_naming_file_and_line(tmp_path: Path, name: str, line_no: int) -> None:
     path = write_long_line(tmp_path / name, line_no, 3 * MB)
-    assert fetch_error(path) == (f"{path}: line {line_no} is longer than 1 MB (no line break in it); "
-                                 "check that the file is a contact export with one row per line")
+    assert fetch_error(path) == (
+        f"{path}: line {line_no} is longer than 1 MB (no line break in it); "
+        "check that the file is a contact export with one row per line"
+    )
 
 
 def test_a_header_longer_than_the_cap_is_line_1(tmp_path: Path) -> None:

@@ -21,8 +21,17 @@ from mopstui.core.errors import ConfigError, SourceError
 from mopstui.core.service import Cockpit, SourceHandle
 
 TODAY = date(2026, 1, 1)
-HEADER = ["Id", "Email Address", "First Name", "Last Name", "Country", "Lead Source", "Last Activity Date",
-          "Unsubscribed", "Marketable"]
+HEADER = [
+    "Id",
+    "Email Address",
+    "First Name",
+    "Last Name",
+    "Country",
+    "Lead Source",
+    "Last Activity Date",
+    "Unsubscribed",
+    "Marketable",
+]
 ROWS = [
     ["1", "ann@acme.com", "Ann", "Lee", "DE", "Web", "2025-10-01", "false", "true"],
     ["2", "ANN@acme.com ", "Ann", "Lee", "", "Web", "2019-01-01", "true", "true"],
@@ -32,8 +41,16 @@ ROWS = [
     ["6", "", "Eve", "Ng", "", "Web", "2020-06-01", "true", "false"],
 ]
 EXPECTED = {
-    "duplicates": 1, "invalid_email": 1, "missing:email": 1, "missing:country": 2, "missing:lead_source": 1,
-    "role_email": 1, "personal_email": 1, "test_record": 1, "stale": 2, "unsubscribed_marketable": 1,
+    "duplicates": 1,
+    "invalid_email": 1,
+    "missing:email": 1,
+    "missing:country": 2,
+    "missing:lead_source": 1,
+    "role_email": 1,
+    "personal_email": 1,
+    "test_record": 1,
+    "stale": 2,
+    "unsubscribed_marketable": 1,
 }
 MAPPING = {"email": "Email Address"}
 REQUIRED = ["email", "country", "lead_source"]
@@ -287,12 +304,15 @@ def test_tilde_is_expanded(isolated_home: Path) -> None:
     assert counts(make("~/contacts.csv")) == EXPECTED
 
 
-@pytest.mark.parametrize("text, key", [
-    ('path = "c.txt"', "path"),
-    ('path = "c.csv"\ncolumns = { email = 3 }', "columns.email"),
-    ('path = "c.csv"\nthresholds = { duplicates = [1] }', "thresholds.duplicates"),
-    ('path = "c.csv"\nencoding = "latin-1"', "encoding"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ('path = "c.txt"', "path"),
+        ('path = "c.csv"\ncolumns = { email = 3 }', "columns.email"),
+        ('path = "c.csv"\nthresholds = { duplicates = [1] }', "thresholds.duplicates"),
+        ('path = "c.csv"\nencoding = "latin-1"', "encoding"),
+    ],
+)
 def test_config_errors(write_config, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
     path = write_config(f'[sources.crm]\nkind = "file"\n{text}\n')
     with pytest.raises(ConfigError) as info:
@@ -302,7 +322,9 @@ def test_config_errors(write_config, text: str, key: str) -> None:  # type: igno
 
 def test_import_does_not_load_duckdb() -> None:
     code = "import sys, mopstui.adapters.files as f; assert 'duckdb' not in sys.modules; print('ok')"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "ok"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "ok"
+    )
 
 
 def test_scan_leaves_the_event_loop_free(tmp_path: Path) -> None:

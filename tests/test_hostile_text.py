@@ -10,12 +10,10 @@ import asyncio
 import csv
 import json
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fakes.pilot import loaded
-from fakes.scripted import Script, problem, request, use_scripted_kind
 
 from mopstui import notify, runtime
 from mopstui.cli import main
@@ -24,6 +22,9 @@ from mopstui.core.models import WorkflowProblem
 from mopstui.core.service import SourceResult, SourceStatus
 from mopstui.report import Report
 from mopstui.tui.app import MopsApp
+
+from fakes.pilot import loaded
+from fakes.scripted import Script, problem, request, use_scripted_kind
 
 OSC52 = "\x1b]52;c;ZWNobyBvd25lZA==\x07"  # writes "echo owned" to the clipboard (tmux set-clipboard on)
 WINDOW_TITLE = "\x1b]0;owned\x07"
@@ -36,24 +37,31 @@ SCRIPTED = '[sources.mkto]\nkind = "scripted"\n\n[sources.broken]\nkind = "scrip
 
 def raw_controls(text: str, *, lines: bool = True) -> list[str]:
     """The characters of `text` a terminal would act on (newlines allowed when `lines`)."""
+
     def bad(ch: str) -> bool:
         code = ord(ch)
         if ch == "\n":
             return not lines
         return code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+
     return sorted({repr(ch) for ch in text if bad(ch)})
 
 
 def hostile_problem(id: str) -> WorkflowProblem:
-    return replace(problem(id, name=f"Routing {id} {HOSTILE}"), detail=f"Detail {HOSTILE}",
-                   url=f"https://mkto.example.test/c/{id}?x={OSC52}", actions=("activate",))
+    return replace(
+        problem(id, name=f"Routing {id} {HOSTILE}"),
+        detail=f"Detail {HOSTILE}",
+        url=f"https://mkto.example.test/c/{id}?x={OSC52}",
+        actions=("activate",),
+    )
 
 
 @pytest.fixture
 def hostile(monkeypatch, write_config) -> Path:  # type: ignore[no-untyped-def]
     scripts = use_scripted_kind(monkeypatch)
-    scripts["mkto"] = Script(problems=[hostile_problem("1001")],
-                             requests=[request("MOPS-1", overdue=True, title=f"Title {HOSTILE}")])
+    scripts["mkto"] = Script(
+        problems=[hostile_problem("1001")], requests=[request("MOPS-1", overdue=True, title=f"Title {HOSTILE}")]
+    )
     scripts["broken"] = Script(error=f"broken: cannot reach {WINDOW_TITLE}host{CLEAR}")
     return write_config(SCRIPTED)
 
@@ -120,13 +128,19 @@ def test_mopstui_log_shows_no_controls(capsys) -> None:  # type: ignore[no-untyp
 
 
 def test_slack_text_shows_no_controls_and_cannot_forge_a_link() -> None:
-    forged = replace(hostile_problem("1002"), name="<https://evil.example|Click to re-login> & <!channel>",
-                     url="https://mkto.example.test/c/1002|Fake text> <https://evil.example")
+    forged = replace(
+        hostile_problem("1002"),
+        name="<https://evil.example|Click to re-login> & <!channel>",
+        url="https://mkto.example.test/c/1002|Fake text> <https://evil.example",
+    )
     status = SourceStatus("mkto", "scripted", "ok")
-    result = SourceResult(status, problems=[hostile_problem("1001"), forged], new_keys=frozenset(
-        {"mkto:1001:invalid", "mkto:1002:invalid"}))
+    result = SourceResult(
+        status,
+        problems=[hostile_problem("1001"), forged],
+        new_keys=frozenset({"mkto:1001:invalid", "mkto:1002:invalid"}),
+    )
     failed = SourceResult(SourceStatus("broken", "scripted", "error", error=f"down {OSC52}"))
-    text = notify.slack_payload(Report(datetime.now(timezone.utc), [result, failed]))["text"]
+    text = notify.slack_payload(Report(datetime.now(UTC), [result, failed]))["text"]
     assert raw_controls(text) == []
     # the only links are the two problems' own, each a <url|text> with nothing forged inside
     assert text.count("<") == 2 and text.count(">") == 2
@@ -137,20 +151,29 @@ def test_slack_text_shows_no_controls_and_cannot_forge_a_link() -> None:
 def test_csv_export_cells_never_start_a_formula(tmp_path: Path) -> None:
     from mopstui.adapters.files import FileOptions, FileSource
 
-    rows = [["1", "=HYPERLINK(\"https://evil.example\",\"x\")", "DE"], ["2", "+1 555 0100", "@SUM(A1)"],
-            ["3", "-2+3", "\tx"], ["4", "-12.5", "\r=cmd"], ["5", "plain", ""]]
+    rows = [
+        ["1", '=HYPERLINK("https://evil.example","x")', "DE"],
+        ["2", "+1 555 0100", "@SUM(A1)"],
+        ["3", "-2+3", "\tx"],
+        ["4", "-12.5", "\r=cmd"],
+        ["5", "plain", ""],
+    ]
     data = tmp_path / "contacts.csv"
     with open(data, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["Id", "Email", "Country"])
         writer.writerows(rows)
-    source = FileSource("crm", FileOptions(path=str(data), columns={"email": "Email", "country": "Country"},
-                                           required_fields=["email", "country"]))
+    source = FileSource(
+        "crm",
+        FileOptions(
+            path=str(data), columns={"email": "Email", "country": "Country"}, required_fields=["email", "country"]
+        ),
+    )
     out = tmp_path / "export.csv"
     assert asyncio.run(source.export_rows("invalid_email", out)) == 5
     with open(out, encoding="utf-8", newline="") as fh:
         got = {r[1]: r[2:] for r in list(csv.reader(fh))[1:]}
-    assert got["1"] == ["'=HYPERLINK(\"https://evil.example\",\"x\")", "DE"]
+    assert got["1"] == ['\'=HYPERLINK("https://evil.example","x")', "DE"]
     assert got["2"] == ["'+1 555 0100", "'@SUM(A1)"]
     assert got["3"] == ["'-2+3", "'\tx"]
     assert got["4"] == ["-12.5", "'\r=cmd"]  # a plain number cannot run: left as it is
@@ -178,8 +201,10 @@ async def test_drilldown_rows_from_a_file_show_no_controls(tmp_path: Path, write
     data = tmp_path / "contacts.csv"
     with open(data, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["Email", f"Country{CLEAR}"], [f"x{OSC52}@acme.com", ""], ["b@acme.com", ""]])
-    config = write_config(f'[sources.crm]\nkind = "file"\npath = "{data}"\n'
-                          f'columns = {{ country = "Country\\u001b[2J" }}\nrequired_fields = ["email", "country"]\n')
+    config = write_config(
+        f'[sources.crm]\nkind = "file"\npath = "{data}"\n'
+        f'columns = {{ country = "Country\\u001b[2J" }}\nrequired_fields = ["email", "country"]\n'
+    )
     app = MopsApp(load_config(config))
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(100):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 from typing import Any
 
 import httpx
 import pytest
 
-from fakes.clock import FakeClock
 from mopstui.adapters.http import (
     NO_JSON,
     HttpClient,
@@ -29,6 +29,8 @@ from mopstui.core.errors import (
     UnreachableError,
 )
 from mopstui.core.redact import register_secret
+
+from fakes.clock import FakeClock
 
 BASE = "https://api.example.test"
 
@@ -211,7 +213,9 @@ async def test_response_hook_can_retry_fail_or_pass() -> None:
             raise NotFoundError("src: gone")
 
     handler, seen = sequence(httpx.Response(200, json={"code": "busy"}))
-    client = HttpClient("src", BASE, transport=httpx.MockTransport(handler), response_hook=hook, sleep=FakeClock().sleep)
+    client = HttpClient(
+        "src", BASE, transport=httpx.MockTransport(handler), response_hook=hook, sleep=FakeClock().sleep
+    )
     with pytest.raises(RateLimitError):
         await client.get("/x")
     assert len(seen) == 2  # max_retries=1 caps the policy's 4
@@ -260,9 +264,9 @@ def test_backoff_grows_and_is_capped() -> None:
 
 
 def test_retry_after_forms() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("12") == 12.0
     assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None

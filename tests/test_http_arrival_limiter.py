@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from fakes.clock import FakeClock
 
 from mopstui.adapters.http.limits import ArrivalLimiter, shared_limiter
+
+from fakes.clock import FakeClock
 
 
 async def test_a_place_is_held_until_a_window_after_the_answer() -> None:

@@ -24,8 +24,9 @@ CHUNK = 64 * 1024
 
 
 def client(handler: Any, max_mb: float = 1.0) -> HttpClient:
-    return HttpClient("src", BASE, policy=HttpPolicy(retries=0, max_response_mb=max_mb),
-                      transport=httpx.MockTransport(handler))
+    return HttpClient(
+        "src", BASE, policy=HttpPolicy(retries=0, max_response_mb=max_mb), transport=httpx.MockTransport(handler)
+    )
 
 
 class Stream:
@@ -47,8 +48,10 @@ async def test_an_answer_over_the_cap_fails_with_a_clear_error() -> None:
     with pytest.raises(BadAnswerError) as info:
         await http.get("/rest/api/3/search/jql")
     message = str(info.value)
-    assert message == ("src: the answer from api.example.test to /rest/api/3/search/jql is larger than 1 MB; "
-                       "if that is expected, raise max_response_mb in [sources.src]")
+    assert message == (
+        "src: the answer from api.example.test to /rest/api/3/search/jql is larger than 1 MB; "
+        "if that is expected, raise max_response_mb in [sources.src]"
+    )
 
 
 async def test_an_endless_answer_is_not_read_past_the_cap() -> None:
@@ -78,9 +81,13 @@ async def test_a_gzip_bomb_is_counted_as_it_unpacks() -> None:
 async def test_answers_under_the_cap_read_as_before_compressed_or_not() -> None:
     data = {"issues": [{"key": "MOPS-1", "title": "ü" * 100}]}
     raw = json.dumps(data).encode()
-    answers = iter([httpx.Response(200, content=raw, headers={"Content-Type": "application/json"}),
-                    httpx.Response(200, content=gzip.compress(raw), headers={"Content-Encoding": "gzip"}),
-                    httpx.Response(200, content=Stream(0))])
+    answers = iter(
+        [
+            httpx.Response(200, content=raw, headers={"Content-Type": "application/json"}),
+            httpx.Response(200, content=gzip.compress(raw), headers={"Content-Encoding": "gzip"}),
+            httpx.Response(200, content=Stream(0)),
+        ]
+    )
     http = client(lambda request: next(answers))
     assert await http.get("/a") == data
     assert await http.get("/b") == data
@@ -88,8 +95,10 @@ async def test_answers_under_the_cap_read_as_before_compressed_or_not() -> None:
 
 
 # -- the config key ---------------------------------------------------------------------------------
-JIRA = ("[sources.jira]\nkind = 'jira'\nbase_url = 'https://acme.atlassian.net'\nemail = 'ops@acme.test'\n"
-        "jql = 'project = MOPS'\n")
+JIRA = (
+    "[sources.jira]\nkind = 'jira'\nbase_url = 'https://acme.atlassian.net'\nemail = 'ops@acme.test'\n"
+    "jql = 'project = MOPS'\n"
+)
 
 
 def test_every_http_source_takes_max_response_mb(write_config) -> None:
@@ -98,8 +107,17 @@ def test_every_http_source_takes_max_response_mb(write_config) -> None:
     assert load_config(write_config(JIRA)).source("jira").shared_options == HttpOptions()
 
 
-@pytest.mark.parametrize("value, expected", [("0", "above 0"), ("-1", "above 0"), ("nan", "finite"),
-                                             ("inf", "finite"), ("2048", "at most 1024"), ("'big'", "a number")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("0", "above 0"),
+        ("-1", "above 0"),
+        ("nan", "finite"),
+        ("inf", "finite"),
+        ("2048", "at most 1024"),
+        ("'big'", "a number"),
+    ],
+)
 def test_max_response_mb_must_be_a_sane_size(write_config, value: str, expected: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write_config(JIRA + f"max_response_mb = {value}\n"))
@@ -113,19 +131,28 @@ def test_a_source_without_http_does_not_take_it(write_config) -> None:
 
 
 def test_the_cap_fails_that_source_in_a_check_and_names_the_key(
-    write_config, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, state_dir: Path,
+    write_config,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    state_dir: Path,
 ) -> None:
     from mopstui.cli import main
 
     monkeypatch.setenv("MOPSTUI_JIRA_API_TOKEN", "t0ken-for-tests")
     huge = Stream(256 * MB)
-    monkeypatch.setattr(client_mod, "transport_factory",
-                        lambda source: httpx.MockTransport(lambda request: httpx.Response(200, content=huge)))
+    monkeypatch.setattr(
+        client_mod,
+        "transport_factory",
+        lambda source: httpx.MockTransport(lambda request: httpx.Response(200, content=huge)),
+    )
     path = write_config(JIRA + "max_response_mb = 2\n[sources.demo]\nkind = 'demo'\n")
     main(["check", "--config", str(path), "--format", "json"])
     out, _ = capsys.readouterr()
     [jira] = [s for s in json.loads(out)["sources"] if s["name"] == "jira"]
-    assert not jira["ok"] and "is larger than 2 MB; if that is expected, raise max_response_mb in [sources.jira]" in jira["error"]
+    assert (
+        not jira["ok"]
+        and "is larger than 2 MB; if that is expected, raise max_response_mb in [sources.jira]" in jira["error"]
+    )
     assert huge.produced <= 2 * MB + CHUNK
 
 
@@ -134,12 +161,39 @@ def test_init_sets_max_response_mb_on_an_http_source(config_dir: Path, capsys: p
 
     from mopstui.cli import main
 
-    code = main(["init", "--non-interactive", "--no-check", "--source", "jira",
-                 "--set", "jira.base_url=https://acme.atlassian.net", "--set", "jira.email=ops@acme.test",
-                 "--set", "jira.jql=project = MOPS", "--set", "jira.max_response_mb=64"])
+    code = main(
+        [
+            "init",
+            "--non-interactive",
+            "--no-check",
+            "--source",
+            "jira",
+            "--set",
+            "jira.base_url=https://acme.atlassian.net",
+            "--set",
+            "jira.email=ops@acme.test",
+            "--set",
+            "jira.jql=project = MOPS",
+            "--set",
+            "jira.max_response_mb=64",
+        ]
+    )
     assert code == 0, capsys.readouterr()
     written = tomllib.loads((config_dir / "config.toml").read_text())
     assert written["sources"]["jira"]["max_response_mb"] == 64.0
-    assert main(["init", "--non-interactive", "--no-check", "--force", "--source", "demo",
-                 "--set", "demo.max_response_mb=64"]) == 2
+    assert (
+        main(
+            [
+                "init",
+                "--non-interactive",
+                "--no-check",
+                "--force",
+                "--source",
+                "demo",
+                "--set",
+                "demo.max_response_mb=64",
+            ]
+        )
+        == 2
+    )
     assert "unknown setting 'max_response_mb' for kind 'demo'" in capsys.readouterr().err

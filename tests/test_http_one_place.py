@@ -7,18 +7,20 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.clock import FakeClock
 
 from mopstui.adapters.http import HttpClient, HttpPolicy
 from mopstui.adapters.http.limits import ArrivalLimiter
 from mopstui.core.errors import AuthError, QuotaError
 
+from fakes.clock import FakeClock
+
 BASE = "https://api.example.test"
 
 
 def client_for(handler: Any, clock: FakeClock, **kw: Any) -> HttpClient:
-    return HttpClient("src", BASE, transport=httpx.MockTransport(handler), clock=clock, sleep=clock.sleep,
-                      rng=lambda: 0.5, **kw)
+    return HttpClient(
+        "src", BASE, transport=httpx.MockTransport(handler), clock=clock, sleep=clock.sleep, rng=lambda: 0.5, **kw
+    )
 
 
 async def test_a_spent_daily_quota_stops_every_call_until_it_resets() -> None:
@@ -44,11 +46,16 @@ async def test_a_spent_daily_quota_stops_every_call_until_it_resets() -> None:
     assert seen == ["/spent", "/other"]
 
 
-@pytest.mark.parametrize(("status", "hint"), [(401, "run `mopstui auth set src token`"),
-                                              (403, "give the app the read scope")])
+@pytest.mark.parametrize(
+    ("status", "hint"), [(401, "run `mopstui auth set src token`"), (403, "give the app the read scope")]
+)
 async def test_401_and_403_end_with_the_adapters_hints(status: int, hint: str) -> None:
-    client = client_for(lambda request: httpx.Response(status, json={}), FakeClock(),
-                        auth_hint="run `mopstui auth set src token`", access_hint="give the app the read scope")
+    client = client_for(
+        lambda request: httpx.Response(status, json={}),
+        FakeClock(),
+        auth_hint="run `mopstui auth set src token`",
+        access_hint="give the app the read scope",
+    )
     with pytest.raises(AuthError) as info:
         await client.get("/x")
     assert str(info.value).startswith("src: api.example.test refused") and str(info.value).endswith(hint)

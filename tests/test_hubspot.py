@@ -8,14 +8,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakes.clock import FakeClock
-from fakes.hubspot import TOKEN, FakeHubSpot, error, make_flow, rate_limited
 
 from mopstui.adapters.hubspot import HubSpotOptions, HubSpotSource
 from mopstui.config import parse_config
 from mopstui.core.errors import AuthError, BadAnswerError, ConfigError, QuotaError, RateLimitError
 from mopstui.core.service import Cockpit, SourceHandle
 from mopstui.core.source import SourceContext
+
+from fakes.clock import FakeClock
+from fakes.hubspot import TOKEN, FakeHubSpot, error, make_flow, rate_limited
 
 NO_OWNER = {"filter_groups": [{"filters": [{"propertyName": "hubspot_owner_id", "operator": "NOT_HAS_PROPERTY"}]}]}
 
@@ -38,16 +39,27 @@ def fake() -> FakeHubSpot:
     return hub
 
 
-def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeClock | None = None, real_time: bool = False,
-           name: str = "hubspot", **opts: object) -> HubSpotSource:
+def source(
+    fake: FakeHubSpot,
+    *,
+    token: str = TOKEN,
+    time: FakeClock | None = None,
+    real_time: bool = False,
+    name: str = "hubspot",
+    **opts: object,
+) -> HubSpotSource:
     """A source on `fake`; on fake time (shared with the fake, so arrivals are fake time too) unless `real_time`."""
     seams: dict[str, object] = {"rng": lambda: 0.0}
     if not real_time:
         time = time or FakeClock()
         fake.clock, fake.sleep = time, time.sleep
         seams.update(clock=time, sleep=time.sleep)
-    base: dict[str, object] = {"base_url": "https://hubspot.test", "expect_active": ["*Lead Routing*"],
-                               "required_properties": ["email", "country", "lifecyclestage"], **opts}
+    base: dict[str, object] = {
+        "base_url": "https://hubspot.test",
+        "expect_active": ["*Lead Routing*"],
+        "required_properties": ["email", "country", "lifecyclestage"],
+        **opts,
+    }
     ctx = SourceContext(secret=lambda field: token if field == "token" else "")
     options = HubSpotOptions(**base)  # type: ignore[arg-type]
     return HubSpotSource(name, options, ctx, transport=fake.transport(), **seams)  # type: ignore[arg-type]
@@ -57,9 +69,12 @@ def source(fake: FakeHubSpot, *, token: str = TOKEN, time: FakeClock | None = No
 
 
 def test_config_accepts_the_issue_example_and_custom_counts(tmp_path: Path) -> None:
-    table = {"kind": "hubspot", "expect_active": ["*Lead Routing*"],
-             "required_properties": ["email", "country", "lifecyclestage"],
-             "quality": {"no_owner": {**NO_OWNER, "label": "No owner", "warning": 2, "critical": 10}}}
+    table = {
+        "kind": "hubspot",
+        "expect_active": ["*Lead Routing*"],
+        "required_properties": ["email", "country", "lifecyclestage"],
+        "quality": {"no_owner": {**NO_OWNER, "label": "No owner", "warning": 2, "critical": 10}},
+    }
     opts = parse_config({"sources": {"hubspot": table}}, tmp_path / "c.toml").source("hubspot").options
     assert opts.base_url == "https://api.hubapi.com"
     assert [c.metric for c in opts.counts] == ["missing:email", "missing:country", "missing:lifecyclestage", "no_owner"]
@@ -67,19 +82,28 @@ def test_config_accepts_the_issue_example_and_custom_counts(tmp_path: Path) -> N
     assert set(HubSpotSource.action_labels) == {"activate", "deactivate"}
 
 
-@pytest.mark.parametrize("quality, needle", [
-    ({"no_owner": {"filters": []}}, "quality.no_owner.filters: unknown key"),
-    ({"no_owner": {}}, "quality.no_owner.filter_groups: expected a list"),
-    ({"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "LIKE"}]}]}},
-     r"quality.no_owner.filter_groups\[0\].filters\[0\].operator: expected one of"),
-    ({"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "EQ"}]}]}},
-     r"filters\[0\].value: required with operator EQ"),
-    ({"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "IN", "values": []}]}]}},
-     r"values: expected a non-empty list"),
-    ({"no_owner": {**NO_OWNER, "warning": 50, "critical": 5}}, "warning <= critical"),
-    ({"No Owner": NO_OWNER}, "metric name"),
-    ({"no_owner": "x"}, "quality.no_owner: expected a table"),
-])
+@pytest.mark.parametrize(
+    "quality, needle",
+    [
+        ({"no_owner": {"filters": []}}, "quality.no_owner.filters: unknown key"),
+        ({"no_owner": {}}, "quality.no_owner.filter_groups: expected a list"),
+        (
+            {"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "LIKE"}]}]}},
+            r"quality.no_owner.filter_groups\[0\].filters\[0\].operator: expected one of",
+        ),
+        (
+            {"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "EQ"}]}]}},
+            r"filters\[0\].value: required with operator EQ",
+        ),
+        (
+            {"no_owner": {"filter_groups": [{"filters": [{"propertyName": "x", "operator": "IN", "values": []}]}]}},
+            r"values: expected a non-empty list",
+        ),
+        ({"no_owner": {**NO_OWNER, "warning": 50, "critical": 5}}, "warning <= critical"),
+        ({"No Owner": NO_OWNER}, "metric name"),
+        ({"no_owner": "x"}, "quality.no_owner: expected a table"),
+    ],
+)
 def test_custom_count_errors_name_the_key(tmp_path: Path, quality: dict, needle: str) -> None:
     table = {"kind": "hubspot", "quality": quality}
     with pytest.raises(ConfigError, match=needle):
@@ -146,6 +170,7 @@ async def test_stale_revision_is_reported_not_retried(fake: FakeHubSpot) -> None
 
 def answer_the_put_with(fake: FakeHubSpot, flow_id: str, answer: httpx.Response) -> None:
     """HubSpot applies the next PUT of `flow_id` but answers it with `answer`."""
+
     def put(request: httpx.Request) -> httpx.Response:
         if request.method != "PUT":
             fake.fail_next(f"/flows/{flow_id}$", put)
@@ -156,10 +181,14 @@ def answer_the_put_with(fake: FakeHubSpot, flow_id: str, answer: httpx.Response)
     fake.fail_next(f"/flows/{flow_id}$", put)
 
 
-@pytest.mark.parametrize("answer", [
-    httpx.Response(200, text="<html>Saved</html>"),
-    httpx.Response(200, json={"id": "101", "revisionId": "8"}),  # no isEnabled
-], ids=["not-json", "no-isEnabled"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(200, text="<html>Saved</html>"),
+        httpx.Response(200, json={"id": "101", "revisionId": "8"}),  # no isEnabled
+    ],
+    ids=["not-json", "no-isEnabled"],
+)
 async def test_a_switch_hubspot_applied_but_whose_answer_is_unreadable_is_done_unconfirmed(
     fake: FakeHubSpot, answer: httpx.Response
 ) -> None:
@@ -193,7 +222,11 @@ async def test_quality_counts_from_search_totals(fake: FakeHubSpot) -> None:
     metrics = {m.metric: m for m in await src.fetch_quality()}
     assert list(metrics) == ["missing:email", "missing:country", "missing:lifecyclestage", "no_owner"]
     assert {k: (m.count, m.total) for k, m in metrics.items()} == {
-        "missing:email": (1, 4), "missing:country": (2, 4), "missing:lifecyclestage": (1, 4), "no_owner": (3, 4)}
+        "missing:email": (1, 4),
+        "missing:country": (2, 4),
+        "missing:lifecyclestage": (1, 4),
+        "no_owner": (3, 4),
+    }
     assert metrics["missing:country"].label == "Missing country" and metrics["no_owner"].label == "No owner"
     bodies = [json.loads(r.content) for r in fake.calls("POST", "/search$")]
     assert all(b["limit"] == 1 for b in bodies)
@@ -225,8 +258,10 @@ async def test_refresh_keeps_four_searches_a_second_at_the_server(fake: FakeHubS
 async def test_sources_sharing_a_token_share_its_search_limit(fake: FakeHubSpot) -> None:
     # HubSpot counts searches per token: two sources on one token get four a second between them.
     fake.latency = 0.02
-    handles = {name: SourceHandle(source(fake, real_time=True, name=name, required_properties=["email", "country", "x"]))
-               for name in ("hubspot", "hubspot-emea")}
+    handles = {
+        name: SourceHandle(source(fake, real_time=True, name=name, required_properties=["email", "country", "x"]))
+        for name in ("hubspot", "hubspot-emea")
+    }
     results = await Cockpit(handles).refresh(record=False)
     assert [r.status.state for r in results] == ["ok", "ok"], [r.status.error for r in results]
     assert len(fake.search_arrivals) == 8
@@ -273,8 +308,12 @@ def test_config_numbers_and_booleans_become_strings(tmp_path: Path) -> None:
     opts = parse_config(tomllib.loads(TYPED_VALUES), tmp_path / "c.toml").source("hubspot").options
     [count] = opts.counts
     assert count.filter_groups == [
-        {"filters": [{"propertyName": "employees", "operator": "EQ", "value": "50"},
-                     {"propertyName": "opted_in", "operator": "EQ", "value": "true"}]},
+        {
+            "filters": [
+                {"propertyName": "employees", "operator": "EQ", "value": "50"},
+                {"propertyName": "opted_in", "operator": "EQ", "value": "true"},
+            ]
+        },
         {"filters": [{"propertyName": "score", "operator": "IN", "values": ["1.5", "2"]}]},
     ]
 
@@ -284,7 +323,9 @@ async def test_filter_values_are_sent_as_strings(fake: FakeHubSpot, tmp_path: Pa
     quality = tomllib.loads(TYPED_VALUES)["sources"]["hubspot"]["quality"]
     metrics = {m.metric: m for m in await source(fake, required_properties=[], quality=quality).fetch_quality()}
     assert (metrics["big_leads"].count, metrics["big_leads"].total) == (2, 3)
-    filters = [f for r in fake.calls("POST", "/search$") for g in json.loads(r.content)["filterGroups"] for f in g["filters"]]
+    filters = [
+        f for r in fake.calls("POST", "/search$") for g in json.loads(r.content)["filterGroups"] for f in g["filters"]
+    ]
     assert [f.get("value", f.get("values")) for f in filters] == ["50", "true", ["1.5", "2"]]
 
 
@@ -355,13 +396,19 @@ async def test_403_missing_scopes_names_the_scopes(fake: FakeHubSpot) -> None:
         await source(fake).fetch_quality()
 
 
-@pytest.mark.parametrize("path, response", [
-    ("/automation/v4/flows$", httpx.Response(200, text="<html>maintenance</html>")),
-    ("/automation/v4/flows$", httpx.Response(200, json={"flows": []})),
-    ("/automation/v4/flows$", httpx.Response(200, json={"results": [{"id": "1", "name": "x", "isEnabled": "yes"}]})),
-    ("/search$", httpx.Response(200, json={"total": "many"})),
-    ("/search$", httpx.Response(200, json=[])),
-])
+@pytest.mark.parametrize(
+    "path, response",
+    [
+        ("/automation/v4/flows$", httpx.Response(200, text="<html>maintenance</html>")),
+        ("/automation/v4/flows$", httpx.Response(200, json={"flows": []})),
+        (
+            "/automation/v4/flows$",
+            httpx.Response(200, json={"results": [{"id": "1", "name": "x", "isEnabled": "yes"}]}),
+        ),
+        ("/search$", httpx.Response(200, json={"total": "many"})),
+        ("/search$", httpx.Response(200, json=[])),
+    ],
+)
 async def test_garbage_is_a_clear_error(fake: FakeHubSpot, path: str, response: httpx.Response) -> None:
     fake.fail_next(path, response)
     with pytest.raises(BadAnswerError) as info:

@@ -15,7 +15,13 @@ def _modules(package) -> list[str]:
 
 
 def test_core_and_adapters_import_without_textual():
-    modules = ["mopstui.core", "mopstui.adapters", "mopstui.config", *_modules(mopstui.core), *_modules(mopstui.adapters)]
+    modules = [
+        "mopstui.core",
+        "mopstui.adapters",
+        "mopstui.config",
+        *_modules(mopstui.core),
+        *_modules(mopstui.adapters),
+    ]
     assert "mopstui.adapters.demo" in modules
     code = (
         "import importlib, sys\n"

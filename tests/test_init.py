@@ -11,12 +11,13 @@ import tomllib
 
 import keyring
 import pytest
-from fakes.secret_source import KIND, TARGET
 from keyring.backends import fail
 
 from mopstui import adapters
 from mopstui.cli import main
 from mopstui.credentials import file_store
+
+from fakes.secret_source import KIND, TARGET
 
 SECRET = "planted-init-5e5e5e"
 
@@ -39,14 +40,20 @@ def read(path) -> dict:
 
 def test_wizard_writes_config_stores_secret_and_tests_connections(capsys, monkeypatch, config_dir, memory_keyring):
     answers = [
-        "vault-test,demo",          # platforms
-        "crm",                      # name
-        "https://crm.invalid",      # base_url (required)
-        "three", "3",               # retries: a wrong answer is asked again
-        "",                         # demo: name
-        "", "", "", "", "", "",     # demo settings: defaults
-        SECRET,                     # crm api_key
-        "n",                        # no Slack
+        "vault-test,demo",  # platforms
+        "crm",  # name
+        "https://crm.invalid",  # base_url (required)
+        "three",
+        "3",  # retries: a wrong answer is asked again
+        "",  # demo: name
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",  # demo settings: defaults
+        SECRET,  # crm api_key
+        "n",  # no Slack
     ]
     code, out, err = wizard(capsys, monkeypatch, answers)
     config = read(config_dir / "config.toml")
@@ -92,14 +99,14 @@ def test_wizard_reasks_when_the_kind_rejects_a_value(capsys, monkeypatch, config
 
 
 def test_existing_config_is_kept_when_the_user_quits(capsys, monkeypatch, write_config):
-    path = write_config("# mine\n[sources.demo]\nkind = \"demo\"\n")
+    path = write_config('# mine\n[sources.demo]\nkind = "demo"\n')
     code, out, err = wizard(capsys, monkeypatch, [""])
-    assert code == 1 and path.read_text() == "# mine\n[sources.demo]\nkind = \"demo\"\n"
+    assert code == 1 and path.read_text() == '# mine\n[sources.demo]\nkind = "demo"\n'
     assert list(path.parent.iterdir()) == [path]
 
 
 def test_replacing_keeps_a_backup(capsys, monkeypatch, write_config):
-    original = "# mine\n[sources.old]\nkind = \"demo\"\n"
+    original = '# mine\n[sources.old]\nkind = "demo"\n'
     path = write_config(original)
     code, out, err = wizard(capsys, monkeypatch, ["replace", "demo", "new", "", "", "", "", "", "", "n"], "--no-check")
     assert code == 0
@@ -110,7 +117,7 @@ def test_replacing_keeps_a_backup(capsys, monkeypatch, write_config):
 
 
 def test_adding_keeps_the_other_sources_and_settings(capsys, monkeypatch, write_config):
-    path = write_config("refresh_minutes = 2\n[sources.demo]\nkind = \"demo\"\nseed = 3\n")
+    path = write_config('refresh_minutes = 2\n[sources.demo]\nkind = "demo"\nseed = 3\n')
     code, out, err = wizard(capsys, monkeypatch, ["add", "demo", "", "", "", "", "", "", "", "n"], "--no-check")
     assert code == 0
     data = read(path)
@@ -127,9 +134,22 @@ def test_end_of_input_writes_nothing(capsys, monkeypatch, config_dir):
 def test_non_interactive_flags(capsys, monkeypatch, config_dir):
     monkeypatch.setenv("MOPSTUI_CRM_API_KEY", SECRET)
     code, out, err = wizard(
-        capsys, monkeypatch, [], "--non-interactive", "--source", "crm:vault-test",
-        "--set", "crm.base_url=https://crm.invalid", "--set", "crm.retries=5", "--source", "demo",
-        "--set", "demo.latency=0.1", "--set", "demo.read_only=yes",
+        capsys,
+        monkeypatch,
+        [],
+        "--non-interactive",
+        "--source",
+        "crm:vault-test",
+        "--set",
+        "crm.base_url=https://crm.invalid",
+        "--set",
+        "crm.retries=5",
+        "--source",
+        "demo",
+        "--set",
+        "demo.latency=0.1",
+        "--set",
+        "demo.read_only=yes",
     )
     assert read(config_dir / "config.toml")["sources"] == {
         "crm": {"kind": "vault-test", "base_url": "https://crm.invalid", "retries": 5},
@@ -141,8 +161,17 @@ def test_non_interactive_flags(capsys, monkeypatch, config_dir):
 
 
 def test_non_interactive_reports_missing_secrets_with_the_command(capsys, monkeypatch):
-    code, out, err = wizard(capsys, monkeypatch, [], "--non-interactive", "--source", "crm:vault-test",
-                            "--set", "base_url=https://crm.invalid", "--no-check")
+    code, out, err = wizard(
+        capsys,
+        monkeypatch,
+        [],
+        "--non-interactive",
+        "--source",
+        "crm:vault-test",
+        "--set",
+        "base_url=https://crm.invalid",
+        "--no-check",
+    )
     assert code == 0
     assert "crm api_key: missing; run `mopstui auth set crm api_key`" in out
 
@@ -152,7 +181,10 @@ def test_non_interactive_reports_missing_secrets_with_the_command(capsys, monkey
     [
         (["--source", "crm:vault-test"], "needs --set crm.base_url=VALUE"),
         (["--source", "crm:nope"], "kind 'nope': unknown"),
-        (["--source", "crm:vault-test", "--set", "crm.retries=many"], "--set crm.retries=many: retries: expected a whole number"),
+        (
+            ["--source", "crm:vault-test", "--set", "crm.retries=many"],
+            "--set crm.retries=many: retries: expected a whole number",
+        ),
         (["--source", "crm:vault-test", "--set", "crm.colour=red"], "unknown setting 'colour'"),
         (["--source", "bad name:demo"], "source name 'bad name'"),
         ([], "needs at least one --source"),
@@ -165,11 +197,13 @@ def test_non_interactive_bad_flags_exit_2_in_one_line(capsys, monkeypatch, confi
 
 
 def test_non_interactive_never_overwrites_without_a_flag(capsys, monkeypatch, write_config):
-    path = write_config("[sources.demo]\nkind = \"demo\"\n")
+    path = write_config('[sources.demo]\nkind = "demo"\n')
     code, out, err = wizard(capsys, monkeypatch, [], "--non-interactive", "--source", "demo-2:demo")
     assert code == 2 and "--add" in err and "--force" in err
-    assert path.read_text() == "[sources.demo]\nkind = \"demo\"\n"
-    code, out, err = wizard(capsys, monkeypatch, [], "--non-interactive", "--force", "--source", "demo-2:demo", "--no-check")
+    assert path.read_text() == '[sources.demo]\nkind = "demo"\n'
+    code, out, err = wizard(
+        capsys, monkeypatch, [], "--non-interactive", "--force", "--source", "demo-2:demo", "--no-check"
+    )
     assert code == 0 and list(read(path)["sources"]) == ["demo-2"]
     assert any(p.name.startswith("config.toml.bak-") for p in path.parent.iterdir())
 
@@ -177,8 +211,9 @@ def test_non_interactive_never_overwrites_without_a_flag(capsys, monkeypatch, wr
 def test_wizard_over_a_real_pipe(config_dir):
     """The console entry point with its stdin piped, as over SSH from a script."""
     answers = "demo\n\n\n\n\n\n\n\nn\n"
-    result = subprocess.run([sys.executable, "-m", "mopstui", "init"], input=answers,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mopstui", "init"], input=answers, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok      demo" in result.stdout and "All 1 sources work" in result.stdout
     assert read(config_dir / "config.toml")["sources"] == {"demo": {"kind": "demo"}}
@@ -187,13 +222,23 @@ def test_wizard_over_a_real_pipe(config_dir):
 def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeypatch, config_dir, memory_keyring):
     answers = [
         "jira,marketo",
-        "requests", "https://acme.atlassian.net", "ops@acme.com",
-        "",                          # jql: accept the suggested query
-        "", "", "",                  # transitions, SLA: defaults
-        "marketo-prod", "https://123-ABC-456.mktorest.com", "client-1",
-        "",                          # expect_active: accept the suggested patterns
-        "", "", "", "",
-        "token-1", "secret-1",       # the two secrets
+        "requests",
+        "https://acme.atlassian.net",
+        "ops@acme.com",
+        "",  # jql: accept the suggested query
+        "",
+        "",
+        "",  # transitions, SLA: defaults
+        "marketo-prod",
+        "https://123-ABC-456.mktorest.com",
+        "client-1",
+        "",  # expect_active: accept the suggested patterns
+        "",
+        "",
+        "",
+        "",
+        "token-1",
+        "secret-1",  # the two secrets
         "n",
     ]
     wizard(capsys, monkeypatch, answers, "--no-check")

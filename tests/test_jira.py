@@ -9,14 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fakes.clock import FakeClock
-from fakes.jira import EMAIL, ME, TOKEN, FakeJira, adf_text, make_issue
 
 from mopstui.adapters.jira import (
     JiraOptions,
@@ -33,13 +31,20 @@ from mopstui.core.replies import DEFAULT_REPLIES
 from mopstui.core.service import Cockpit, SourceHandle, SourceResult
 from mopstui.core.source import SourceContext
 
-NOW = datetime(2023, 7, 1, 12, 0, tzinfo=timezone.utc)
+from fakes.clock import FakeClock
+from fakes.jira import EMAIL, ME, TOKEN, FakeJira, adf_text, make_issue
+
+NOW = datetime(2023, 7, 1, 12, 0, tzinfo=UTC)
 JQL = "project = MOPS AND statusCategory != Done ORDER BY priority DESC, created ASC"
 
 
 def options(**kw: object) -> JiraOptions:
-    base = dict(base_url="https://acme.atlassian.net/", email=EMAIL, jql=JQL,
-                sla_hours={"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0})
+    base = dict(
+        base_url="https://acme.atlassian.net/",
+        email=EMAIL,
+        jql=JQL,
+        sla_hours={"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0},
+    )
     base.update(kw)
     return JiraOptions(**base)  # type: ignore[arg-type]
 
@@ -58,22 +63,45 @@ def fake() -> Iterator[FakeJira]:
     assert jira.rejected_bodies == [], f"comment bodies Jira would refuse: {jira.rejected_bodies}"
 
 
-def source(fake: FakeJira, *, replies: dict[str, str] | None = None, token: str = TOKEN,
-           time: FakeClock | None = None, **opts: object) -> JiraSource:
+def source(
+    fake: FakeJira,
+    *,
+    replies: dict[str, str] | None = None,
+    token: str = TOKEN,
+    time: FakeClock | None = None,
+    **opts: object,
+) -> JiraSource:
     time = time or FakeClock()
     ctx = SourceContext(secret=lambda field: token if field == "api_token" else "", replies=replies or {})
-    return JiraSource("requests", options(**opts), ctx, transport=fake.transport(),
-                      sleep=time.sleep, clock=time, rng=lambda: 0.0, now=lambda: NOW)
+    return JiraSource(
+        "requests",
+        options(**opts),
+        ctx,
+        transport=fake.transport(),
+        sleep=time.sleep,
+        clock=time,
+        rng=lambda: 0.0,
+        now=lambda: NOW,
+    )
 
 
 # -- options and mapping --------------------------------------------------------------------------
 
 
 def test_config_accepts_the_issue_example(tmp_path: Path) -> None:
-    data = {"sources": {"requests": {
-        "kind": "jira", "base_url": "https://acme.atlassian.net", "email": EMAIL, "jql": JQL,
-        "done_transition": "Done", "decline_transition": "Won't Do",
-        "sla_hours": {"Highest": 4, "High": 24, "Medium": 72, "Low": 168}}}}
+    data = {
+        "sources": {
+            "requests": {
+                "kind": "jira",
+                "base_url": "https://acme.atlassian.net",
+                "email": EMAIL,
+                "jql": JQL,
+                "done_transition": "Done",
+                "decline_transition": "Won't Do",
+                "sla_hours": {"Highest": 4, "High": 24, "Medium": 72, "Low": 168},
+            }
+        }
+    }
     config = parse_config(data, tmp_path / "config.toml")
     opts = config.source("requests").options
     assert opts.sla_hours == {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0}
@@ -81,13 +109,16 @@ def test_config_accepts_the_issue_example(tmp_path: Path) -> None:
     assert set(JiraSource.action_labels) == {"take", "done", "decline"}
 
 
-@pytest.mark.parametrize("bad, needle", [
-    ({"base_url": "acme.atlassian.net"}, "base_url"),
-    ({"email": "ops"}, "email"),
-    ({"sla_hours": {"High": "soon"}}, "sla_hours.High"),
-    ({"sla_hours": {"High": -1}}, "sla_hours.High"),
-    ({"api_token": "x"}, "api_token"),
-])
+@pytest.mark.parametrize(
+    "bad, needle",
+    [
+        ({"base_url": "acme.atlassian.net"}, "base_url"),
+        ({"email": "ops"}, "email"),
+        ({"sla_hours": {"High": "soon"}}, "sla_hours.High"),
+        ({"sla_hours": {"High": -1}}, "sla_hours.High"),
+        ({"api_token": "x"}, "api_token"),
+    ],
+)
 def test_config_errors_name_the_key(tmp_path: Path, bad: dict, needle: str) -> None:
     table = {"kind": "jira", "base_url": "https://acme.atlassian.net", "email": EMAIL, "jql": JQL, **bad}
     with pytest.raises(ConfigError, match=needle.replace(".", r"\.")):
@@ -95,32 +126,52 @@ def test_config_errors_name_the_key(tmp_path: Path, bad: dict, needle: str) -> N
 
 
 def test_due_date_is_the_end_of_that_day() -> None:
-    assert parse_due_date("2023-06-30") == datetime(2023, 6, 30, 23, 59, 59, tzinfo=timezone.utc)
+    assert parse_due_date("2023-06-30") == datetime(2023, 6, 30, 23, 59, 59, tzinfo=UTC)
     assert parse_due_date(None) is None
 
 
 def test_overdue_from_due_date_else_sla() -> None:
     sla = {"Highest": 4.0, "Low": 168.0}
-    late_due = issue_to_request("s", make_issue("X-1", "a", priority="Low", duedate="2023-06-30"),
-                                base_url="https://x", sla_hours=sla, now=NOW)
+    late_due = issue_to_request(
+        "s", make_issue("X-1", "a", priority="Low", duedate="2023-06-30"), base_url="https://x", sla_hours=sla, now=NOW
+    )
     assert late_due.overdue and late_due.due is not None
-    future_due = issue_to_request("s", make_issue("X-2", "a", priority="Highest", duedate="2023-07-05",
-                                                  created="2023-06-01T00:00:00.000+0000"),
-                                  base_url="https://x", sla_hours=sla, now=NOW)
+    future_due = issue_to_request(
+        "s",
+        make_issue("X-2", "a", priority="Highest", duedate="2023-07-05", created="2023-06-01T00:00:00.000+0000"),
+        base_url="https://x",
+        sla_hours=sla,
+        now=NOW,
+    )
     assert not future_due.overdue  # a due date wins over the SLA
-    sla_late = issue_to_request("s", make_issue("X-3", "a", priority="Highest", created="2023-07-01T07:00:00.000+0000"),
-                                base_url="https://x", sla_hours=sla, now=NOW)
+    sla_late = issue_to_request(
+        "s",
+        make_issue("X-3", "a", priority="Highest", created="2023-07-01T07:00:00.000+0000"),
+        base_url="https://x",
+        sla_hours=sla,
+        now=NOW,
+    )
     assert sla_late.overdue  # 5 h old, 4 h SLA
-    done = issue_to_request("s", make_issue("X-4", "a", priority="Highest", status="Done", duedate="2023-06-01"),
-                            base_url="https://x", sla_hours=sla, now=NOW)
+    done = issue_to_request(
+        "s",
+        make_issue("X-4", "a", priority="Highest", status="Done", duedate="2023-06-01"),
+        base_url="https://x",
+        sla_hours=sla,
+        now=NOW,
+    )
     assert not done.overdue
 
 
 def test_adf_document_and_transition_lookup() -> None:
     doc = adf_document("Thanks!\n\nPlease  send a brief.")
-    assert doc == {"type": "doc", "version": 1, "content": [
-        {"type": "paragraph", "content": [{"type": "text", "text": "Thanks!"}]},
-        {"type": "paragraph", "content": [{"type": "text", "text": "Please send a brief."}]}]}
+    assert doc == {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {"type": "paragraph", "content": [{"type": "text", "text": "Thanks!"}]},
+            {"type": "paragraph", "content": [{"type": "text", "text": "Please send a brief."}]},
+        ],
+    }
     assert find_transition([{"id": "5", "name": "won't do"}], "Won't Do") == {"id": "5", "name": "won't do"}
     assert find_transition("garbage", "Done") is None
 
@@ -133,8 +184,13 @@ async def test_fetch_maps_every_field_and_names_the_fields(fake: FakeJira) -> No
     requests = {r.id: r for r in await src.fetch_requests()}
     assert set(requests) == {"MOPS-1", "MOPS-2", "MOPS-3", "MOPS-4"}
     r1 = requests["MOPS-1"]
-    assert (r1.title, r1.requester, r1.priority, r1.status) == ("URGENT: webinar list upload", "Dana Sales", "Highest", "To Do")
-    assert r1.created == datetime(2023, 7, 1, 0, 5, tzinfo=timezone.utc)
+    assert (r1.title, r1.requester, r1.priority, r1.status) == (
+        "URGENT: webinar list upload",
+        "Dana Sales",
+        "Highest",
+        "To Do",
+    )
+    assert r1.created == datetime(2023, 7, 1, 0, 5, tzinfo=UTC)
     assert r1.url == "https://acme.atlassian.net/browse/MOPS-1"
     assert r1.overdue and r1.assignee is None and r1.actions == ("take", "done", "decline")
     assert requests["MOPS-2"].overdue  # 51 h old, High SLA is 24 h
@@ -143,7 +199,15 @@ async def test_fetch_maps_every_field_and_names_the_fields(fake: FakeJira) -> No
     assert requests["MOPS-4"].priority == "" and not requests["MOPS-4"].overdue  # no priority, no SLA
     search = fake.calls("POST", "/search/jql")[0]
     body = json.loads(search.content)
-    assert body["jql"] == JQL and {"summary", "reporter", "priority", "status", "created", "duedate", "assignee"} <= set(body["fields"])
+    assert body["jql"] == JQL and {
+        "summary",
+        "reporter",
+        "priority",
+        "status",
+        "created",
+        "duedate",
+        "assignee",
+    } <= set(body["fields"])
     assert src.calls == 2  # myself + one page
 
 
@@ -174,7 +238,9 @@ async def test_take_assigns_to_myself(fake: FakeJira) -> None:
 
 
 async def test_done_transitions_by_name(fake: FakeJira) -> None:
-    fake.transitions["MOPS-2"] = [{"id": "701", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}}]
+    fake.transitions["MOPS-2"] = [
+        {"id": "701", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}}
+    ]
     outcome = await source(fake).perform("done", "MOPS-2", {})
     assert outcome.ok, outcome.message
     assert json.loads(fake.calls("POST", "/transitions")[0].content) == {"transition": {"id": "701"}}
@@ -188,8 +254,13 @@ async def test_decline_posts_the_reply_then_transitions(fake: FakeJira) -> None:
     assert adf_text(fake.comments["MOPS-2"][0]["body"]) == text
     assert fake.issues["MOPS-2"]["fields"]["status"]["name"] == "Won't Do"
     order = [(r.method, r.url.path.rsplit("/", 1)[-1]) for r in fake.log if "/issue/" in r.url.path]
-    assert order == [("GET", "MOPS-2"), ("GET", "transitions"), ("GET", "comment"),
-                     ("POST", "comment"), ("POST", "transitions")]
+    assert order == [
+        ("GET", "MOPS-2"),
+        ("GET", "transitions"),
+        ("GET", "comment"),
+        ("POST", "comment"),
+        ("POST", "transitions"),
+    ]
 
 
 async def test_decline_by_reply_id_uses_the_config_replies(fake: FakeJira) -> None:
@@ -200,7 +271,9 @@ async def test_decline_by_reply_id_uses_the_config_replies(fake: FakeJira) -> No
 
 
 async def test_decline_without_the_transition_leaves_the_issue_untouched(fake: FakeJira) -> None:
-    fake.transitions["MOPS-2"] = [{"id": "31", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}}]
+    fake.transitions["MOPS-2"] = [
+        {"id": "31", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}}
+    ]
     outcome = await source(fake).perform("decline", "MOPS-2", {"reply": "No, thanks."})
     assert not outcome.ok
     assert "Won't Do" in outcome.message and "'Done'" in outcome.message and "nothing was changed" in outcome.message
@@ -236,6 +309,7 @@ async def test_transition_failure_after_comment_is_reported(fake: FakeJira) -> N
 
 def refuse_the_next_transition(fake: FakeJira, key: str) -> None:
     """The transitions lookup answers; the POST that moves the issue is refused (a required field)."""
+
     def flaky(request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
             fake.fail_next(r"/transitions$", flaky)
@@ -263,7 +337,11 @@ async def test_a_retried_half_done_decline_goes_straight_to_the_transition(fake:
     assert len(fake.comments["MOPS-2"]) == 1 and len(fake.calls("POST", "/comment")) == 1
     assert fake.issues["MOPS-2"]["fields"]["status"]["name"] == "Won't Do"
     assert [(e["outcome"], e["message"][:40]) for e in audit.read()] == [
-        ("attempt", ""), ("failed", first.message[:40]), ("attempt", ""), ("ok", second.message[:40])]
+        ("attempt", ""),
+        ("failed", first.message[:40]),
+        ("attempt", ""),
+        ("ok", second.message[:40]),
+    ]
 
 
 async def test_a_decline_stopped_by_the_timeout_after_its_reply_says_the_reply_is_posted(fake: FakeJira) -> None:
@@ -289,7 +367,9 @@ async def test_a_decline_stopped_by_the_timeout_after_its_reply_says_the_reply_i
 
 async def test_429_honours_retry_after(fake: FakeJira) -> None:
     time = FakeClock()
-    fake.fail_next("/search/jql", httpx.Response(429, headers={"Retry-After": "7"}, json={"errorMessages": ["Rate limit"]}))
+    fake.fail_next(
+        "/search/jql", httpx.Response(429, headers={"Retry-After": "7"}, json={"errorMessages": ["Rate limit"]})
+    )
     requests = await source(fake, time=time).fetch_requests()
     assert len(requests) == 4
     assert 7.0 in time.sleeps
@@ -319,17 +399,24 @@ async def test_403_names_the_credential_and_permissions(fake: FakeJira) -> None:
 async def test_missing_secret_fails_at_fetch_not_at_start(fake: FakeJira) -> None:
     def missing(field: str) -> str:
         raise CredentialError(f"no {field} for source 'requests': run `mopstui auth set requests {field}`")
+
     src = JiraSource("requests", options(), SourceContext(secret=missing), transport=fake.transport())
     with pytest.raises(CredentialError, match="api_token"):
         await src.fetch_requests()
 
 
-@pytest.mark.parametrize("response", [
-    httpx.Response(200, text="<html><body>Atlassian is down</body></html>"),
-    httpx.Response(200, json={"values": []}),
-    httpx.Response(200, json={"issues": [{"key": "MOPS-1", "fields": {"summary": "x", "created": "yesterday"}}], "isLast": True}),
-    httpx.Response(200, json=[1, 2]),
-])
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, text="<html><body>Atlassian is down</body></html>"),
+        httpx.Response(200, json={"values": []}),
+        httpx.Response(
+            200,
+            json={"issues": [{"key": "MOPS-1", "fields": {"summary": "x", "created": "yesterday"}}], "isLast": True},
+        ),
+        httpx.Response(200, json=[1, 2]),
+    ],
+)
 async def test_garbage_is_a_clear_error(fake: FakeJira, response: httpx.Response) -> None:
     fake.fail_next("/search/jql", response)
     with pytest.raises(BadAnswerError) as info:
@@ -341,7 +428,9 @@ async def test_decline_through_the_cockpit_refetches_the_queue(fake: FakeJira) -
     cockpit = Cockpit({"requests": SourceHandle(source(fake))})
     await cockpit.refresh()
     assert len(cockpit.results["requests"].requests) == 4
-    outcome = await cockpit.perform("requests", "decline", "MOPS-2", {"reply": DEFAULT_REPLIES["duplicate"], "reply_id": "duplicate"})
+    outcome = await cockpit.perform(
+        "requests", "decline", "MOPS-2", {"reply": DEFAULT_REPLIES["duplicate"], "reply_id": "duplicate"}
+    )
     assert outcome.ok, outcome.message
     # the cockpit re-fetched the source: the queue now shows what Jira says (the fake ignores the JQL)
     refreshed = {r.id: r for r in cockpit.results["requests"].requests}
@@ -403,13 +492,17 @@ async def test_is_last_false_without_a_token_is_an_error_not_a_short_queue(fake:
     assert result.status.state == "error" and "isLast" in result.status.error
 
 
-@pytest.mark.parametrize("action, key, shows", [
-    ("take", "MOPS-1", lambda r: r.assignee == "Ops Me" and "take" not in r.actions),
-    ("done", "MOPS-2", lambda r: r.status == "Done"),
-    ("decline", "MOPS-4", lambda r: r.status == "Won't Do"),
-])
+@pytest.mark.parametrize(
+    "action, key, shows",
+    [
+        ("take", "MOPS-1", lambda r: r.assignee == "Ops Me" and "take" not in r.actions),
+        ("done", "MOPS-2", lambda r: r.status == "Done"),
+        ("decline", "MOPS-4", lambda r: r.status == "Won't Do"),
+    ],
+)
 async def test_the_refetch_after_an_action_shows_its_result_although_search_lags(
-        fake: FakeJira, action: str, key: str, shows: object) -> None:
+    fake: FakeJira, action: str, key: str, shows: object
+) -> None:
     cockpit, _ = await refreshed(fake)
     outcome = await cockpit.perform("requests", action, key, {"reply": DEFAULT_REPLIES["duplicate"]})
     assert outcome.ok, outcome.message
@@ -464,15 +557,20 @@ async def test_decline_after_our_same_reply_posts_no_second_comment(fake: FakeJi
     assert fake.issues["MOPS-2"]["fields"]["status"]["name"] == "Won't Do"
 
 
-@pytest.mark.parametrize("planted", [
-    [("reporter-2", "Our reply"), ("reporter-2", "Thanks")],  # the same text, but by the requester
-    [(ME, "Our reply"), ("reporter-2", "Please reconsider")],  # ours, but no longer the latest
-    [(ME, "A different reply")],
-], ids=["theirs", "not-latest", "other-text"])
+@pytest.mark.parametrize(
+    "planted",
+    [
+        [("reporter-2", "Our reply"), ("reporter-2", "Thanks")],  # the same text, but by the requester
+        [(ME, "Our reply"), ("reporter-2", "Please reconsider")],  # ours, but no longer the latest
+        [(ME, "A different reply")],
+    ],
+    ids=["theirs", "not-latest", "other-text"],
+)
 async def test_decline_posts_the_reply_unless_it_is_our_latest_comment(fake: FakeJira, planted: list) -> None:
     for author, text in planted:
-        fake.comment("MOPS-2", DEFAULT_REPLIES["out-of-scope"] if text == "Our reply" else text,
-                     author=(author, "someone"))
+        fake.comment(
+            "MOPS-2", DEFAULT_REPLIES["out-of-scope"] if text == "Our reply" else text, author=(author, "someone")
+        )
     outcome = await source(fake).perform("decline", "MOPS-2", {"reply": DEFAULT_REPLIES["out-of-scope"]})
     assert outcome.ok and "declined with a reply" in outcome.message
     assert len(fake.calls("POST", "/comment")) == 1
@@ -491,8 +589,9 @@ async def test_the_fake_refuses_comment_bodies_that_are_not_adf() -> None:
         {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": ""}]}]},
         "plain string body",
     ]
-    async with httpx.AsyncClient(transport=jira.transport(), base_url="https://acme.atlassian.net",
-                                 auth=(EMAIL, TOKEN)) as client:
+    async with httpx.AsyncClient(
+        transport=jira.transport(), base_url="https://acme.atlassian.net", auth=(EMAIL, TOKEN)
+    ) as client:
         for body in invalid:
             answer = await client.post("/rest/api/3/issue/MOPS-1/comment", json={"body": body})
             assert answer.status_code == 400
@@ -502,9 +601,13 @@ async def test_the_fake_refuses_comment_bodies_that_are_not_adf() -> None:
     assert len(jira.comments["MOPS-1"]) == 1
 
 
-async def test_an_invalid_adf_body_from_the_adapter_fails_the_decline(fake: FakeJira, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mopstui.adapters.jira.adf_document",
-                        lambda text: {"type": "doc", "version": 1, "content": [{"type": "text", "text": text}]})
+async def test_an_invalid_adf_body_from_the_adapter_fails_the_decline(
+    fake: FakeJira, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "mopstui.adapters.jira.adf_document",
+        lambda text: {"type": "doc", "version": 1, "content": [{"type": "text", "text": text}]},
+    )
     with pytest.raises(SourceError, match="HTTP 400"):
         await source(fake).perform("decline", "MOPS-2", {"reply": "No."})
     assert len(fake.rejected_bodies) == 1 and "MOPS-2" not in fake.comments

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from fakes.clock import FakeClock
-from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
-from fakes.marketo_contract import LEDGER, swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 from mopstui.adapters.marketo import MarketoOptions, MarketoSource
 from mopstui.core.errors import AuthError, BadAnswerError, CredentialError, QuotaError, RateLimitError, UnreachableError
 from mopstui.core.source import SourceContext
+
+from fakes.clock import FakeClock
+from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
+from fakes.marketo_contract import LEDGER, swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 
 NAME = "marketo-prod"
 
@@ -27,8 +28,14 @@ def secret(field: str) -> str:
 def build(fake: FakeMarketo, clock: FakeClock, **options: Any) -> MarketoSource:
     opts = MarketoOptions(base_url=BASE_URL, client_id=options.pop("client_id", CLIENT_ID), **options)
     return MarketoSource(
-        NAME, opts, SourceContext(secret=secret), transport=fake.transport(),
-        clock=clock, sleep=clock.sleep, rng=lambda: 0.5, now=lambda: fake.now,
+        NAME,
+        opts,
+        SourceContext(secret=secret),
+        transport=fake.transport(),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=lambda: 0.5,
+        now=lambda: fake.now,
     )
 
 
@@ -61,7 +68,7 @@ async def test_fetch_reports_problems_states_and_health(fake: FakeMarketo, clock
     assert found == {("1", "inactive", "critical"), ("4", "invalid", "critical"), ("3", "unapproved-asset", "warning")}
     inactive = next(p for p in scan.problems if p.problem == "inactive")
     assert inactive.actions == ("activate",) and inactive.url == "https://app-sjqe.marketo.com/#SC1A1"
-    assert inactive.since == datetime(2026, 1, 31, 14, 0, tzinfo=timezone.utc)
+    assert inactive.since == datetime(2026, 1, 31, 14, 0, tzinfo=UTC)
     draft = next(p for p in scan.problems if p.problem == "unapproved-asset")
     assert "'Webinar Thank You'" in draft.detail and draft.program == "2026-03 Webinar"
     assert {s.id: s.active for s in scan.states} == {"1": False, "2": True, "3": True, "4": True}
@@ -81,8 +88,12 @@ async def test_fake_refuses_the_token_as_a_query_parameter(fake: FakeMarketo, cl
     import httpx
 
     async with httpx.AsyncClient(transport=fake.transport(), base_url=BASE_URL) as client:
-        token = (await client.get("/identity/oauth/token", params={
-            "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})).json()["access_token"]
+        token = (
+            await client.get(
+                "/identity/oauth/token",
+                params={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+            )
+        ).json()["access_token"]
         answer = (await client.get("/rest/v1/stats/usage.json", params={"access_token": token})).json()
     assert answer["success"] is False and answer["errors"][0]["code"] == "601"
     [off_contract] = LEDGER.take()  # Adobe's Swagger no longer has the parameter either
@@ -184,7 +195,7 @@ async def test_607_stops_the_source_until_midnight_central(fake: FakeMarketo, cl
     with pytest.raises(QuotaError) as info:
         await source.fetch_workflows()
     assert str(info.value) == f"{NAME}: daily API quota reached; resets at midnight US Central"
-    assert source.quota_stop_until == datetime(2026, 3, 3, 6, 0, tzinfo=timezone.utc)  # CST, UTC-6
+    assert source.quota_stop_until == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)  # CST, UTC-6
     assert "no calls until then" in source.health
     calls = len(fake.calls)
     fake.now += timedelta(hours=8)  # still before the reset
@@ -211,7 +222,10 @@ async def test_603_names_the_permission_to_fix(fake: FakeMarketo, clock: FakeClo
         await source.fetch_workflows()
 
 
-@pytest.mark.parametrize(("action", "cid", "permission"), [("activate", "1", "Activate Campaign"), ("deactivate", "2", "Deactivate Campaign")])
+@pytest.mark.parametrize(
+    ("action", "cid", "permission"),
+    [("activate", "1", "Activate Campaign"), ("deactivate", "2", "Deactivate Campaign")],
+)
 async def test_a_refused_action_names_the_permission_to_ask_for(
     fake: FakeMarketo, clock: FakeClock, action: str, cid: str, permission: str
 ) -> None:
@@ -236,7 +250,12 @@ async def test_5xx_from_the_edge_is_retried_then_reported(fake: FakeMarketo, clo
 
 @pytest.mark.parametrize(
     "body",
-    [b"<html><body>504 Gateway Time-out</body></html>", b'{"success": true, "result": "nope"}', b'{"result": []}', b"[1, 2]"],
+    [
+        b"<html><body>504 Gateway Time-out</body></html>",
+        b'{"success": true, "result": "nope"}',
+        b'{"result": []}',
+        b"[1, 2]",
+    ],
 )
 async def test_garbage_bodies_are_bad_answers(fake: FakeMarketo, clock: FakeClock, body: bytes) -> None:
     source = build(fake, clock)
@@ -280,7 +299,10 @@ async def test_action_activate_confirms_by_refetching(fake: FakeMarketo, clock: 
     await source.fetch_workflows()
     outcome = await source.perform("activate", "1", {})
     assert outcome.ok and "Marketo confirms it is active" in outcome.message
-    assert [p for m, p, _ in fake.calls[-2:]] == ["/rest/asset/v1/smartCampaign/1/activate.json", "/rest/asset/v1/smartCampaign/1.json"]
+    assert [p for m, p, _ in fake.calls[-2:]] == [
+        "/rest/asset/v1/smartCampaign/1/activate.json",
+        "/rest/asset/v1/smartCampaign/1.json",
+    ]
     scan = await source.fetch_workflows()
     assert not [p for p in scan.problems if p.problem == "inactive"]
 
@@ -297,7 +319,10 @@ async def test_action_failure_shows_marketos_reason(fake: FakeMarketo, clock: Fa
     fake.refusals[1] = ("709", "Smart campaign has no triggers")
     outcome = await source.perform("activate", "1", {})
     assert not outcome.ok
-    assert outcome.message == "Marketo refused to activate 'US - Lead Routing - Inbound': Smart campaign has no triggers (709)"
+    assert (
+        outcome.message
+        == "Marketo refused to activate 'US - Lead Routing - Inbound': Smart campaign has no triggers (709)"
+    )
 
 
 async def test_action_acknowledged_but_not_applied_is_not_a_success(fake: FakeMarketo, clock: FakeClock) -> None:

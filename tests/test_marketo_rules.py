@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from mopstui.adapters.marketo.envelope import MarketoRefused, TokenRejected, mak
 from mopstui.config import load_config
 from mopstui.core.errors import BadAnswerError, ConfigError, NotFoundError, QuotaError
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,9 @@ def test_quota_resets_at_midnight_central_in_winter_and_summer() -> None:
 
 
 def answer(body: dict[str, Any]) -> httpx.Response:
-    return httpx.Response(200, json=body, request=httpx.Request("GET", "https://x.mktorest.com/rest/asset/v1/smartCampaigns.json"))
+    return httpx.Response(
+        200, json=body, request=httpx.Request("GET", "https://x.mktorest.com/rest/asset/v1/smartCampaigns.json")
+    )
 
 
 def failure(code: str, message: str = "m") -> dict[str, Any]:
@@ -86,17 +88,36 @@ def test_no_assets_warning() -> None:
     assert not no_assets({"success": True, "warnings": []})
 
 
-def campaign(cid: int, name: str, *, type: str = "trigger", active: bool = True, status: str = "Active",
-             program: int | None = None) -> dict[str, Any]:
-    c: dict[str, Any] = {"id": cid, "name": name, "type": type, "isActive": active, "status": status,
-                         "updatedAt": "2026-02-01T10:00:00Z+0000", "computedUrl": f"https://app.marketo.com/#SC{cid}A1"}
+def campaign(
+    cid: int,
+    name: str,
+    *,
+    type: str = "trigger",
+    active: bool = True,
+    status: str = "Active",
+    program: int | None = None,
+) -> dict[str, Any]:
+    c: dict[str, Any] = {
+        "id": cid,
+        "name": name,
+        "type": type,
+        "isActive": active,
+        "status": status,
+        "updatedAt": "2026-02-01T10:00:00Z+0000",
+        "computedUrl": f"https://app.marketo.com/#SC{cid}A1",
+    }
     if program is not None:
         c["parentProgramId"] = program
     return c
 
 
 def email(eid: int, name: str, program: int, status: str = "draft", folder_key: str = "value") -> dict[str, Any]:
-    return {"id": eid, "name": name, "status": status, "folder": {"type": "Program", folder_key: program, "folderName": f"P{program}"}}
+    return {
+        "id": eid,
+        "name": name,
+        "status": status,
+        "folder": {"type": "Program", folder_key: program, "folderName": f"P{program}"},
+    }
 
 
 def test_expect_active_patterns_are_shell_style_and_case_insensitive() -> None:
@@ -106,13 +127,20 @@ def test_expect_active_patterns_are_shell_style_and_case_insensitive() -> None:
 
 
 def test_inactive_only_for_inactive_triggers_matching_expect_active() -> None:
-    scan = scan_campaigns("mk", [
-        campaign(1, "Lead Routing", active=False, status="Inactive"),
-        campaign(2, "Lead Routing EMEA", active=True),
-        campaign(3, "Random trigger", active=False, status="Inactive"),
-        campaign(4, "Lead Routing batch", type="batch", active=False, status="Never Run"),
-    ], [], ["Lead Routing*"])
-    assert [(p.id, p.problem, p.severity, p.actions) for p in scan.problems] == [("1", "inactive", "critical", ("activate",))]
+    scan = scan_campaigns(
+        "mk",
+        [
+            campaign(1, "Lead Routing", active=False, status="Inactive"),
+            campaign(2, "Lead Routing EMEA", active=True),
+            campaign(3, "Random trigger", active=False, status="Inactive"),
+            campaign(4, "Lead Routing batch", type="batch", active=False, status="Never Run"),
+        ],
+        [],
+        ["Lead Routing*"],
+    )
+    assert [(p.id, p.problem, p.severity, p.actions) for p in scan.problems] == [
+        ("1", "inactive", "critical", ("activate",))
+    ]
     assert "expect_active 'Lead Routing*'" in scan.problems[0].detail
     # every trigger campaign is reported for the core memory rule, batch campaigns are not
     assert sorted(s.id for s in scan.states) == ["1", "2", "3"]
@@ -120,27 +148,40 @@ def test_inactive_only_for_inactive_triggers_matching_expect_active() -> None:
 
 
 def test_invalid_is_critical_whatever_the_type_and_wins_over_inactive() -> None:
-    scan = scan_campaigns("mk", [
-        campaign(1, "Broken batch", type="batch", active=False, status="Invalid"),
-        campaign(2, "Lead Routing", active=False, status="Invalid"),
-    ], [], ["Lead Routing"])
-    assert [(p.id, p.problem, p.kind) for p in scan.problems] == [("1", "invalid", "batch"), ("2", "invalid", "trigger")]
+    scan = scan_campaigns(
+        "mk",
+        [
+            campaign(1, "Broken batch", type="batch", active=False, status="Invalid"),
+            campaign(2, "Lead Routing", active=False, status="Invalid"),
+        ],
+        [],
+        ["Lead Routing"],
+    )
+    assert [(p.id, p.problem, p.kind) for p in scan.problems] == [
+        ("1", "invalid", "batch"),
+        ("2", "invalid", "trigger"),
+    ]
 
 
 def test_unapproved_asset_needs_a_draft_only_email_and_an_active_trigger_in_the_program() -> None:
-    scan = scan_campaigns("mk", [
-        campaign(1, "Webinar - Send confirmation", program=10),
-        campaign(2, "Webinar - Reminder", program=10),
-        campaign(3, "Nurture - inactive", active=False, status="Inactive", program=20),
-        campaign(4, "Batch blast", type="batch", active=False, status="Never Run", program=30),
-        campaign(5, "Approved program", program=40),
-    ], [
-        email(100, "Confirmation", 10),
-        email(101, "Reminder", 10, folder_key="id"),
-        email(102, "Nurture 1", 20),
-        email(103, "Blast", 30),
-        email(104, "Approved", 40, status="approved"),
-    ], [])
+    scan = scan_campaigns(
+        "mk",
+        [
+            campaign(1, "Webinar - Send confirmation", program=10),
+            campaign(2, "Webinar - Reminder", program=10),
+            campaign(3, "Nurture - inactive", active=False, status="Inactive", program=20),
+            campaign(4, "Batch blast", type="batch", active=False, status="Never Run", program=30),
+            campaign(5, "Approved program", program=40),
+        ],
+        [
+            email(100, "Confirmation", 10),
+            email(101, "Reminder", 10, folder_key="id"),
+            email(102, "Nurture 1", 20),
+            email(103, "Blast", 30),
+            email(104, "Approved", 40, status="approved"),
+        ],
+        [],
+    )
     problems = [(p.id, p.problem, p.severity, p.program) for p in scan.problems]
     assert problems == [("2", "unapproved-asset", "warning", "P10")]  # one per program, first by name
     assert "'Confirmation', 'Reminder'" in scan.problems[0].detail
@@ -156,11 +197,19 @@ def test_marketo_config_through_the_strict_loader(tmp_path: Path) -> None:
     config = load_config(path)
     source_config = config.source("marketo-prod")
     assert source_config.cls is MarketoSource
-    assert source_config.options == MarketoOptions("https://123-ABC-456.mktorest.com", "abc", ["*Lead Routing*", "Scoring - *"])
+    assert source_config.options == MarketoOptions(
+        "https://123-ABC-456.mktorest.com", "abc", ["*Lead Routing*", "Scoring - *"]
+    )
     assert MarketoSource.secret_fields == ("client_secret",)
-    path.write_text('[sources.m]\nkind = "marketo"\nbase_url = "https://x.mktorest.com"\nclient_id = "a"\nclient_secret = "no"\n', encoding="utf-8")
+    path.write_text(
+        '[sources.m]\nkind = "marketo"\nbase_url = "https://x.mktorest.com"\nclient_id = "a"\nclient_secret = "no"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError, match="client_secret"):
         load_config(path)
-    path.write_text('[sources.m]\nkind = "marketo"\nbase_url = "https://x.mktorest.com"\nclient_id = "a"\nmax_concurrency = 20\n', encoding="utf-8")
+    path.write_text(
+        '[sources.m]\nkind = "marketo"\nbase_url = "https://x.mktorest.com"\nclient_id = "a"\nmax_concurrency = 20\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError, match="max_concurrency"):
         load_config(path)

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from fakes.clock import FakeClock
-from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
-from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 from mopstui.adapters.marketo import MarketoOptions, MarketoSource
 from mopstui.adapters.marketo.campaigns import scan_campaigns
 from mopstui.core.models import WorkflowScan
 from mopstui.core.source import SourceContext
+
+from fakes.clock import FakeClock
+from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
+from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 
 INVITE = 2100  # approved, then edited
 THANKS = 2101  # never approved
@@ -25,8 +26,14 @@ THANKS = 2101  # never approved
 def build(fake: FakeMarketo, clock: FakeClock) -> MarketoSource:
     options = MarketoOptions(base_url=BASE_URL, client_id=CLIENT_ID)
     return MarketoSource(
-        "marketo-prod", options, SourceContext(secret=lambda _field: CLIENT_SECRET), transport=fake.transport(),
-        clock=clock, sleep=clock.sleep, rng=lambda: 0.5, now=lambda: fake.now,
+        "marketo-prod",
+        options,
+        SourceContext(secret=lambda _field: CLIENT_SECRET),
+        transport=fake.transport(),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=lambda: 0.5,
+        now=lambda: fake.now,
     )
 
 
@@ -90,14 +97,22 @@ async def test_a_full_listing_with_no_approved_version_left_is_draft_only() -> N
     later(fake, clock, 61)  # a new token: the full listing has no approved version left
     [row] = draft_only(await source.fetch_workflows())
     assert "earliestUpdatedAt" not in [q for _, path, q in fake.calls if path.endswith("emails.json")][-1]
-    assert row == ("Webinar Follow-up: Emails 'Webinar Invite (new subject)', 'Webinar Thank You' in this active "
-                   "program are still draft-only: a Send Email step with it sends nothing until approved.")
+    assert row == (
+        "Webinar Follow-up: Emails 'Webinar Invite (new subject)', 'Webinar Thank You' in this active "
+        "program are still draft-only: a Send Email step with it sends nothing until approved."
+    )
 
 
 @pytest.mark.parametrize("drafts_first", [False, True])
 def test_the_rule_alone_takes_both_versions_in_either_order(drafts_first: bool) -> None:
-    campaign = {"id": 3, "name": "Webinar Follow-up", "type": "trigger", "isActive": True, "status": "Active",
-                "parentProgramId": 502}
+    campaign = {
+        "id": 3,
+        "name": "Webinar Follow-up",
+        "type": "trigger",
+        "isActive": True,
+        "status": "Active",
+        "parentProgramId": 502,
+    }
     folder = {"type": "Program", "value": 502, "folderName": "2026-03 Webinar"}
     approved = {"id": INVITE, "name": "Webinar Invite", "status": "approved", "folder": folder}
     draft = {**approved, "status": "draft"}

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakes.scripted import SCRIPTS, Script, ScriptedSource, metric, problem, request, state
 
 from mopstui.core.audit import AuditLog
 from mopstui.core.memory import Memory, when
 from mopstui.core.service import Cockpit, SourceHandle, SourceResult
 from mopstui.core.source import NoOptions
 from mopstui.core.store import StateStore
+
+from fakes.scripted import SCRIPTS, Script, ScriptedSource, metric, problem, request, state
 
 # local wall-clock times: the memory speaks in the user's time zone
 YESTERDAY_0630 = datetime(2024, 3, 11, 6, 30).astimezone()
@@ -123,7 +124,9 @@ async def test_trend_keeps_one_value_per_day_for_fourteen_days(store: StateStore
     assert result.trends["duplicates"] == [200 + d for d in range(6, 20)]
 
 
-async def test_trigger_active_yesterday_and_inactive_now_is_a_critical_problem(store: StateStore, script: Script) -> None:
+async def test_trigger_active_yesterday_and_inactive_now_is_a_critical_problem(
+    store: StateStore, script: Script
+) -> None:
     script.states = [state("1001", active=True), state("1007", active=True)]
     await check(store, Clock(YESTERDAY_0630))
 
@@ -220,8 +223,9 @@ async def test_a_big_snapshot_is_saved_whole_and_keeps_the_event_loop_turning(
     script.requests = [request(f"MOPS-{i}") for i in range(10_000)]
     script.metrics = [metric("duplicates", 40)]
     memory = Memory(store, clock=Clock(YESTERDAY_0630))
-    cockpit = Cockpit({"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory,
-                      clock=Clock(YESTERDAY_0630))
+    cockpit = Cockpit(
+        {"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory, clock=Clock(YESTERDAY_0630)
+    )
     results = await cockpit.refresh(record=False)
     pieces = list(memory_mod.snapshot_json(results[0]))
     head = json.loads("".join(text for text, into in pieces if into == "head"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mopstui.core.models import Request
 from mopstui.tui.screens.detail import describe
 
-CREATED = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def test_request_key_follows_source_id_and_replace() -> None:

@@ -7,10 +7,11 @@ import re
 
 import httpx
 import pytest
-from fakes.scripted import Script, problem, request, use_sample_kind, use_scripted_kind
 
 import mopstui.notify as notify
 from mopstui.cli import main
+
+from fakes.scripted import Script, problem, request, use_sample_kind, use_scripted_kind
 
 WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX"
 SCRIPTED = '[sources.mkto]\nkind = "scripted"\n'
@@ -143,7 +144,9 @@ def test_no_webhook_configured_says_which_variable(monkeypatch, sample, capsys) 
 
 def test_a_failed_source_is_named_in_the_post(slack: FakeSlack, write_config, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     use_sample_kind(monkeypatch)
-    config = write_config('[sources.demo]\nkind = "sample"\nfail = "error"\ncampaigns = 0\nrequests = 0\ncontacts = 0\n')
+    config = write_config(
+        '[sources.demo]\nkind = "sample"\nfail = "error"\ncampaigns = 0\nrequests = 0\ncontacts = 0\n'
+    )
     code, _, _ = check(capsys, "--config", str(config))
     assert code == 3
     assert ":warning: demo failed: demo: cannot reach" in slack.posts[0]["text"]

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import pytest
-from fakes.pilot import loaded
 
 from mopstui.cli import main
 from mopstui.config import load_config
@@ -19,6 +18,8 @@ from mopstui.core.source import AdapterError, Source
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.confirm import ConfirmScreen
 from mopstui.tui.screens.detail import DetailScreen
+
+from fakes.pilot import loaded
 
 JOURNEYS = '[sources.jny]\nkind = "journeys"\n'
 
@@ -49,7 +50,9 @@ def _typo_kind(kind: str) -> type[Source]:
 
 
 def test_a_broken_adapter_is_one_config_line_naming_the_source(
-    write_config, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    write_config,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
 ) -> None:
     import mopstui.config as config_mod
 
@@ -72,14 +75,30 @@ class JourneySource(Source):
     async def fetch_workflows(self) -> WorkflowScan:
         if ("activate", "j-1") in PERFORMED:
             return WorkflowScan([])
-        return WorkflowScan([
-            WorkflowProblem(source=self.name, id="j-1", name="Welcome journey", kind="journey",  # type: ignore[arg-type]
-                            problem="paused-by-platform", severity="critical", detail="Paused after a bounce spike.",  # type: ignore[arg-type]
-                            actions=("activate", "pause")),
-            WorkflowProblem(source=self.name, id="j-2", name="Renewal journey", kind="journey",  # type: ignore[arg-type]
-                            problem="throttled", severity="major", detail="Sends held back.",  # type: ignore[arg-type]
-                            actions=("pause",)),
-        ])
+        return WorkflowScan(
+            [
+                WorkflowProblem(
+                    source=self.name,
+                    id="j-1",
+                    name="Welcome journey",
+                    kind="journey",  # type: ignore[arg-type]
+                    problem="paused-by-platform",
+                    severity="critical",
+                    detail="Paused after a bounce spike.",  # type: ignore[arg-type]
+                    actions=("activate", "pause"),
+                ),
+                WorkflowProblem(
+                    source=self.name,
+                    id="j-2",
+                    name="Renewal journey",
+                    kind="journey",  # type: ignore[arg-type]
+                    problem="throttled",
+                    severity="major",
+                    detail="Sends held back.",  # type: ignore[arg-type]
+                    actions=("pause",),
+                ),
+            ]
+        )
 
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         PERFORMED.append((action, target))

@@ -22,17 +22,30 @@ def test_due_date_first_then_the_priority_sla() -> None:
 
 
 def issue(priority: str, created: datetime, status_category: str = "new") -> dict:  # type: ignore[type-arg]
-    return {"key": "MOPS-1", "fields": {"summary": "x", "priority": {"name": priority},
-                                        "created": created.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
-                                        "status": {"name": "Open", "statusCategory": {"key": status_category}}}}
+    return {
+        "key": "MOPS-1",
+        "fields": {
+            "summary": "x",
+            "priority": {"name": priority},
+            "created": created.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            "status": {"name": "Open", "statusCategory": {"key": status_category}},
+        },
+    }
 
 
 def test_jira_and_the_demo_apply_the_same_rule() -> None:
     for hours in (1, 23, 25, 71, 73, 200):
         created = NOW - timedelta(hours=hours)
-        jira = issue_to_request("jira", issue("High", created), base_url="https://x", sla_hours=DEFAULT_SLA_HOURS, now=NOW)
+        jira = issue_to_request(
+            "jira", issue("High", created), base_url="https://x", sla_hours=DEFAULT_SLA_HOURS, now=NOW
+        )
         demo = workspace.Workspace().ticket("MOPS-1", "x", "Sam", "High", "Open", created, None, None, NOW)
         assert jira.overdue is demo.overdue is OverdueRule({"High": 24.0}, NOW)(created, None, "High")
-    done = issue_to_request("jira", issue("High", NOW - timedelta(days=9), "done"), base_url="https://x",
-                            sla_hours=DEFAULT_SLA_HOURS, now=NOW)
+    done = issue_to_request(
+        "jira",
+        issue("High", NOW - timedelta(days=9), "done"),
+        base_url="https://x",
+        sla_hours=DEFAULT_SLA_HOURS,
+        now=NOW,
+    )
     assert done.overdue is False  # a finished issue is never overdue

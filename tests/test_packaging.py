@@ -16,9 +16,7 @@ def _pyproject() -> dict:
 
 def test_listed_packages_are_every_package_in_the_tree() -> None:
     listed = set(_pyproject()["tool"]["setuptools"]["packages"])
-    in_tree = {
-        ".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "mopstui").rglob("__init__.py")
-    }
+    in_tree = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "mopstui").rglob("__init__.py")}
     assert listed - {"mopstui.themes"} == in_tree
 
 

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.scripted import Script, metric, problem, request, use_scripted_kind
 
 from mopstui import paths, runtime
 from mopstui.cli import main
+
+from fakes.scripted import Script, metric, problem, request, use_scripted_kind
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 
@@ -40,8 +41,9 @@ def write_contacts(path: Path) -> Path:
     return path
 
 
-def test_everything_written_is_private_whatever_the_umask(umask, monkeypatch, tmp_path, write_config,
-                                                         isolated_home, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_everything_written_is_private_whatever_the_umask(
+    umask, monkeypatch, tmp_path, write_config, isolated_home, capsys
+) -> None:  # type: ignore[no-untyped-def]
     from mopstui.adapters.files import FileOptions, FileSource
     from mopstui.core.source import SourceContext
     from mopstui.credentials import manage
@@ -52,9 +54,13 @@ def test_everything_written_is_private_whatever_the_umask(umask, monkeypatch, tm
     os.chmod(config, 0o600)  # (written by the test, not by mopstui)
     assert main(["check", "--config", str(config)]) in (0, 1, 2)
     runtime.audit_log().append("mkto", "activate", "1001", "ok", "activated")
-    source = FileSource("crm", FileOptions(path=str(write_contacts(tmp_path / "contacts.csv")),
-                                           columns={"email": "Email"}, required_fields=["email"]),
-                        SourceContext(state_dir=paths.state_dir()))
+    source = FileSource(
+        "crm",
+        FileOptions(
+            path=str(write_contacts(tmp_path / "contacts.csv")), columns={"email": "Email"}, required_fields=["email"]
+        ),
+        SourceContext(state_dir=paths.state_dir()),
+    )
     asyncio.run(source.export_rows("invalid_email", paths.export_path("crm", "invalid_email")))
     manage.save("jira", "api_token", "private-files-token", insecure=True)
     capsys.readouterr()

@@ -19,7 +19,7 @@ def test_defaults_cover_the_common_noes() -> None:
 
 def test_config_replaces_adds_and_removes(write_config) -> None:  # type: ignore[no-untyped-def]
     path: Path = write_config(
-        '[replies]\n'
+        "[replies]\n"
         'duplicate = "Already tracked in the original ticket; follow it there."\n'
         'too-late = "Thanks! Sends need five working days; let us pick a new date together."\n'
         'needs-brief = ""\n'

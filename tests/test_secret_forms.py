@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from fakes.jira import FakeJira, make_issue
 
 from mopstui import notify, runtime
 from mopstui.adapters.http import client as http_client
@@ -22,12 +21,16 @@ from mopstui.config import load_config
 from mopstui.core.redact import redact, register_secret
 from mopstui.tui.screens.sources import source_rows
 
+from fakes.jira import FakeJira, make_issue
+
 EMAIL = "ops@forms.example"
 
 
 def jira_config(write_config) -> Path:  # type: ignore[no-untyped-def]
-    return write_config(f'[sources.jira]\nkind = "jira"\nbase_url = "https://forms.atlassian.invalid"\n'
-                        f'email = "{EMAIL}"\njql = "project = MOPS"\n')
+    return write_config(
+        f'[sources.jira]\nkind = "jira"\nbase_url = "https://forms.atlassian.invalid"\n'
+        f'email = "{EMAIL}"\njql = "project = MOPS"\n'
+    )
 
 
 def basic(token: str) -> str:
@@ -52,7 +55,8 @@ def jira(monkeypatch, memory_keyring) -> FakeJira:  # type: ignore[no-untyped-de
 
 
 def test_a_400_echoing_the_basic_header_is_redacted_in_check_sources_view_and_audit(
-        jira, write_config, capsys, isolated_home) -> None:  # type: ignore[no-untyped-def]
+    jira, write_config, capsys, isolated_home
+) -> None:  # type: ignore[no-untyped-def]
     config = jira_config(write_config)
     credential = basic(jira.token)
     for fmt in ("text", "markdown", "json"):
@@ -109,10 +113,14 @@ def test_check_notify_prints_no_webhook_path(monkeypatch, write_config, capsys) 
 
 
 def test_a_token_inside_a_ticket_title_is_redacted_before_it_is_stored_or_shown(
-        jira, write_config, capsys, isolated_home) -> None:  # type: ignore[no-untyped-def]
+    jira, write_config, capsys, isolated_home
+) -> None:  # type: ignore[no-untyped-def]
     config = jira_config(write_config)
-    jira.add(make_issue("MOPS-2", f"Rotate the key {jira.token} please", priority="Highest",
-                        created="2020-01-01T00:00:00.000+0000"))
+    jira.add(
+        make_issue(
+            "MOPS-2", f"Rotate the key {jira.token} please", priority="Highest", created="2020-01-01T00:00:00.000+0000"
+        )
+    )
     for fmt in ("text", "json"):
         main(["check", "--config", str(config), "--format", fmt])
         out, _ = capsys.readouterr()
@@ -138,7 +146,12 @@ def test_every_form_of_a_registered_secret_is_redacted() -> None:
     secret = "forms/unit+secret=42"
     register_secret(secret)
     raw = secret.encode()
-    for form in (secret, quote(secret, safe=""), base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
+    for form in (
+        secret,
+        quote(secret, safe=""),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(raw).decode(),
+    ):
         assert redact(f"before {form} after") == "before *** after", form
     webhook = "https://relay.example.test/services/T0UNIT/B0UNIT/unit-hook-secret"
     register_secret(webhook)
@@ -151,9 +164,9 @@ def test_every_form_of_a_registered_secret_is_redacted() -> None:
 
 def test_ordinary_words_survive_in_platform_data() -> None:
     """Data is redacted only where a registered secret is, not by the shapes messages are scanned for."""
-    from fakes.scripted import request
-
     from mopstui.core.scrub import REQUEST_TEXT, redact_items
+
+    from fakes.scripted import request
 
     register_secret("data-only-secret-77")
     items = [request("MOPS-9", title="Bearer of bad news: password=reset needed")]

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakes.secret_source import KIND, TARGET
 
 from mopstui import adapters, runtime
 from mopstui.adapters.http import client as http_client
 from mopstui.cli import main
 from mopstui.config import load_config
+
+from fakes.secret_source import KIND, TARGET
 
 CRM_KEY = "planted-crm-key-4c0ffee"
 JIRA_TOKEN = "planted-jira-token-7beef"
@@ -75,8 +76,14 @@ def assert_clean(text: str, where: str) -> None:
 
 def test_no_planted_secret_in_output_or_anything_written(planted, capsys, monkeypatch, isolated_home):
     printed = []
-    for argv in (["auth", "status"], ["config", "check"], ["config", "path"], ["check", "--format", "json"],
-                 ["check"], ["auth", "delete", "nobody", "nothing"]):
+    for argv in (
+        ["auth", "status"],
+        ["config", "check"],
+        ["config", "path"],
+        ["check", "--format", "json"],
+        ["check"],
+        ["auth", "delete", "nobody", "nothing"],
+    ):
         monkeypatch.setattr(sys, "stdin", io.StringIO(""))
         main(argv)
         out, err = capsys.readouterr()
@@ -93,8 +100,10 @@ def test_no_planted_secret_in_output_or_anything_written(planted, capsys, monkey
         cockpit = await runtime.build_cockpit_async(config)
         try:
             results = await cockpit.refresh()
-            outcomes = [await cockpit.perform("crm", "activate", "campaign-1"),
-                        await cockpit.perform("jira", "take", "MOPS-1")]
+            outcomes = [
+                await cockpit.perform("crm", "activate", "campaign-1"),
+                await cockpit.perform("jira", "take", "MOPS-1"),
+            ]
         finally:
             await cockpit.aclose()
         errors = {r.name: r.status.error for r in results}

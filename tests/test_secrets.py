@@ -94,7 +94,9 @@ def test_no_backend_gives_one_message_with_the_alternatives() -> None:
         credentials.resolve("marketo-prod", "client_secret")
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith("no client_secret for source 'marketo-prod': the OS keyring is unavailable (no keyring backend found)")
+    assert message.startswith(
+        "no client_secret for source 'marketo-prod': the OS keyring is unavailable (no keyring backend found)"
+    )
     assert "MOPSTUI_MARKETO_PROD_CLIENT_SECRET" in message
     assert "mopstui auth set marketo-prod client_secret --insecure-storage" in message
     assert "keyring daemon" in message

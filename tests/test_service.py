@@ -28,12 +28,16 @@ async def test_five_slow_sources_answer_together_not_one_after_another():
 
 
 async def test_failing_and_hanging_sources_leave_the_others_intact():
-    cockpit = Cockpit(dict([
-        demo("good"),
-        demo("broken", fail="error"),
-        demo("hung", fail="timeout", timeout=0.5),
-        demo("garbled", fail="garbage"),
-    ]))
+    cockpit = Cockpit(
+        dict(
+            [
+                demo("good"),
+                demo("broken", fail="error"),
+                demo("hung", fail="timeout", timeout=0.5),
+                demo("garbled", fail="garbage"),
+            ]
+        )
+    )
     seen: list[str] = []
     results = {r.name: r for r in await cockpit.refresh(on_result=lambda r: seen.append(r.name))}
     assert results["good"].status.state == "ok"
@@ -81,7 +85,9 @@ async def test_action_succeeds_then_the_source_is_fetched_again(state_dir):
     assert not any(p.id == "1001" for p in cockpit.results["demo"].problems)
     entries = [json.loads(line) for line in (state_dir / "audit.jsonl").read_text().splitlines()]
     assert [(e["action"], e["target"], e["outcome"]) for e in entries] == [
-        ("activate", "1001", "attempt"), ("activate", "1001", "ok")]
+        ("activate", "1001", "attempt"),
+        ("activate", "1001", "ok"),
+    ]
     assert entries[0]["source"] == "demo" and entries[0]["user"]
 
 

@@ -49,8 +49,15 @@ class Cockpit:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # rows, columns
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "COLUMNS", "LINES"))}
         env["TERM"] = "xterm-256color"
-        self.process = subprocess.Popen([sys.executable, "-m", "mopstui"], stdin=slave, stdout=slave, stderr=slave,
-                                        env=env, cwd=home, start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mopstui"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=home,
+            start_new_session=True,
+        )
         os.close(slave)
         self.output = bytearray()
 

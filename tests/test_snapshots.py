@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from mopstui.tui import format as fmt
 from mopstui.devtools import shots
+from mopstui.tui import format as fmt
 
 
 @pytest.fixture(autouse=True)

@@ -6,14 +6,14 @@ import json
 import multiprocessing
 import sqlite3
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from mopstui.core.store import StateStore, default_path
 
-T0 = datetime(2024, 3, 11, 6, 30, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 11, 6, 30, tzinfo=UTC)
 
 
 def test_store_lives_in_the_state_dir_in_wal_mode(state_dir: Path) -> None:
@@ -40,9 +40,7 @@ def test_daily_values_keep_one_per_day(tmp_path: Path) -> None:
     store.set_daily("demo", {"duplicates": 10}, date(2024, 3, 10))
     store.set_daily("demo", {"duplicates": 12}, date(2024, 3, 11))
     store.set_daily("demo", {"duplicates": 15}, date(2024, 3, 11))
-    assert store.daily("demo", date(2024, 3, 1)) == {
-        "duplicates": [(date(2024, 3, 10), 10), (date(2024, 3, 11), 15)]
-    }
+    assert store.daily("demo", date(2024, 3, 1)) == {"duplicates": [(date(2024, 3, 10), 10), (date(2024, 3, 11), 15)]}
 
 
 def test_reviewed_marks_last_for_the_day(tmp_path: Path) -> None:
@@ -110,8 +108,9 @@ def test_two_threads_share_one_store(tmp_path: Path) -> None:
     assert store.latest_snapshot("t1")[1] == {"i": 49}  # type: ignore[index]
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
-                    reason="root can read anything")
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0, reason="root can read anything"
+)
 def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
     from mopstui.core.store import StoreError
 
@@ -146,8 +145,9 @@ def test_a_schema_1_store_is_upgraded_in_place_and_its_snapshots_still_read(tmp_
         " taken_at TEXT NOT NULL, data TEXT NOT NULL);"
     )
     data = {"problems": {}, "requests": {"demo:M-1": {"id": "M-1", "title": "Build a list"}}}
-    old.execute("INSERT INTO snapshots (source, taken_at, data) VALUES ('demo', ?, ?)",
-                (T0.isoformat(), json.dumps(data)))
+    old.execute(
+        "INSERT INTO snapshots (source, taken_at, data) VALUES ('demo', ?, ?)", (T0.isoformat(), json.dumps(data))
+    )
     old.commit()
     old.close()
     store = StateStore(path)

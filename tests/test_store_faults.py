@@ -10,13 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from fakes.pilot import record_notices
-from fakes.scripted import SCRIPTS, Script, ScriptedSource, metric, problem, request
 
 from mopstui.core.memory import Memory
 from mopstui.core.service import Cockpit, SourceHandle, SourceResult
 from mopstui.core.source import NoOptions
 from mopstui.core.store import StateStore, StoreError
+
+from fakes.pilot import record_notices
+from fakes.scripted import SCRIPTS, Script, ScriptedSource, metric, problem, request
 
 YESTERDAY = datetime(2024, 3, 11, 6, 30).astimezone()
 TODAY = datetime(2024, 3, 12, 6, 30).astimezone()
@@ -102,12 +103,21 @@ def count_pages(path: Path) -> int:
 
 
 # -- an I/O error is not corruption ---------------------------------------------------------------
-@pytest.mark.parametrize("name, text", [("SQLITE_IOERR_WRITE", "disk I/O error"),
-                                        ("SQLITE_IOERR_FSYNC", "disk I/O error"),
-                                        ("SQLITE_FULL", "database or disk is full"),
-                                        ("SQLITE_READONLY", "attempt to write a readonly database")])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("SQLITE_IOERR_WRITE", "disk I/O error"),
+        ("SQLITE_IOERR_FSYNC", "disk I/O error"),
+        ("SQLITE_FULL", "database or disk is full"),
+        ("SQLITE_READONLY", "attempt to write a readonly database"),
+    ],
+)
 async def test_an_io_error_at_open_keeps_the_store_reads_it_and_writes_nothing(
-    tmp_path: Path, script: Script, monkeypatch: pytest.MonkeyPatch, name: str, text: str,
+    tmp_path: Path,
+    script: Script,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    text: str,
 ) -> None:
     path = tmp_path / "state.db"
     script.problems = [problem("1001")]
@@ -131,7 +141,9 @@ async def test_an_io_error_at_open_keeps_the_store_reads_it_and_writes_nothing(
 
 
 async def test_a_full_disk_mid_check_keeps_the_store_and_says_the_snapshot_was_not_saved(
-    tmp_path: Path, script: Script, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    script: Script,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "state.db"
     script.problems = [problem("1001")]
@@ -150,7 +162,8 @@ async def test_a_full_disk_mid_check_keeps_the_store_and_says_the_snapshot_was_n
 
 
 def test_a_store_that_cannot_be_read_either_is_one_line_and_left_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "state.db"
     path.write_bytes(b"")  # nothing in it yet, and the disk takes nothing
@@ -192,7 +205,9 @@ async def test_a_snapshot_is_saved_whole_or_not_at_all(tmp_path: Path, script: S
 
 
 # -- rows it cannot read are reported ------------------------------------------------------------
-async def yesterday_then_bad(path: Path, script: Script, statement: str, *params: object) -> tuple[SourceResult, Memory]:
+async def yesterday_then_bad(
+    path: Path, script: Script, statement: str, *params: object
+) -> tuple[SourceResult, Memory]:
     script.problems = [problem("1001")]
     script.requests = [request("MOPS-1")]
     script.metrics = [metric("duplicates", 40)]
@@ -203,19 +218,30 @@ async def yesterday_then_bad(path: Path, script: Script, statement: str, *params
     return await check(path, TODAY)
 
 
-@pytest.mark.parametrize("taken_at, data", [
-    ("last tuesday", '{"problems": {}, "metrics": {}, "states": {}}'),
-    ("2024-03-11T09:00:00+00:00", "{not json"),
-    ("2024-03-11T09:00:00+00:00", '{"problems": ["mkto:1001:invalid"], "metrics": {"duplicates": 3}}'),
-    ("2024-03-11T09:00:00+00:00", '[1, 2, 3]'),
-], ids=["bad-timestamp", "bad-json", "another-shape", "not-an-object"])
+@pytest.mark.parametrize(
+    "taken_at, data",
+    [
+        ("last tuesday", '{"problems": {}, "metrics": {}, "states": {}}'),
+        ("2024-03-11T09:00:00+00:00", "{not json"),
+        ("2024-03-11T09:00:00+00:00", '{"problems": ["mkto:1001:invalid"], "metrics": {"duplicates": 3}}'),
+        ("2024-03-11T09:00:00+00:00", "[1, 2, 3]"),
+    ],
+    ids=["bad-timestamp", "bad-json", "another-shape", "not-an-object"],
+)
 async def test_an_unreadable_snapshot_is_reported_and_the_one_before_it_used(
-    tmp_path: Path, script: Script, taken_at: str, data: str,
+    tmp_path: Path,
+    script: Script,
+    taken_at: str,
+    data: str,
 ) -> None:
     path = tmp_path / "state.db"
     result, memory = await yesterday_then_bad(
-        path, script, "INSERT INTO snapshots (source, taken_at, data, origin) VALUES ('mkto', ?, ?, 'check')",
-        taken_at, data)
+        path,
+        script,
+        "INSERT INTO snapshots (source, taken_at, data, origin) VALUES ('mkto', ?, ?, 'check')",
+        taken_at,
+        data,
+    )
     assert result.status.health == ""
     assert result.new_keys == {"mkto:MOPS-2"}, "compared with the last snapshot it can read"
     assert result.deltas == {"duplicates": 5}
@@ -227,15 +253,19 @@ async def test_an_unreadable_snapshot_is_reported_and_the_one_before_it_used(
 async def test_unreadable_request_keys_are_reported_not_read_as_no_requests(tmp_path: Path, script: Script) -> None:
     path = tmp_path / "state.db"
     result, memory = await yesterday_then_bad(
-        path, script, "UPDATE snapshots SET request_keys = X'00FF00' WHERE id = 1")
+        path, script, "UPDATE snapshots SET request_keys = X'00FF00' WHERE id = 1"
+    )
     assert result.new_keys == {"mkto:1001:invalid", "mkto:MOPS-1", "mkto:MOPS-2"}  # nothing else to compare with
     assert "snapshot 1 of 'mkto'" in memory.store.unreadable
 
 
-async def test_an_unreadable_deactivation_is_reported_and_the_check_still_compares(tmp_path: Path, script: Script) -> None:
+async def test_an_unreadable_deactivation_is_reported_and_the_check_still_compares(
+    tmp_path: Path, script: Script
+) -> None:
     path = tmp_path / "state.db"
     result, memory = await yesterday_then_bad(
-        path, script, "INSERT INTO deactivations VALUES ('mkto', '1009', 'soon', '2024-03-10T06:30:00+00:00')")
+        path, script, "INSERT INTO deactivations VALUES ('mkto', '1009', 'soon', '2024-03-10T06:30:00+00:00')"
+    )
     assert result.new_keys == {"mkto:MOPS-2"}
     assert "deactivation" in memory.store.unreadable and "'soon'" in memory.store.unreadable
     assert memory.error == ""
@@ -245,7 +275,8 @@ async def test_an_unreadable_deactivation_is_reported_and_the_check_still_compar
 async def test_an_unreadable_daily_count_is_reported_and_left_out_of_the_trend(tmp_path: Path, script: Script) -> None:
     path = tmp_path / "state.db"
     result, memory = await yesterday_then_bad(
-        path, script, "INSERT INTO daily_metrics VALUES ('mkto', 'duplicates', '2024-03-11T99', 7)")
+        path, script, "INSERT INTO daily_metrics VALUES ('mkto', 'duplicates', '2024-03-11T99', 7)"
+    )
     assert result.new_keys == {"mkto:MOPS-2"}
     assert result.trends == {"duplicates": [40, 45]}
     assert "daily count" in memory.store.unreadable
@@ -286,7 +317,9 @@ def run_check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict
 
 
 def test_check_on_a_disk_that_takes_no_writes_says_so_once_and_keeps_the_store(
-    state_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    state_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, _, err = run_check(capsys)
     assert err == ""
@@ -313,11 +346,11 @@ def test_check_names_rows_it_could_not_read_in_one_line(state_dir: Path, capsys:
 
 # -- what the cockpit says -----------------------------------------------------------------------
 async def test_the_cockpit_tells_once_of_rows_it_could_not_read_and_of_a_snapshot_not_saved(state_dir: Path) -> None:
-    from fakes.pilot import loaded
-
     from mopstui import paths
     from mopstui.config import load_config
     from mopstui.tui.app import MopsApp
+
+    from fakes.pilot import loaded
 
     def app() -> MopsApp:
         return MopsApp(load_config(paths.config_path(), demo=True))

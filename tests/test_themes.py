@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fakes.pilot import record_notices
 from mopstui.config import parse_config
 from mopstui.tui import keymap, themes
+
+from fakes.pilot import record_notices
 
 
 def _config(**extra: object):  # type: ignore[no-untyped-def]
@@ -27,14 +28,17 @@ def test_shipped_themes_load_with_our_tokens() -> None:
         themes.parse_theme(file.read_text("utf-8"), str(file), derive=True)  # raises if unusable
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ('name = "x"\nprimary = "nope"', "'primary' = 'nope' is not a colour"),
-    ('name = "x"', "'primary' is required"),
-    ('name = "x"\nprimary = "#fff"\ncolour = "#fff"', "unknown key 'colour'"),
-    ('name = "x"\nprimary = "#fff"\n[variables]\nmops-critical = "reddish"', "'variables.mops-critical'"),
-    ('name = "x"\nprimary = "#fff"\ndark = "yes"', "'dark' expected true or false"),
-    ("name = ", "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('name = "x"\nprimary = "nope"', "'primary' = 'nope' is not a colour"),
+        ('name = "x"', "'primary' is required"),
+        ('name = "x"\nprimary = "#fff"\ncolour = "#fff"', "unknown key 'colour'"),
+        ('name = "x"\nprimary = "#fff"\n[variables]\nmops-critical = "reddish"', "'variables.mops-critical'"),
+        ('name = "x"\nprimary = "#fff"\ndark = "yes"', "'dark' expected true or false"),
+        ("name = ", "invalid TOML"),
+    ],
+)
 def test_bad_theme_file_says_what_is_wrong(text: str, fragment: str) -> None:
     with pytest.raises(themes.ThemeFileError, match=None) as err:
         themes.parse_theme(text)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 from textual.widgets import Input
 
-from fakes.pilot import loaded, record_notices
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.confirm import ConfirmScreen
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.widgets.status import StatusBar
+
+from fakes.pilot import loaded, record_notices
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -151,8 +153,23 @@ async def test_help_lists_every_key():
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         ids = {row[2] for row in app.screen.rows}
-        for binding_id in ("activate", "deactivate", "take", "decline", "done", "refresh", "filter", "detail",
-                           "copy_link", "help", "quit", "next_pane", "pane_workflows", "cursor_down", "cursor_top"):
+        for binding_id in (
+            "activate",
+            "deactivate",
+            "take",
+            "decline",
+            "done",
+            "refresh",
+            "filter",
+            "detail",
+            "copy_link",
+            "help",
+            "quit",
+            "next_pane",
+            "pane_workflows",
+            "cursor_down",
+            "cursor_top",
+        ):
             assert binding_id in ids
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -200,8 +217,9 @@ async def test_command_palette_offers_the_same_actions():
 
 
 async def test_auto_refresh_rearms_after_each_refresh(write_config):
-    app = make_app(config_text="refresh_minutes = 0.005\n[sources.demo]\nkind='demo'\ncontacts=100\n",
-                   write_config=write_config)
+    app = make_app(
+        config_text="refresh_minutes = 0.005\n[sources.demo]\nkind='demo'\ncontacts=100\n", write_config=write_config
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         source = app.cockpit.handles["demo"].source
@@ -228,10 +246,20 @@ async def test_selection_follows_the_top_item_until_the_user_moves(write_config)
         await loaded(pilot)
         pane = app.main.pane("workflows")
         result = app.cockpit.results["demo"]
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        worse = WorkflowProblem("demo", "9999", "AAA Newly broken routing", "trigger", "inactive", "critical",
-                                "Trigger campaign is not active.", datetime.now(timezone.utc), "", ("activate",))
+        worse = WorkflowProblem(
+            "demo",
+            "9999",
+            "AAA Newly broken routing",
+            "trigger",
+            "inactive",
+            "critical",
+            "Trigger campaign is not active.",
+            datetime.now(UTC),
+            "",
+            ("activate",),
+        )
         # A more important item arrives while the top item is selected: the new top is selected.
         arrived = replace(result, problems=[worse, *result.problems], new_keys=result.new_keys | {worse.key})
         pane.update_results({"demo": arrived}, False)
@@ -289,8 +317,9 @@ async def test_bracketed_names_are_shown_exactly_in_confirmations_and_notices(mo
 async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
     from mopstui.tui.widgets.keyhints import KeyHints
 
-    app = make_app(config_text="[keys]\nactivate = \"A\"\n[sources.demo]\nkind='demo'\ncontacts=100\n",
-                   write_config=write_config)
+    app = make_app(
+        config_text="[keys]\nactivate = \"A\"\n[sources.demo]\nkind='demo'\ncontacts=100\n", write_config=write_config
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         hints = str(app.main.query_one(KeyHints).render())
@@ -299,14 +328,20 @@ async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
 
 
 def test_requests_order_overdue_then_priority_then_new_then_oldest():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from mopstui.core.models import Request
     from mopstui.tui.panes.requests import RequestsPane
 
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    rows = [("late-low", "Low", True, 0), ("high-new", "High", False, 9), ("high-old", "High", False, 1),
-            ("high-newer", "High", False, 2), ("late-high", "High", True, 5), ("odd", "Odd", False, 0)]
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    rows = [
+        ("late-low", "Low", True, 0),
+        ("high-new", "High", False, 9),
+        ("high-old", "High", False, 1),
+        ("high-newer", "High", False, 2),
+        ("late-high", "High", True, 5),
+        ("odd", "Odd", False, 0),
+    ]
     items = {}
     for name, priority, overdue, minutes in rows:
         r = Request("demo", name, "t", "r", priority, "Open", start + timedelta(minutes=minutes), overdue=overdue)
@@ -315,7 +350,13 @@ def test_requests_order_overdue_then_priority_then_new_then_oldest():
     pane.items = items
     pane.new_keys = {"demo:high-new"}
     assert [k.removeprefix("demo:") for k in pane.order()] == [
-        "late-high", "late-low", "high-new", "high-old", "high-newer", "odd"]
+        "late-high",
+        "late-low",
+        "high-new",
+        "high-old",
+        "high-newer",
+        "odd",
+    ]
 
 
 async def test_keys_typed_right_after_slash_go_to_the_filter():
@@ -355,7 +396,7 @@ async def test_filter_on_a_big_queue_paints_a_screenful_first_then_every_match(w
 
 
 def test_requests_order_copes_with_naive_and_aware_times_and_all_new():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from mopstui.core.models import Request
     from mopstui.tui.panes.requests import RequestsPane
@@ -365,9 +406,10 @@ def test_requests_order_copes_with_naive_and_aware_times_and_all_new():
     for i in range(200):
         created = start + timedelta(minutes=7 * i % 300)
         if i % 2:
-            created = created.astimezone(timezone.utc)  # an adapter that gives aware times, next to one that does not
-        r = Request("a" if i % 2 else "b", f"M-{i}", "t", "r", ["High", "Low"][i % 3 == 0], "Open", created,
-                    overdue=i % 5 == 0)
+            created = created.astimezone(UTC)  # an adapter that gives aware times, next to one that does not
+        r = Request(
+            "a" if i % 2 else "b", f"M-{i}", "t", "r", ["High", "Low"][i % 3 == 0], "Open", created, overdue=i % 5 == 0
+        )
         items[r.key] = r
     pane = RequestsPane(id="requests")
     pane.items = items

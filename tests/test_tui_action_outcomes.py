@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fakes.pilot import loaded, record_notices
-
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.core.errors import UnreachableError
 from mopstui.core.models import WorkflowScan
 from mopstui.tui.app import MopsApp
+
+from fakes.pilot import loaded, record_notices
 
 
 async def test_an_activation_whose_refetch_failed_is_a_done_not_confirmed_warning(state_dir: Path) -> None:

@@ -7,14 +7,15 @@ import asyncio
 import json
 
 import pytest
-from fakes.pilot import loaded
-from fakes.scripted import Script, problem, request, use_scripted_kind
 
 from mopstui.cli import main
 from mopstui.config import load_config
 from mopstui.core.store import StateStore, default_path
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.since import SinceScreen
+
+from fakes.pilot import loaded
+from fakes.scripted import Script, problem, request, use_scripted_kind
 
 SCRIPTED = '[sources.mkto]\nkind = "scripted"\n'
 
@@ -48,7 +49,9 @@ async def check_new(capsys, config_path) -> set[str]:  # type: ignore[no-untyped
 
 
 async def test_the_cockpit_compares_with_what_it_last_showed_not_with_the_cron_check(
-    script: Script, write_config, capsys  # type: ignore[no-untyped-def]
+    script: Script,
+    write_config,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     config = write_config(SCRIPTED)
     # yesterday: the 6:30 check, then in the evening the user looked at the cockpit

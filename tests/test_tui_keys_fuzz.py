@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from fakes.pilot import loaded
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -33,13 +32,42 @@ from mopstui.tui.screens.since import SinceScreen
 from mopstui.tui.screens.sources import SourcesScreen
 from mopstui.tui.widgets.table import ItemTable
 
+from fakes.pilot import loaded
+
 #: Keys that end the app by design: a burst would stop there and prove nothing more.
 QUIT_KEYS = {"q", "ctrl+q"}
-EXTRA_KEYS = ["ctrl+p", "enter", "escape", "tab", "shift+tab", "pageup", "pagedown", "up", "down",
-              "home", "end", "space", "backspace", "a", "b", "n", "z", "1", "2", "3"]
+EXTRA_KEYS = [
+    "ctrl+p",
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "pageup",
+    "pagedown",
+    "up",
+    "down",
+    "home",
+    "end",
+    "space",
+    "backspace",
+    "a",
+    "b",
+    "n",
+    "z",
+    "1",
+    "2",
+    "3",
+]
 #: Characters of the named keys that type one (what a terminal would send with them).
-KEY_CHARACTERS = {"space": " ", "question_mark": "?", "slash": "/", "enter": "\r", "tab": "\t",
-                  "escape": "\x1b", "backspace": "\x7f"}
+KEY_CHARACTERS = {
+    "space": " ",
+    "question_mark": "?",
+    "slash": "/",
+    "enter": "\r",
+    "tab": "\t",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+}
 
 #: screen name -> (keys pressed, one at a time, to get there; the screen class then on top)
 START = {
@@ -59,9 +87,22 @@ SEED = 14
 
 def bound_keys() -> list[str]:
     """Every key some binding of the cockpit, its screens or the widgets on them answers."""
-    holders: Iterable[type] = (MopsApp, MainScreen, ItemTable, Input, OptionList, Button, CommandPalette,
-                               ConfirmScreen, DeclineScreen, DetailScreen, DrilldownScreen, HelpScreen,
-                               SinceScreen, SourcesScreen)
+    holders: Iterable[type] = (
+        MopsApp,
+        MainScreen,
+        ItemTable,
+        Input,
+        OptionList,
+        Button,
+        CommandPalette,
+        ConfirmScreen,
+        DeclineScreen,
+        DetailScreen,
+        DrilldownScreen,
+        HelpScreen,
+        SinceScreen,
+        SourcesScreen,
+    )
     keys: set[str] = set(EXTRA_KEYS)
     for holder in holders:
         for klass in holder.__mro__:
@@ -91,8 +132,30 @@ async def back_to_cockpit(pilot) -> None:
 
 def test_the_burst_holds_every_kind_of_key():
     keys = bound_keys()
-    for key in ("ctrl+p", "enter", "escape", "tab", "pageup", "pagedown", "slash", "question_mark",
-                "space", "a", "d", "t", "x", "m", "y", "e", "r", "s", "S", "j", "k", "n"):
+    for key in (
+        "ctrl+p",
+        "enter",
+        "escape",
+        "tab",
+        "pageup",
+        "pagedown",
+        "slash",
+        "question_mark",
+        "space",
+        "a",
+        "d",
+        "t",
+        "x",
+        "m",
+        "y",
+        "e",
+        "r",
+        "s",
+        "S",
+        "j",
+        "k",
+        "n",
+    ):
         assert key in keys
     assert not QUIT_KEYS & set(keys)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from fakes.pilot import loaded, record_notices
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.core.memory import Memory
@@ -16,6 +15,8 @@ from mopstui.runtime import build_cockpit
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.since import SinceScreen
+
+from fakes.pilot import loaded, record_notices
 
 
 def demo_app() -> MopsApp:
@@ -95,7 +96,6 @@ async def test_quitting_right_away_still_saves_the_snapshot(state_dir: Path, mon
     """`q` pressed while a (slow) snapshot is being written waits for it: the next check compares
     with this session, not with an older one."""
     from mopstui.core import memory as memory_mod
-
     from mopstui.tui import app as app_mod
 
     monkeypatch.setattr(memory_mod, "SNAPSHOT_SLICE", 2)  # many slices (30 or so)...

@@ -42,7 +42,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         state[node] = 2
@@ -82,13 +82,22 @@ def test_no_private_textual_api_in_mopstui() -> None:
     from textual.widget import Widget
     from textual.widgets import Input, Static
 
-    private = {n for cls in (App, Screen, ModalScreen, Widget, Static, Input) for n in dir(cls)
-               if n.startswith("_") and not n.startswith("__")}
+    private = {
+        n
+        for cls in (App, Screen, ModalScreen, Widget, Static, Input)
+        for n in dir(cls)
+        if n.startswith("_") and not n.startswith("__")
+    }
     hits = []
     for path in sorted(TUI.parent.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            name = (node.attr if isinstance(node, ast.Attribute)
-                    else node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+            name = (
+                node.attr
+                if isinstance(node, ast.Attribute)
+                else node.name
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                else None
+            )
             if name in private:
                 hits.append(f"{path.relative_to(TUI.parent.parent)}:{node.lineno} {name}")  # type: ignore[attr-defined]
     assert hits == []
@@ -99,11 +108,12 @@ async def test_data_arrives_as_messages_and_an_action_finished_reaches_the_app(s
     a message on the main screen that bubbles on to the app (which saves the snapshot)."""
     from textual.message import Message
 
-    from fakes.pilot import loaded
     from mopstui import paths
     from mopstui.config import load_config
     from mopstui.tui.app import MopsApp
     from mopstui.tui.messages import ActionFinished, RefreshFinished, SourceAnswered
+
+    from fakes.pilot import loaded
 
     app = MopsApp(load_config(paths.config_path()))
     seen: list[str] = []

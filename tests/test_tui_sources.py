@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from fakes.secret_source import KIND, TARGET
 from rich.console import Console
 
 from mopstui import adapters
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.sources import SourcesScreen, source_rows
+
+from fakes.secret_source import KIND, TARGET
 
 SECRET = "planted-sources-view-31337"
 CONFIG = '[sources.crm]\nkind = "vault-test"\nbase_url = "https://crm.invalid"\n\n[sources.demo]\nkind = "demo"\n'

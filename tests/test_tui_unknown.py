@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from fakes.pilot import loaded
-
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
 from mopstui.tui.widgets.pulse import Pulse
+
+from fakes.pilot import loaded
 
 ONLY_DOWN = "[sources.down]\nkind='demo'\nfail='error'\n"
 GOOD_AND_DOWN = "[sources.good]\nkind='demo'\ncontacts=300\n[sources.down]\nkind='demo'\nfail='error'\n"

@@ -67,12 +67,21 @@ def _named_command(argv: Sequence[str] | None) -> str | None:
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """Options shared by the cockpit and every subcommand (usable before or after the command)."""
-    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                        help="config file (default: $MOPSTUI_CONFIG, else config.toml in the user config dir)")
-    parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the built-in demo workspace, whatever the config says")
-    parser.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
-                        help="refuse every action (look, don't touch)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $MOPSTUI_CONFIG, else config.toml in the user config dir)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the built-in demo workspace, whatever the config says",
+    )
+    parser.add_argument(
+        "--read-only", action="store_true", default=argparse.SUPPRESS, help="refuse every action (look, don't touch)"
+    )
 
 
 def common(args: argparse.Namespace) -> tuple[str | None, bool, bool]:

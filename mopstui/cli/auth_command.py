@@ -27,8 +27,11 @@ def add_parser(sub: Any) -> None:
     add_common(set_p)
     set_p.add_argument("source", metavar="SOURCE", help="the source's name, e.g. marketo-prod (or notify)")
     set_p.add_argument("field", metavar="FIELD", help="the secret field, e.g. client_secret (or slack_webhook)")
-    set_p.add_argument("--insecure-storage", action="store_true",
-                       help="keep it in a plain-text credentials.toml (mode 0600) for boxes with no keyring")
+    set_p.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="keep it in a plain-text credentials.toml (mode 0600) for boxes with no keyring",
+    )
 
     status_p = actions.add_parser("status", help="where each secret resolves from (never the value)")
     add_common(status_p)

@@ -12,7 +12,7 @@ import asyncio
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mopstui import credentials, runtime
 from mopstui.cli import add_common, common, load_config_or_report
@@ -31,15 +31,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "check",
         help="run every source once and report (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
         description="Run every configured source once, concurrently, and print a report. "
-                    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+        "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
     )
     add_common(parser)
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                        help="report format (default: text)")
-    parser.add_argument("--notify", action="store_true",
-                        help="post a summary to Slack ($MOPSTUI_NOTIFY_SLACK_WEBHOOK) when something is new or worse")
-    parser.add_argument("--notify-always", action="store_true",
-                        help="with --notify, post even when nothing is new or worse")
+    parser.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="report format (default: text)"
+    )
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="post a summary to Slack ($MOPSTUI_NOTIFY_SLACK_WEBHOOK) when something is new or worse",
+    )
+    parser.add_argument(
+        "--notify-always", action="store_true", help="with --notify, post even when nothing is new or worse"
+    )
 
 
 def _emit(text: str) -> None:
@@ -82,7 +87,7 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
     finally:
         await cockpit.aclose()
     resolved = memory.since_last_check().resolved if memory is not None else []
-    report = Report(datetime.now(timezone.utc).astimezone(), results, resolved, demo=config.is_demo)
+    report = Report(datetime.now(UTC).astimezone(), results, resolved, demo=config.is_demo)
     if memory is not None:
         for line in (memory.store.unreadable, memory.error):
             if line:
@@ -103,8 +108,11 @@ async def _check(config, args: argparse.Namespace, read_only: bool) -> int:  # t
         except Exception as exc:  # the store went away mid-check: the report still stands
             _warn(f"state store: {exc}")
     if args.notify and report.demo:
-        print("mopstui: notify: not posting: this is the demo workspace, not your platforms "
-              "(give --config PATH or run `mopstui init`)", file=sys.stderr)
+        print(
+            "mopstui: notify: not posting: this is the demo workspace, not your platforms "
+            "(give --config PATH or run `mopstui init`)",
+            file=sys.stderr,
+        )
     elif args.notify:
         _notify(report, config.notify, previous, always=args.notify_always)
     return report.exit_code
@@ -120,8 +128,10 @@ def _notify(report, settings: dict, previous: str | None, *, always: bool) -> No
     try:
         url = credentials.resolve("notify", "slack_webhook")
     except MopstuiError:
-        print("mopstui: notify: no Slack webhook: set MOPSTUI_NOTIFY_SLACK_WEBHOOK to the incoming webhook URL",
-              file=sys.stderr)
+        print(
+            "mopstui: notify: no Slack webhook: set MOPSTUI_NOTIFY_SLACK_WEBHOOK to the incoming webhook URL",
+            file=sys.stderr,
+        )
         return
     try:
         notify.post_slack(url, notify.slack_payload(report, settings.get("max_items", notify.DEFAULT_MAX_ITEMS)))

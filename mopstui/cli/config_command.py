@@ -60,8 +60,11 @@ def _check(args: argparse.Namespace) -> int:
     print(f"config: {path} ({_origin(args)})")
     try:
         if not config_exists(path):
-            print(f"mopstui: config error: {path}: file: not found; `mopstui` would open the demo workspace; "
-                  "run `mopstui init` to connect your platforms", file=sys.stderr)
+            print(
+                f"mopstui: config error: {path}: file: not found; `mopstui` would open the demo workspace; "
+                "run `mopstui init` to connect your platforms",
+                file=sys.stderr,
+            )
             return 2
         config = load_config(path)
     except ConfigError as exc:

@@ -36,14 +36,28 @@ def add_parser(sub: Any) -> None:
     )
     add_common(parser)
     parser.add_argument("--non-interactive", action="store_true", help="ask nothing; take everything from flags")
-    parser.add_argument("--source", action="append", default=[], metavar="NAME:KIND",
-                        help="a source to add (repeatable); just KIND names it after its kind")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME.KEY=VALUE", dest="settings",
-                        help="a setting of a --source (repeatable); KEY=VALUE when there is one source")
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME:KIND",
+        help="a source to add (repeatable); just KIND names it after its kind",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME.KEY=VALUE",
+        dest="settings",
+        help="a setting of a --source (repeatable); KEY=VALUE when there is one source",
+    )
     parser.add_argument("--add", action="store_true", help="add the sources to an existing config (backup kept)")
     parser.add_argument("--force", action="store_true", help="replace an existing config (backup kept)")
-    parser.add_argument("--insecure-storage", action="store_true",
-                        help="keep secrets in a plain-text 0600 credentials.toml instead of the OS keyring")
+    parser.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="keep secrets in a plain-text 0600 credentials.toml instead of the OS keyring",
+    )
     parser.add_argument("--no-check", action="store_true", help="skip the connection tests at the end")
 
 
@@ -126,7 +140,7 @@ def _run(p: Prompter, args: argparse.Namespace, path: Path) -> int:
 
 
 def _existing_mode(p: Prompter, args: argparse.Namespace, path: Path, interactive: bool) -> str:
-    """"new", "add", "replace" or "quit"; never replaces a file the user did not agree to replace."""
+    """ "new", "add", "replace" or "quit"; never replaces a file the user did not agree to replace."""
     if not config_exists(path):
         return "new"
     if args.add:
@@ -134,10 +148,15 @@ def _existing_mode(p: Prompter, args: argparse.Namespace, path: Path, interactiv
     if args.force:
         return "replace"
     if not interactive:
-        raise plan.PlanError(f"{path} exists: pass --add to add sources to it, or --force to replace it (a backup is kept)")
+        raise plan.PlanError(
+            f"{path} exists: pass --add to add sources to it, or --force to replace it (a backup is kept)"
+        )
     p.say(f"A config already exists at {path}.")
-    answer = p.choose("Add the new sources to it, replace it (a backup is kept), or quit? [add/replace/quit]",
-                      ["add", "replace", "quit"], "quit")
+    answer = p.choose(
+        "Add the new sources to it, replace it (a backup is kept), or quit? [add/replace/quit]",
+        ["add", "replace", "quit"],
+        "quit",
+    )
     return answer
 
 

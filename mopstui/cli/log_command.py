@@ -22,8 +22,11 @@ def _positive(value: str) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("log", help="show the action audit log, newest first",
-                            description="Show every action attempted from mopstui and its outcome, newest first.")
+    parser = sub.add_parser(
+        "log",
+        help="show the action audit log, newest first",
+        description="Show every action attempted from mopstui and its outcome, newest first.",
+    )
     add_common(parser)
     parser.add_argument("--limit", type=_positive, default=50, metavar="N", help="show at most N entries (default: 50)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line, as stored")
@@ -51,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"line {number}: unreadable entry")
             continue
         message = f" - {_field(e, 'message')}" if e.get("message") else ""
-        print(f"{_field(e, 'time')}  {_field(e, 'user')}  {_field(e, 'outcome'):<14} "
-              f"{_field(e, 'source')}: {_field(e, 'action')} {_field(e, 'target')}{message}")
+        print(
+            f"{_field(e, 'time')}  {_field(e, 'user')}  {_field(e, 'outcome'):<14} "
+            f"{_field(e, 'source')}: {_field(e, 'action')} {_field(e, 'target')}{message}"
+        )
     return 0
 
 

@@ -15,10 +15,15 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("screenshot", help="write SVG screenshots of the demo cockpit",
-                            description="Write SVG screenshots of the demo cockpit in every shipped theme "
-                                        "and of the help, confirm, detail, filter and failing-source screens.")
-    parser.add_argument("--out", default="screenshots", metavar="DIR", help="folder to write into (default: screenshots)")
+    parser = sub.add_parser(
+        "screenshot",
+        help="write SVG screenshots of the demo cockpit",
+        description="Write SVG screenshots of the demo cockpit in every shipped theme "
+        "and of the help, confirm, detail, filter and failing-source screens.",
+    )
+    parser.add_argument(
+        "--out", default="screenshots", metavar="DIR", help="folder to write into (default: screenshots)"
+    )
     parser.add_argument("--size", default="120x40", metavar="WxH", help="terminal size (default: 120x40)")
     parser.add_argument("--only", metavar="NAME", action="append", help="only this scene (repeatable)")
 

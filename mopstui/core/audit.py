@@ -10,7 +10,7 @@ import errno
 import getpass
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ class AuditLog:
     def append(self, source: str, action: str, target: str, outcome: str, message: str = "") -> dict[str, Any]:
         """Add one entry; raises OSError when it cannot be written (the caller decides what that stops)."""
         entry = {
-            "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "user": os_user(),
             "source": source,
             "action": action,

@@ -23,13 +23,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
 from mopstui.core.audit import AuditLog
-from mopstui.core.receipt import OK, UNCONFIRMED
 from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
+from mopstui.core.receipt import OK, UNCONFIRMED
 from mopstui.core.service import SourceResult
 from mopstui.core.store import StateStore, StoreError
 
@@ -86,8 +86,15 @@ class SinceLastCheck:
 class Memory:
     """The service's memory: snapshots, new keys, deltas, trends, deactivations, reviewed marks."""
 
-    def __init__(self, store: StateStore, *, clock: Callable[[], datetime] | None = None,
-                 trend_days: int = TREND_DAYS, audit: AuditLog | None = None, origin: str = "check") -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        trend_days: int = TREND_DAYS,
+        audit: AuditLog | None = None,
+        origin: str = "check",
+    ) -> None:
         self.store = store
         #: Who takes this Memory's snapshots and whose it compares with: "check" or "cockpit".
         self.origin = origin
@@ -96,7 +103,7 @@ class Memory:
         #: One line when the last `record` did not save its snapshot (the service swallows the
         #: error; the check prints this, the cockpit notifies it); "" once one was saved.
         self.error = ""
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.trend_days = trend_days
         self._baselines: dict[str, tuple[datetime, dict[str, Any]] | None] = {}
         self._baseline_ids: dict[str, int | None] = {}
@@ -131,8 +138,9 @@ class Memory:
         for m in result.metrics:
             before = base_metrics.get(m.metric)
             deltas[m.metric] = None if baseline is None or before is None else m.count - int(before["count"])
-        annotated = replace(result, problems=problems, new_keys=new_keys, deltas=deltas,
-                            trends=self._trends(result, now))
+        annotated = replace(
+            result, problems=problems, new_keys=new_keys, deltas=deltas, trends=self._trends(result, now)
+        )
         self._current[name] = annotated
         return annotated
 
@@ -160,8 +168,9 @@ class Memory:
                 (head if into == "head" else requests).append(part)
                 await asyncio.sleep(pause)
             keys = json.dumps([r.key for r in result.requests], ensure_ascii=False)
-            writes.append((name, "".join(head), (keys, "".join(requests)),
-                           {m.metric: m.count for m in result.metrics}, observed))
+            writes.append(
+                (name, "".join(head), (keys, "".join(requests)), {m.metric: m.count for m in result.metrics}, observed)
+            )
         try:
             await asyncio.to_thread(self._write, writes, now)
         except (StoreError, sqlite3.Error) as exc:
@@ -219,17 +228,36 @@ class Memory:
         out = []
         for key, p in baseline[1].get("problems", {}).items():
             if key not in now_keys:
-                out.append(ChangedItem(key, result.name, "workflow", str(p.get("id", "")), str(p.get("name", "")),
-                                       str(p.get("detail", "")), str(p.get("severity", "")), str(p.get("url", ""))))
+                out.append(
+                    ChangedItem(
+                        key,
+                        result.name,
+                        "workflow",
+                        str(p.get("id", "")),
+                        str(p.get("name", "")),
+                        str(p.get("detail", "")),
+                        str(p.get("severity", "")),
+                        str(p.get("url", "")),
+                    )
+                )
         # the baseline holds request keys only: details are read for the ones that went
         gone = [key for key in baseline[1].get("requests", {}) if key not in now_keys]
         snapshot_id = self._baseline_ids.get(result.name)
         details = self.store.snapshot_requests(snapshot_id) if gone and snapshot_id is not None else {}
         for key in gone:
             r = details.get(key) or {}
-            out.append(ChangedItem(key, result.name, "request", str(r.get("id", "")), str(r.get("title", "")),
-                                   f"{r.get('priority', '')}, {r.get('status', '')}".strip(", "), "",
-                                   str(r.get("url", ""))))
+            out.append(
+                ChangedItem(
+                    key,
+                    result.name,
+                    "request",
+                    str(r.get("id", "")),
+                    str(r.get("title", "")),
+                    f"{r.get('priority', '')}, {r.get('status', '')}".strip(", "),
+                    "",
+                    str(r.get("url", "")),
+                )
+            )
         return out
 
     # -- reviewed marks (kept for the day) ------------------------------------------------------
@@ -303,7 +331,7 @@ class Memory:
             except ValueError:
                 continue
             if at.tzinfo is None:
-                at = at.replace(tzinfo=timezone.utc)
+                at = at.replace(tzinfo=UTC)
             return at >= floor
         return False
 
@@ -324,9 +352,19 @@ def deactivation_problem(state: WorkflowState, seen: datetime, active_at: dateti
     word = _KIND_WORDS.get(state.kind, "Workflow")
     detail = f"{word} deactivated since {when(seen, now)} (still active at {when(active_at, now)})."
     actions = state.actions if "activate" in state.actions else ("activate", *state.actions)
-    return WorkflowProblem(source=state.source, id=state.id, name=state.name, kind=state.kind, problem="inactive",
-                           severity="critical", detail=detail, since=seen, url=state.url,
-                           actions=tuple(a for a in actions if a != "deactivate"), program=state.program)
+    return WorkflowProblem(
+        source=state.source,
+        id=state.id,
+        name=state.name,
+        kind=state.kind,
+        problem="inactive",
+        severity="critical",
+        detail=detail,
+        since=seen,
+        url=state.url,
+        actions=tuple(a for a in actions if a != "deactivate"),
+        program=state.program,
+    )
 
 
 def when(moment: datetime, now: datetime) -> str:
@@ -347,12 +385,39 @@ def snapshot_sections(result: SourceResult) -> dict[str, Iterator[tuple[str, dic
     """What one snapshot keeps, section by section: enough to say what was resolved, and to compare
     counts and states. Each section yields (key, fields) pairs lazily."""
     return {
-        "problems": ((p.key, {"id": p.id, "name": p.name, "kind": p.kind, "problem": p.problem,
-                              "severity": p.severity, "detail": p.detail, "url": p.url}) for p in result.problems),
-        "requests": ((r.key, {"id": r.id, "title": r.title, "priority": r.priority, "status": r.status,
-                              "overdue": r.overdue, "url": r.url}) for r in result.requests),
-        "metrics": ((m.metric, {"count": m.count, "total": m.total, "label": m.label, "severity": m.severity})
-                    for m in result.metrics),
+        "problems": (
+            (
+                p.key,
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "kind": p.kind,
+                    "problem": p.problem,
+                    "severity": p.severity,
+                    "detail": p.detail,
+                    "url": p.url,
+                },
+            )
+            for p in result.problems
+        ),
+        "requests": (
+            (
+                r.key,
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "priority": r.priority,
+                    "status": r.status,
+                    "overdue": r.overdue,
+                    "url": r.url,
+                },
+            )
+            for r in result.requests
+        ),
+        "metrics": (
+            (m.metric, {"count": m.count, "total": m.total, "label": m.label, "severity": m.severity})
+            for m in result.metrics
+        ),
         "states": ((s.id, {"active": s.active, "name": s.name, "kind": s.kind}) for s in result.states),
     }
 
@@ -392,8 +457,9 @@ def _problem_item(p: WorkflowProblem) -> ChangedItem:
 
 
 def _request_item(r: Request) -> ChangedItem:
-    return ChangedItem(r.key, r.source, "request", r.id, r.title, f"{r.priority}, {r.status}",
-                       "warning" if r.overdue else "", r.url)
+    return ChangedItem(
+        r.key, r.source, "request", r.id, r.title, f"{r.priority}, {r.status}", "warning" if r.overdue else "", r.url
+    )
 
 
 def _item_order(item: ChangedItem) -> tuple[int, int, str]:
@@ -402,7 +468,7 @@ def _item_order(item: ChangedItem) -> tuple[int, int, str]:
 
 def _local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone()
 
 

@@ -19,7 +19,13 @@ from mopstui.core.models import ActionOutcome
 
 #: Audit outcomes (the `outcome` field of audit.jsonl).
 ATTEMPT, OK, UNCONFIRMED, FAILED, REFUSED, INTERRUPTED = (
-    "attempt", "ok", "ok-unconfirmed", "failed", "refused", "interrupted")
+    "attempt",
+    "ok",
+    "ok-unconfirmed",
+    "failed",
+    "refused",
+    "interrupted",
+)
 
 
 @dataclass
@@ -48,13 +54,17 @@ class Receipt:
         """The audit outcome and message of this action when the cockpit stops before it finished."""
         if self.outcome is not None:
             if self.outcome.ok and self.outcome.confirmed is None:
-                return UNCONFIRMED, (f"done; could not confirm: {self.outcome.message}, but mopstui stopped "
-                                     f"before re-reading it")
+                return UNCONFIRMED, (
+                    f"done; could not confirm: {self.outcome.message}, but mopstui stopped before re-reading it"
+                )
             return audit_outcome(self.outcome), self.outcome.message
         if self.accepted:
             return UNCONFIRMED, f"done; could not confirm: {self.accepted}, but mopstui stopped before reading it back"
         step = f" after: {self.progress}" if self.progress else ""
-        return INTERRUPTED, f"mopstui stopped before the platform answered{step}; its state is unknown, refresh to see it"
+        return (
+            INTERRUPTED,
+            f"mopstui stopped before the platform answered{step}; its state is unknown, refresh to see it",
+        )
 
 
 def audit_outcome(outcome: ActionOutcome) -> str:
@@ -66,8 +76,11 @@ def audit_outcome(outcome: ActionOutcome) -> str:
 
 def unconfirmed(what: str, why: str) -> ActionOutcome:
     """An action the platform accepted (`what`) whose state could not be read back (`why`)."""
-    return ActionOutcome(True, f"done; could not confirm: {what}, but {why}; refresh to see its state "
-                               f"before trying again", confirmed=False)
+    return ActionOutcome(
+        True,
+        f"done; could not confirm: {what}, but {why}; refresh to see its state before trying again",
+        confirmed=False,
+    )
 
 
 _current: ContextVar[Receipt | None] = ContextVar("mopstui_action_receipt", default=None)

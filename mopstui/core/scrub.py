@@ -51,9 +51,15 @@ def _redacted(item: T, names: list[str]) -> T:
 
 
 def redact_fetched(
-    problems: list[WorkflowProblem], requests: list[Request], metrics: list[QualityMetric],
+    problems: list[WorkflowProblem],
+    requests: list[Request],
+    metrics: list[QualityMetric],
     states: list[WorkflowState],
 ) -> tuple[list[WorkflowProblem], list[Request], list[QualityMetric], list[WorkflowState]]:
     """One fetch's items, with the secrets inside their texts redacted."""
-    return (redact_items(problems, PROBLEM_TEXT), redact_items(requests, REQUEST_TEXT),
-            redact_items(metrics, METRIC_TEXT), redact_items(states, STATE_TEXT))
+    return (
+        redact_items(problems, PROBLEM_TEXT),
+        redact_items(requests, REQUEST_TEXT),
+        redact_items(metrics, METRIC_TEXT),
+        redact_items(states, STATE_TEXT),
+    )

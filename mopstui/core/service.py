@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 from mopstui.core.audit import AuditLog
@@ -93,7 +93,7 @@ class Cockpit:
         read_only: bool = False,
         audit: AuditLog | None = None,
         memory: Memory | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.handles = dict(handles)
         self.read_only = read_only
@@ -227,8 +227,13 @@ class Cockpit:
         return self.read_only or self.handles[source_name].read_only
 
     async def perform(
-        self, source_name: str, action: str, target: str, params: Mapping[str, str] | None = None,
-        *, record: bool = True,
+        self,
+        source_name: str,
+        action: str,
+        target: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        record: bool = True,
     ) -> ActionOutcome:
         """Run an action, audit the attempt and the outcome, and re-fetch the source on success.
 
@@ -250,7 +255,9 @@ class Cockpit:
         try:
             self._write_audit(receipt, ATTEMPT, "")
         except OSError as exc:
-            return ActionOutcome(False, f"not done: the audit log {self._audit_path()} cannot be written ({_reason(exc)})")
+            return ActionOutcome(
+                False, f"not done: the audit log {self._audit_path()} cannot be written ({_reason(exc)})"
+            )
         self._pending[id(receipt)] = receipt
         try:
             outcome = await self._run(handle, receipt, params)
@@ -274,7 +281,9 @@ class Cockpit:
                 async with asyncio.timeout(handle.timeout):
                     outcome = await handle.source.perform(receipt.action, receipt.target, params)
         except TimeoutError:
-            outcome = receipt.after_error(f"no answer within {handle.timeout:g} s; the platform's state is unknown, refresh to see it")
+            outcome = receipt.after_error(
+                f"no answer within {handle.timeout:g} s; the platform's state is unknown, refresh to see it"
+            )
         except MopstuiError as exc:
             outcome = receipt.after_error(str(exc))
         except Exception as exc:

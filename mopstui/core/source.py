@@ -118,5 +118,7 @@ def check_capabilities(cls: type[Source]) -> None:
         raise AdapterError(f"adapter {where}: capabilities must be a set of names, got {declared!r}")
     unknown = sorted(str(name) for name in declared if name not in CAPABILITIES)
     if unknown:
-        raise AdapterError(f"adapter {where}: unknown capability {', '.join(map(repr, unknown))} "
-                           f"(expected some of: {', '.join(CAPABILITIES)})")
+        raise AdapterError(
+            f"adapter {where}: unknown capability {', '.join(map(repr, unknown))} "
+            f"(expected some of: {', '.join(CAPABILITIES)})"
+        )

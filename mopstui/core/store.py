@@ -25,7 +25,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ class StateStore:
 
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         self.path = path
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         #: One line for the user when the store was set aside or opened read-only, else "".
         self.warning = ""
         #: False when this run only reads the store (see the module docstring).
@@ -119,8 +119,9 @@ class StateStore:
             if trouble == "cannot-write":  # a full disk is not a damaged file: keep every row of it
                 return self._open_read_only(str(exc), f"cannot be written ({exc})")
             if trouble != "corrupt":
-                raise StoreError(f"state store {self.path}: cannot be used ({exc}); "
-                                 "the file is left as it was") from None
+                raise StoreError(
+                    f"state store {self.path}: cannot be used ({exc}); the file is left as it was"
+                ) from None
             problem = str(exc)
         aside = self._set_aside()
         try:
@@ -133,8 +134,7 @@ class StateStore:
 
     def _connect(self) -> sqlite3.Connection:
         private_file(self.path, "-wal", "-shm")  # SQLite gives the -wal and -shm files the db's mode
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # WAL lets readers and one writer work side by side (cockpit + cron check).
@@ -153,8 +153,11 @@ class StateStore:
                 for column in ("request_keys", "requests", "origin"):
                     if column not in columns:
                         conn.execute(f"ALTER TABLE snapshots ADD COLUMN {column} TEXT")
-                conn.execute("INSERT INTO meta (key, value) VALUES ('schema', ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(SCHEMA_VERSION),),
+                )
         except BaseException:
             conn.close()
             raise
@@ -163,27 +166,37 @@ class StateStore:
     def _open_read_only(self, reason: str, what: str) -> sqlite3.Connection:
         """The store opened read-only (SQLite's `mode=ro`: this run cannot change a byte of it)."""
         try:
-            conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
         except sqlite3.Error as exc:
-            raise StoreError(f"state store {self.path}: cannot be used ({_both(reason, exc)}); "
-                             "the file is left as it was") from None
+            raise StoreError(
+                f"state store {self.path}: cannot be used ({_both(reason, exc)}); the file is left as it was"
+            ) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             _quick_check(conn)
             missing = _missing_schema(conn)
         except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(f"state store {self.path}: cannot be used ({_both(reason, exc)}); "
-                             "the file is left as it was") from None
+            raise StoreError(
+                f"state store {self.path}: cannot be used ({_both(reason, exc)}); the file is left as it was"
+            ) from None
         if missing:
             conn.close()
-            raise StoreError(f"state store {self.path}: cannot be used ({reason}; it has no {missing}); "
-                             "the file is left as it was") from None
+            raise StoreError(
+                f"state store {self.path}: cannot be used ({reason}; it has no {missing}); the file is left as it was"
+            ) from None
         self.writable = False
         self._read_only_reason = what
-        self.warning = (f"state store {self.path} {what}: this run compares with it but saves nothing, "
-                        "and the file is left as it was")
+        self.warning = (
+            f"state store {self.path} {what}: this run compares with it but saves nothing, "
+            "and the file is left as it was"
+        )
         return conn
 
     def _set_aside(self) -> Path | None:
@@ -233,8 +246,10 @@ class StateStore:
                     self._depth -= 1
                 return
             if not self.writable:
-                raise StoreError(f"state store {self.path}: not written: it {self._read_only_reason}",
-                                 f"the store {self._read_only_reason}")
+                raise StoreError(
+                    f"state store {self.path}: not written: it {self._read_only_reason}",
+                    f"the store {self._read_only_reason}",
+                )
             self._depth = 1
             try:
                 with _immediate(self._conn):
@@ -245,8 +260,15 @@ class StateStore:
                 self._depth = 0
 
     # -- snapshots ------------------------------------------------------------------------------
-    def add_snapshot(self, source: str, taken_at: datetime, data: dict[str, Any] | str,
-                     requests: tuple[str, str] | None = None, *, origin: str = "check") -> None:
+    def add_snapshot(
+        self,
+        source: str,
+        taken_at: datetime,
+        data: dict[str, Any] | str,
+        requests: tuple[str, str] | None = None,
+        *,
+        origin: str = "check",
+    ) -> None:
         """Keep `data` (a dict, or its JSON text already encoded) as the source's newest snapshot.
 
         `requests`, when given, is the snapshot's requests kept apart: (JSON list of their keys,
@@ -257,8 +279,11 @@ class StateStore:
         # GIL, and this runs off the event loop (Memory.record).
         keys, details = (_pack(requests[0]), _pack(requests[1])) if requests is not None else (None, None)
         with self._write() as conn:
-            conn.execute("INSERT INTO snapshots (source, taken_at, data, request_keys, requests, origin) "
-                         "VALUES (?, ?, ?, ?, ?, ?)", (source, _iso(taken_at), text, keys, details, origin))
+            conn.execute(
+                "INSERT INTO snapshots (source, taken_at, data, request_keys, requests, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (source, _iso(taken_at), text, keys, details, origin),
+            )
             # a day of cockpit refreshes must not push out the last check's snapshot, nor the reverse
             conn.execute(
                 "DELETE FROM snapshots WHERE source = ? AND IFNULL(origin, 'check') = ? AND id NOT IN "
@@ -274,17 +299,22 @@ class StateStore:
         found = self.latest_snapshot_ref(source, details=details)
         return None if found is None else (found[1], found[2])
 
-    def latest_snapshot_ref(self, source: str, *, details: bool = True,
-                            origin: str | None = None) -> tuple[int, datetime, dict[str, Any]] | None:
+    def latest_snapshot_ref(
+        self, source: str, *, details: bool = True, origin: str | None = None
+    ) -> tuple[int, datetime, dict[str, Any]] | None:
         """`latest_snapshot` with the snapshot's id (for `snapshot_requests` later); with `origin`,
         the latest one that origin took (snapshots from before schema 3 count as `check`)."""
-        where, params = ("source = ?", (source,)) if origin is None else (
-            "source = ? AND IFNULL(origin, 'check') = ?", (source, origin))
+        where, params = (
+            ("source = ?", (source,))
+            if origin is None
+            else ("source = ? AND IFNULL(origin, 'check') = ?", (source, origin))
+        )
         with self._lock:
             # newest first, read lazily: an unreadable one is reported and the one before it used
             cursor = self._conn.execute(
                 f"SELECT id, taken_at, data, request_keys{', requests' if details else ''} FROM snapshots "
-                f"WHERE {where} ORDER BY id DESC", params
+                f"WHERE {where} ORDER BY id DESC",
+                params,
             )
             for row in cursor:
                 found = self._snapshot(source, row, details)
@@ -292,7 +322,9 @@ class StateStore:
                     return found
         return None
 
-    def _snapshot(self, source: str, row: tuple[Any, ...], details: bool) -> tuple[int, datetime, dict[str, Any]] | None:
+    def _snapshot(
+        self, source: str, row: tuple[Any, ...], details: bool
+    ) -> tuple[int, datetime, dict[str, Any]] | None:
         """One snapshot row as (id, taken_at, data), or None (noted) when it cannot be read."""
         where = f"snapshot {row[0]} of {source!r}"
         taken_at = _time(row[1])
@@ -322,8 +354,9 @@ class StateStore:
     def snapshot_requests(self, snapshot_id: int) -> dict[str, Any]:
         """The requests (key -> details) of one snapshot; {} when it is gone or unreadable."""
         with self._lock:
-            row = self._conn.execute("SELECT data, requests, request_keys FROM snapshots WHERE id = ?",
-                                     (snapshot_id,)).fetchone()
+            row = self._conn.execute(
+                "SELECT data, requests, request_keys FROM snapshots WHERE id = ?", (snapshot_id,)
+            ).fetchone()
         if row is None:
             return {}
         if row[2] is None:  # written before schema 2: everything in `data`
@@ -421,8 +454,10 @@ class StateStore:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
-            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
 
 @contextmanager
@@ -452,7 +487,7 @@ _BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
 
 
 def _trouble(exc: sqlite3.DatabaseError) -> str:
-    """"corrupt", "cannot-write", "busy" or "other", from SQLite's own error name."""
+    """ "corrupt", "cannot-write", "busy" or "other", from SQLite's own error name."""
     name = getattr(exc, "sqlite_errorname", None)
     if not name:
         return "other" if isinstance(exc, sqlite3.OperationalError) else "corrupt"  # our integrity check
@@ -514,7 +549,7 @@ def _time(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(value: Any) -> date | None:
@@ -573,8 +608,8 @@ def _json_list(text: str | bytes | None) -> list[str] | None:
 
 def _iso(moment: datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def default_path() -> Path:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import tomli_w
 
-
 from mopstui import paths
 from mopstui.core.errors import CredentialError
 from mopstui.core.private import private_dir

@@ -113,7 +113,9 @@ def lookup(source: str, field_name: str, *, timeout: float | None = None) -> Res
         return _remember(Resolution(source, field_name, "missing", str(exc), None, problem))
     if found:
         return _remember(found)
-    return _remember(Resolution(source, field_name, "missing", missing_message(source, field_name, problem), None, problem))
+    return _remember(
+        Resolution(source, field_name, "missing", missing_message(source, field_name, problem), None, problem)
+    )
 
 
 def resolve(source: str, field_name: str) -> str:

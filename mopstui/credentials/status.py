@@ -41,8 +41,10 @@ def detail(row: Resolution) -> str:
     if not row.detail.startswith(f"no {row.field} for source "):
         return row.detail  # e.g. an unreadable credentials file
     if row.keyring_problem:
-        return (f"set {env_var_name(row.source, row.field)} or run "
-                f"`{auth_set_command(row.source, row.field, insecure=True)}`")
+        return (
+            f"set {env_var_name(row.source, row.field)} or run "
+            f"`{auth_set_command(row.source, row.field, insecure=True)}`"
+        )
     return f"run `{auth_set_command(row.source, row.field)}`"
 
 

@@ -66,8 +66,12 @@ def scene_app(scene: Scene) -> Any:
 def is_loaded(app: Any) -> bool:
     """Every source answered (ok or error) and the cockpit screen is up."""
     main = app.main
-    return (main is not None and main.is_mounted and not app.cockpit.refreshing
-            and all(s.state in ("ok", "error") for s in app.cockpit.statuses))
+    return (
+        main is not None
+        and main.is_mounted
+        and not app.cockpit.refreshing
+        and all(s.state in ("ok", "error") for s in app.cockpit.statuses)
+    )
 
 
 def before(scene: Scene) -> Callable[[Any], Awaitable[None]]:

@@ -32,8 +32,10 @@ def workflow_refusal(item: WorkflowProblem, action: str) -> str | None:
 def workflow_confirmation(item: WorkflowProblem, action: str) -> tuple[str, str]:
     """(title, body) of the confirmation, naming the action, the workflow and its source."""
     kind = _WORKFLOW_KINDS.get(item.kind, item.kind)
-    body = (f"{action.capitalize()} {kind} '{item.name}' (id {item.id}) on source '{item.source}'.\n\n"
-            f"{WORKFLOW_CONSEQUENCE.get(action, '')}").rstrip()
+    body = (
+        f"{action.capitalize()} {kind} '{item.name}' (id {item.id}) on source '{item.source}'.\n\n"
+        f"{WORKFLOW_CONSEQUENCE.get(action, '')}"
+    ).rstrip()
     return f"{action.capitalize()} {kind}?", body
 
 
@@ -47,8 +49,10 @@ def done_body(item: Request) -> str:
 
 def decline_body(item: Request, reply_title: str, reply: str) -> str:
     requester = item.requester.split(" (")[0]
-    return (f"Decline {item.id} “{item.title}” on source '{item.source}': post the reply "
-            f"“{reply_title}” to {requester}, then close it as declined.\n\n{reply}")
+    return (
+        f"Decline {item.id} “{item.title}” on source '{item.source}': post the reply "
+        f"“{reply_title}” to {requester}, then close it as declined.\n\n{reply}"
+    )
 
 
 def outcome_notice(outcome: ActionOutcome, action: str, source: str) -> tuple[str, str, str, float | None]:

@@ -78,8 +78,9 @@ class MopsApp(App[int]):
     # -- lifecycle ------------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
         """The cockpit is the app's first screen itself (not pushed over an empty one)."""
-        return MainScreen(self.cockpit, self.config, self.memory,
-                          config_location=self.config_location, keymap=self.applied_keys)
+        return MainScreen(
+            self.cockpit, self.config, self.memory, config_location=self.config_location, keymap=self.applied_keys
+        )
 
     def on_load(self) -> None:
         self.stop_signals.install()  # before the terminal is switched to the app's modes
@@ -165,8 +166,14 @@ class MopsApp(App[int]):
         work = partial(self.cockpit.record, results, pause=RECORD_PAUSE)
         # A description of our own: Textual's default is repr(work), which spells out every
         # request in `results` (a frozen screen with a big queue).
-        self.call_after_refresh(lambda: self.run_worker(work, group="record", description="save the snapshot",  # type: ignore[arg-type]
-                                                        exit_on_error=False))
+        self.call_after_refresh(
+            lambda: self.run_worker(
+                work,
+                group="record",
+                description="save the snapshot",  # type: ignore[arg-type]
+                exit_on_error=False,
+            )
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # the snapshot writer runs after each refresh and action (see record_after_paint)
@@ -184,14 +191,26 @@ class MopsApp(App[int]):
         if main is not None and main.is_mounted:
             main.show_results()
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",  # type: ignore[override]
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Notifications show text as typed: item names and platform messages hold brackets
         ("[OPS] Lead Routing") that markup would swallow. `markup` is accepted because Textual's
         `Widget.notify` passes it on; every notification of this app is plain text."""
         # ...and never as terminal controls (an ESC sequence in a platform's error message).
-        super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,  # type: ignore[arg-type]
-                       timeout=timeout, markup=False)
+        super().notify(
+            visible(message, keep_newlines=True),
+            title=visible(title),
+            severity=severity,  # type: ignore[arg-type]
+            timeout=timeout,
+            markup=False,
+        )
 
     # -- other keys -----------------------------------------------------------------------------
     def action_command_palette(self) -> None:

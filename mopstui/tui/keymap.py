@@ -69,7 +69,9 @@ def import_tui_modules() -> None:
             continue
 
 
-def discover_scopes(app_cls: type[DOMNode], main_screen: type[Screen], main_widgets: Iterable[type[Widget]]) -> list[Scope]:
+def discover_scopes(
+    app_cls: type[DOMNode], main_screen: type[Screen], main_widgets: Iterable[type[Widget]]
+) -> list[Scope]:
     """The cockpit scope plus one scope per other screen class defined in mopstui."""
     scopes = [Scope("cockpit", (app_cls, main_screen, *main_widgets))]
     for screen in _subclasses(Screen):
@@ -100,7 +102,9 @@ def check_keymap(keymap: Mapping[str, str], scopes: Iterable[Scope]) -> tuple[di
     valid: dict[str, str] = {}
     for binding_id, keys in keymap.items():
         if binding_id not in known:
-            problems.append(f"[keys] {binding_id} = {keys!r}: no binding has the id {binding_id!r} (press ? for the ids)")
+            problems.append(
+                f"[keys] {binding_id} = {keys!r}: no binding has the id {binding_id!r} (press ? for the ids)"
+            )
         elif not normalise_keys(keys):
             problems.append(f"[keys] {binding_id}: no key given")
         else:
@@ -121,8 +125,10 @@ def check_keymap(keymap: Mapping[str, str], scopes: Iterable[Scope]) -> tuple[di
                         remapped = binding.id if binding.id in valid else other
                         pair = tuple(sorted((binding.id, other)))
                         shadowed = pair[0] if pair[1] == remapped else pair[1]
-                        line = (f"[keys] {remapped} = {valid[remapped]!r}: {key!r} is already bound to "
-                                f"{shadowed!r} in the {scope.name} scope; remap not applied")
+                        line = (
+                            f"[keys] {remapped} = {valid[remapped]!r}: {key!r} is already bound to "
+                            f"{shadowed!r} in the {scope.name} scope; remap not applied"
+                        )
                         if line not in problems:
                             problems.append(line)
                         conflicted.add(remapped)

@@ -31,8 +31,9 @@ def register_themes(app: App[int], requested: str | None) -> tuple[str, list[tup
     return name, notices
 
 
-def checked_keymap(keys: dict[str, str], app_cls: type[DOMNode], main_screen: type[Screen[None]],
-                   main_widgets: Iterable[type[Widget]]) -> tuple[dict[str, str], list[str]]:
+def checked_keymap(
+    keys: dict[str, str], app_cls: type[DOMNode], main_screen: type[Screen[None]], main_widgets: Iterable[type[Widget]]
+) -> tuple[dict[str, str], list[str]]:
     """(the remaps that can be applied, one line per problem) for the `[keys]` table."""
     from mopstui.tui import keymap as keymap_mod  # only with a [keys] table
 

@@ -22,7 +22,11 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Help: list every key", "app.help", "Every key binding and its id"),
     ("Since last check", "app.since", "What appeared and what was resolved since the last check"),
     ("Mark selected item reviewed", "screen.review", "Hide its new mark for today (again to undo)"),
-    ("Sources: state, API calls, credentials", "app.sources", "Each source's state, last fetch, API calls, health and where its credentials came from"),
+    (
+        "Sources: state, API calls, credentials",
+        "app.sources",
+        "Each source's state, last fetch, API calls, health and where its credentials came from",
+    ),
 ]
 
 

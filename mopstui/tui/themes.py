@@ -31,8 +31,19 @@ DEFAULT_THEME = "mops-dark"
 #: Our own colour tokens, read by mopstui.tui.colours.
 TOKENS = ("mops-critical", "mops-warning", "mops-info", "mops-ok", "mops-new")
 
-_COLOUR_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
-                  "boost", "warning", "error", "success")
+_COLOUR_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "warning",
+    "error",
+    "success",
+)
 _BOOL_FIELDS = ("dark", "ansi")
 _FLOAT_FIELDS = {"luminosity_spread": (0.0, 1.0), "text_alpha": (0.0, 1.0)}
 _KNOWN = {"name", "variables", *_COLOUR_FIELDS, *_BOOL_FIELDS, *_FLOAT_FIELDS}
@@ -85,7 +96,7 @@ def theme_from_dict(data: dict[str, Any], *, derive: bool = True) -> Theme:
     if not isinstance(name, str) or not _NAME.match(name):
         raise ThemeFileError("'name' is required: lowercase letters, digits, '-' or '_' (e.g. \"my-dark\")")
     if "primary" not in data:
-        raise ThemeFileError("'primary' is required (a colour such as \"#4C8DFF\" or \"ansi_blue\")")
+        raise ThemeFileError('\'primary\' is required (a colour such as "#4C8DFF" or "ansi_blue")')
     kwargs: dict[str, Any] = {"name": name}
     for key in _COLOUR_FIELDS:
         if key in data:
@@ -132,7 +143,7 @@ def _colour(value: Any, key: str) -> str:
         Color.parse(value)
     except ColorParseError:
         raise ThemeFileError(
-            f"'{key}' = {value!r} is not a colour (use \"#RRGGBB\", a CSS name or an ANSI name like \"ansi_red\")"
+            f'\'{key}\' = {value!r} is not a colour (use "#RRGGBB", a CSS name or an ANSI name like "ansi_red")'
         ) from None
     return value
 
@@ -170,7 +181,9 @@ def user_theme_dir() -> Path:
 def load_themes(user_dir: Path | None = None, shipped: Iterable[Traversable] | None = None) -> ThemeSet:
     """Shipped themes, then user themes (a user theme may replace a shipped one of the same name)."""
     found = ThemeSet()
-    files: list[tuple[Traversable, bool]] = [(f, False) for f in (shipped if shipped is not None else shipped_theme_files())]
+    files: list[tuple[Traversable, bool]] = [
+        (f, False) for f in (shipped if shipped is not None else shipped_theme_files())
+    ]
     folder = user_dir if user_dir is not None else user_theme_dir()
     if folder.is_dir():
         files += [(f, True) for f in sorted(folder.glob("*.toml"))]

@@ -13,7 +13,6 @@ from typing import Any
 
 from mopstui.hints import shape_of
 
-
 _MISSING = dataclasses.MISSING
 
 
@@ -54,8 +53,9 @@ def settings_of(options_cls: type) -> list[Setting]:
             default = f.default_factory()
         else:
             default = _MISSING
-        out.append(Setting(f.name, hints[f.name], default, str(f.metadata.get("help", "")),
-                           str(f.metadata.get("suggest", ""))))
+        out.append(
+            Setting(f.name, hints[f.name], default, str(f.metadata.get("help", "")), str(f.metadata.get("suggest", "")))
+        )
     return out
 
 

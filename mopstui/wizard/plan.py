@@ -126,8 +126,11 @@ def from_flags(source_flags: list[str], set_flags: list[str], taken: set[str]) -
 def set_value(source: PlannedSource, key: str, text: str, *, where: str) -> None:
     """Parse `text` for `key` of `source`'s kind; PlanError names the flag and what was expected."""
     settings = {s.name: s for s in source.settings()}
-    extra = {"read_only": bool, "timeout_seconds": float,
-             **{s.name: s.hint for s in settings_of(source.cls.SharedOptions)}}
+    extra = {
+        "read_only": bool,
+        "timeout_seconds": float,
+        **{s.name: s.hint for s in settings_of(source.cls.SharedOptions)},
+    }
     if key in settings:
         hint = settings[key].hint
     elif key in extra:
@@ -154,4 +157,3 @@ def merged(existing: dict[str, Any], planned: list[PlannedSource]) -> dict[str, 
         sources[p.name] = p.table()
     data["sources"] = sources
     return data
-

@@ -53,11 +53,19 @@ def make_flow(flow_id: str, name: str, *, enabled: bool = True, revision: int = 
             "unEnrollObjectsNotMeetingCriteria": False,
         },
         "actions": [
-            {"actionId": "1", "actionTypeId": "0-5", "type": "SINGLE_CONNECTION",
-             "fields": {"property_name": "hubspot_owner_id", "value": {"type": "STATIC_VALUE", "staticValue": "42"}},
-             "connection": {"edgeType": "STANDARD", "nextActionId": "2"}},
-            {"actionId": "2", "actionTypeId": "0-4", "type": "SINGLE_CONNECTION",
-             "fields": {"content_id": "113782603056"}},
+            {
+                "actionId": "1",
+                "actionTypeId": "0-5",
+                "type": "SINGLE_CONNECTION",
+                "fields": {"property_name": "hubspot_owner_id", "value": {"type": "STATIC_VALUE", "staticValue": "42"}},
+                "connection": {"edgeType": "STANDARD", "nextActionId": "2"},
+            },
+            {
+                "actionId": "2",
+                "actionTypeId": "0-4",
+                "type": "SINGLE_CONNECTION",
+                "fields": {"content_id": "113782603056"},
+            },
         ],
         "timeWindows": [],
         "blockedDates": [],
@@ -129,9 +137,16 @@ class FakeHubSpot(RecordingServer):
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return error(401, "Authentication credentials not found.", "INVALID_AUTHENTICATION")
         if path == "/account-info/v3/details":
-            return httpx.Response(200, json={"portalId": self.portal_id, "accountType": "STANDARD",
-                                             "timeZone": "Europe/Paris", "uiDomain": "app-eu1.hubspot.com",
-                                             "dataHostingLocation": "eu1"})
+            return httpx.Response(
+                200,
+                json={
+                    "portalId": self.portal_id,
+                    "accountType": "STANDARD",
+                    "timeZone": "Europe/Paris",
+                    "uiDomain": "app-eu1.hubspot.com",
+                    "dataHostingLocation": "eu1",
+                },
+            )
         if path == "/automation/v4/flows" and request.method == "GET":
             return self._list(request)
         m = re.fullmatch(r"/automation/v4/flows/([^/]+)", path)
@@ -156,9 +171,7 @@ class FakeHubSpot(RecordingServer):
         ids = sorted(self.flows, key=int)
         start = ids.index(after) + 1 if after else 0
         page = ids[start : start + limit]
-        body: dict[str, Any] = {
-            "results": [{k: self.flows[i][k] for k in SUMMARY_FIELDS} for i in page]
-        }
+        body: dict[str, Any] = {"results": [{k: self.flows[i][k] for k in SUMMARY_FIELDS} for i in page]}
         if start + limit < len(ids):
             # HubSpot's cursor is opaque; here it is the last id of the page
             body["paging"] = {"next": {"after": page[-1], "link": f"?after={page[-1]}"}}
@@ -187,8 +200,12 @@ class FakeHubSpot(RecordingServer):
         if wrong:
             # HubSpot's CRM search schema types a filter's value, highValue and values[] as strings
             # (issue 13 section 4: send "50", not 50); a 400 with its error body (apis.md, "Error body").
-            return error(400, f"Invalid input JSON: {wrong} must be a string", "VALIDATION_ERROR",
-                         errors=[{"message": f"{wrong} must be a string", "in": wrong}])
+            return error(
+                400,
+                f"Invalid input JSON: {wrong} must be a string",
+                "VALIDATION_ERROR",
+                errors=[{"message": f"{wrong} must be a string", "in": wrong}],
+            )
         matched = [c for c in self.contacts if not groups or any(_group(c, g) for g in groups)]
         limit = int(body.get("limit", 10))
         results = [{"id": str(i), "properties": c} for i, c in enumerate(matched[:limit])]
@@ -234,8 +251,13 @@ def _filter(contact: dict[str, Any], f: dict[str, Any]) -> bool:
 
 def error(status: int, message: str, category: str, **extra: Any) -> httpx.Response:
     """HubSpot's error body: status, message, category, correlationId (plus e.g. policyName)."""
-    body = {"status": "error", "message": message, "category": category,
-            "correlationId": "aeb5f871-7f07-4993-9211-075dc63e7cbf", **extra}
+    body = {
+        "status": "error",
+        "message": message,
+        "category": category,
+        "correlationId": "aeb5f871-7f07-4993-9211-075dc63e7cbf",
+        **extra,
+    }
     return httpx.Response(status, json=body)
 
 
@@ -245,5 +267,10 @@ def rate_limited(policy: str) -> httpx.Response:
     The body of HubSpot's rate-limit answer (apis.md, HubSpot "Limits": 429, body `policyName`):
     `errorType: RATE_LIMIT`, "You have reached your secondly limit." and the policy's name.
     """
-    return error(429, "You have reached your " + policy.lower() + " limit.", "RATE_LIMITS",
-                 errorType="RATE_LIMIT", policyName=policy)
+    return error(
+        429,
+        "You have reached your " + policy.lower() + " limit.",
+        "RATE_LIMITS",
+        errorType="RATE_LIMIT",
+        policyName=policy,
+    )

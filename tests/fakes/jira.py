@@ -50,8 +50,10 @@ def adf_validator() -> Draft4Validator:
 def adf_errors(body: Any) -> list[str]:
     """Why `body` is not a valid ADF document (empty when it is)."""
     ADF_CHECKS["validated"] += 1
-    errors = [f"{'/'.join(map(str, e.absolute_path)) or '(doc)'}: {e.message[:200]}"
-              for e in adf_validator().iter_errors(body)]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path)) or '(doc)'}: {e.message[:200]}"
+        for e in adf_validator().iter_errors(body)
+    ]
     ADF_CHECKS["invalid"] += bool(errors)
     return errors
 
@@ -121,8 +123,11 @@ class FakeJira(RecordingServer):
 
     def comment(self, key: str, text: str, *, author: tuple[str, str] = (ME, "Ops Me")) -> dict[str, Any]:
         """Plant a plain-text comment on `key` by `author` (accountId, displayName)."""
-        body = {"type": "doc", "version": 1,
-                "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}]}
+        body = {
+            "type": "doc",
+            "version": 1,
+            "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}],
+        }
         return self._store_comment(key, body, author)
 
     # -- the server -------------------------------------------------------------------------------
@@ -161,8 +166,11 @@ class FakeJira(RecordingServer):
         # The Jira REST API v3 reference, POST /rest/api/3/search/jql, request body:
         # "reconcileIssues: Strong consistency issue ids to be reconciled with search results.
         # Accepts max 50 ids" (an array of integers).
-        if not isinstance(reconcile, list) or len(reconcile) > 50 or not all(
-                isinstance(i, int) and not isinstance(i, bool) for i in reconcile):
+        if (
+            not isinstance(reconcile, list)
+            or len(reconcile) > 50
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in reconcile)
+        ):
             return _error(400, "reconcileIssues must be a list of at most 50 issue ids (integers).")
         # Same reference, maxResults: "To manage page size, API may return fewer items per page
         # where a large number of fields or properties are requested" (here: at most page_cap).
@@ -170,7 +178,7 @@ class FakeJira(RecordingServer):
         keys = sorted(self.index, key=lambda k: int(k.rsplit("-", 1)[-1]))
         if token and not re.fullmatch(r"page-[0-9]+", str(token)):
             return _error(400, "The provided next page token is invalid or expired.")
-        start = int(token[len("page-"):]) if token else 0
+        start = int(token[len("page-") :]) if token else 0
         issues = [self._hit(key, fields, set(reconcile)) for key in keys[start : start + size]]
         # Same reference, response: "nextPageToken: Continuation token to fetch the next page. If
         # this result represents the last or the only page this token will be null." `isLast` is
@@ -201,8 +209,9 @@ class FakeJira(RecordingServer):
         issue = self.issues[key]
         wanted = [f for f in request.url.params.get("fields", "").split(",") if f]
         fields = {f: v for f, v in issue["fields"].items() if not wanted or f in wanted}
-        return httpx.Response(200, json=copy.deepcopy({"id": issue["id"], "key": key, "self": issue["self"],
-                                                       "fields": fields}))
+        return httpx.Response(
+            200, json=copy.deepcopy({"id": issue["id"], "key": key, "self": issue["self"], "fields": fields})
+        )
 
     def _assignee(self, request: httpx.Request, key: str) -> httpx.Response:
         account = json.loads(request.content).get("accountId")
@@ -218,7 +227,9 @@ class FakeJira(RecordingServer):
         for t in available:
             if t["id"] == wanted:
                 self.issues[key]["fields"]["status"] = {
-                    "name": t["to"]["name"], "statusCategory": t["to"]["statusCategory"]}
+                    "name": t["to"]["name"],
+                    "statusCategory": t["to"]["statusCategory"],
+                }
                 return httpx.Response(204)
         return _error(400, f"Transition id '{wanted}' is not valid for this issue.")
 
@@ -243,17 +254,30 @@ class FakeJira(RecordingServer):
         if q.get("orderBy", "created").startswith("-"):
             comments.reverse()
         start, size = int(q.get("startAt", 0)), int(q.get("maxResults", 5000))
-        return httpx.Response(200, json=copy.deepcopy({
-            "startAt": start, "maxResults": size, "total": len(comments), "comments": comments[start : start + size]}))
+        return httpx.Response(
+            200,
+            json=copy.deepcopy(
+                {
+                    "startAt": start,
+                    "maxResults": size,
+                    "total": len(comments),
+                    "comments": comments[start : start + size],
+                }
+            ),
+        )
 
     def _store_comment(self, key: str, body: dict[str, Any], author: tuple[str, str]) -> dict[str, Any]:
         stored = self.comments.setdefault(key, [])
         number = sum(len(c) for c in self.comments.values()) + 10000
         created = f"2023-07-01T12:{len(stored) // 60:02d}:{len(stored) % 60:02d}.000+0000"
         comment = {
-            "id": str(number), "self": f"https://acme.atlassian.net/rest/api/3/issue/{key}/comment/{number}",
+            "id": str(number),
+            "self": f"https://acme.atlassian.net/rest/api/3/issue/{key}/comment/{number}",
             "author": {"accountId": author[0], "displayName": author[1], "active": True},
-            "body": copy.deepcopy(body), "created": created, "updated": created, "jsdPublic": True,
+            "body": copy.deepcopy(body),
+            "created": created,
+            "updated": created,
+            "jsdPublic": True,
         }
         stored.append(comment)
         return comment

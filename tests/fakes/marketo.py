@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -45,7 +45,7 @@ ERROR_MESSAGES = {
 
 def marketo_date(when: datetime) -> str:
     """Marketo's own form, a Z and an offset: 2016-09-10T23:16:19Z+0000."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ+0000")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ+0000")
 
 
 def _parse_query_date(text: str) -> datetime:
@@ -78,7 +78,7 @@ class FakeMarketo:
         usage_today: int = 1200,
     ) -> None:
         self.clock = clock
-        self.now = now or datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+        self.now = now or datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
         self.token_ttl = token_ttl
         self.daily_quota = daily_quota
         self.usage_today = usage_today
@@ -138,7 +138,9 @@ class FakeMarketo:
         self.campaigns[cid] = campaign
         return campaign
 
-    def add_email(self, name: str, *, program: int, program_name: str = "", status: str = "approved", id: int | None = None) -> dict[str, Any]:
+    def add_email(
+        self, name: str, *, program: int, program_name: str = "", status: str = "approved", id: int | None = None
+    ) -> dict[str, Any]:
         eid = id if id is not None else 2000 + len(self.emails)
         email = {
             "id": eid,
@@ -199,8 +201,16 @@ class FakeMarketo:
         self.campaigns[cid].update(changes)
         self.campaigns[cid]["updatedAt"] = marketo_date(self.now)
 
-    def fail_next(self, path: str, *, times: int = 1, code: str | None = None, status: int = 200,
-                  body: bytes | None = None, message: str | None = None) -> None:
+    def fail_next(
+        self,
+        path: str,
+        *,
+        times: int = 1,
+        code: str | None = None,
+        status: int = 200,
+        body: bytes | None = None,
+        message: str | None = None,
+    ) -> None:
         self.failures.append(Failure(path, times, code, status, body, message))
 
     def expire_tokens(self) -> None:
@@ -250,7 +260,9 @@ class FakeMarketo:
             return self._browse(self.email_records(), params)
         if method == "GET" and path == "/rest/v1/stats/usage.json":
             users = [{"userId": "mopstui@acme.com", "count": self.usage_today}]
-            return self._ok([{"date": self.now.strftime("%Y-%m-%dT00:00:00Z"), "total": self.usage_today, "users": users}])
+            return self._ok(
+                [{"date": self.now.strftime("%Y-%m-%dT00:00:00Z"), "total": self.usage_today, "users": users}]
+            )
         match = re.fullmatch(r"/rest/asset/v1/smartCampaign/(\d+)(?:/(activate|deactivate))?\.json", path)
         if match:
             cid, verb = int(match.group(1)), match.group(2)
@@ -314,7 +326,12 @@ class FakeMarketo:
         return f"{next(self._request_seq):x}#16983a92965"
 
     def _ok(self, result: list[Any] | None, warnings: list[str] | None = None) -> httpx.Response:
-        body: dict[str, Any] = {"success": True, "errors": [], "requestId": self._request_id(), "warnings": warnings or []}
+        body: dict[str, Any] = {
+            "success": True,
+            "errors": [],
+            "requestId": self._request_id(),
+            "warnings": warnings or [],
+        }
         if result is not None:
             body["result"] = result
         return httpx.Response(200, json=body)

@@ -64,13 +64,17 @@ def operations() -> tuple[Operation, ...]:
             for method, op in item.items():
                 if method == "parameters":
                     continue
-                found.append(Operation(
-                    spec=spec_name, method=method, template=base + template,
-                    pattern=_template_pattern(base + template),
-                    parameters=tuple(shared) + tuple(op.get("parameters", [])),
-                    consumes=tuple(op.get("consumes", spec.get("consumes", ["application/json"]))),
-                    definitions=spec.get("definitions", {}),
-                ))
+                found.append(
+                    Operation(
+                        spec=spec_name,
+                        method=method,
+                        template=base + template,
+                        pattern=_template_pattern(base + template),
+                        parameters=tuple(shared) + tuple(op.get("parameters", [])),
+                        consumes=tuple(op.get("consumes", spec.get("consumes", ["application/json"]))),
+                        definitions=spec.get("definitions", {}),
+                    )
+                )
     return tuple(sorted(found, key=lambda o: o.template.count("{")))
 
 
@@ -96,8 +100,10 @@ def violations(request: httpx.Request) -> list[str]:
         return [f"{where}: no such operation in Adobe's Swagger"]
     op, path_values = found
     declared = op.params_in("path")
-    problems = [_bad_value(declared[name], value) if name in declared else f"path parameter {name!r} undeclared"
-                for name, value in path_values.items()]
+    problems = [
+        _bad_value(declared[name], value) if name in declared else f"path parameter {name!r} undeclared"
+        for name, value in path_values.items()
+    ]
     problems += _query_problems(op, request.url.params.multi_items())
     problems += _header_problems(op, request.headers)
     problems += _body_problems(op, request)
@@ -119,8 +125,11 @@ def _query_problems(op: Operation, items: list[tuple[str, str]]) -> list[str | N
 
 
 def _header_problems(op: Operation, headers: httpx.Headers) -> list[str | None]:
-    return [f"required header {name!r} missing" for name, p in op.params_in("header").items()
-            if p.get("required") and name not in headers]
+    return [
+        f"required header {name!r} missing"
+        for name, p in op.params_in("header").items()
+        if p.get("required") and name not in headers
+    ]
 
 
 def _split(param: Param, values: list[str]) -> list[str]:
@@ -181,9 +190,12 @@ def _body_problems(op: Operation, request: httpx.Request) -> list[str | None]:
         if body_param is not None:
             return _schema_problems(op, body_param, _form_to_json(op, body_param, fields))
         unknown = [f"unknown form field {k!r}" for k in fields if k not in form_params]
-        return unknown + [_bad_value(p, fields[n]) if n in fields else
-                          (f"required form field {n!r} missing" if p.get("required") else None)
-                          for n, p in form_params.items()]
+        return unknown + [
+            _bad_value(p, fields[n])
+            if n in fields
+            else (f"required form field {n!r} missing" if p.get("required") else None)
+            for n, p in form_params.items()
+        ]
     return [f"body sent as {media}: the checker reads only JSON and form bodies"]
 
 
@@ -209,8 +221,10 @@ def _schema_problems(op: Operation, param: Param | None, body: Any) -> list[str 
         return ["the body is not JSON"]
     schema = {**param.get("schema", {}), "definitions": op.definitions}
     validator = jsonschema.Draft4Validator(schema, format_checker=FORMATS)
-    return [f"body {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-            for e in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))]
+    return [
+        f"body {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+        for e in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+    ]
 
 
 def _form_to_json(op: Operation, param: Param, fields: dict[str, str]) -> dict[str, Any]:

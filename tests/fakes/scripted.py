@@ -7,7 +7,7 @@ by the test between refreshes, so "what changed since last time" is exactly what
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from mopstui.core.errors import UnreachableError
 from mopstui.core.models import QualityMetric, Request, Thresholds, WorkflowProblem, WorkflowScan, WorkflowState
 from mopstui.core.source import Source
 
-CREATED = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+CREATED = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -68,28 +68,57 @@ def use_scripted_kind(monkeypatch: pytest.MonkeyPatch) -> dict[str, Script]:
     return SCRIPTS
 
 
-def problem(id: str, severity: str = "critical", problem: str = "invalid", source: str = "mkto",
-            name: str | None = None) -> WorkflowProblem:
-    return WorkflowProblem(source=source, id=id, name=name or f"Campaign {id}", kind="trigger", problem=problem,  # type: ignore[arg-type]
-                           severity=severity, detail=f"Campaign {id} is {problem}.",  # type: ignore[arg-type]
-                           url=f"https://mkto.example.test/campaigns/{id}")
+def problem(
+    id: str, severity: str = "critical", problem: str = "invalid", source: str = "mkto", name: str | None = None
+) -> WorkflowProblem:
+    return WorkflowProblem(
+        source=source,
+        id=id,
+        name=name or f"Campaign {id}",
+        kind="trigger",
+        problem=problem,  # type: ignore[arg-type]
+        severity=severity,
+        detail=f"Campaign {id} is {problem}.",  # type: ignore[arg-type]
+        url=f"https://mkto.example.test/campaigns/{id}",
+    )
 
 
 def request(id: str, overdue: bool = False, source: str = "mkto", title: str | None = None) -> Request:
-    return Request(source=source, id=id, title=title or f"Request {id}", requester="Dana (VP Marketing)",
-                   priority="High", status="Open", created=CREATED, url=f"https://jira.example.test/browse/{id}",
-                   overdue=overdue)
+    return Request(
+        source=source,
+        id=id,
+        title=title or f"Request {id}",
+        requester="Dana (VP Marketing)",
+        priority="High",
+        status="Open",
+        created=CREATED,
+        url=f"https://jira.example.test/browse/{id}",
+        overdue=overdue,
+    )
 
 
 def metric(metric: str, count: int, total: int = 1000, severity: str = "ok", source: str = "mkto") -> QualityMetric:
-    return QualityMetric(source=source, metric=metric, label=metric.replace("_", " ").capitalize(), count=count,
-                         total=total, thresholds=Thresholds(1.0, 5.0), severity=severity)  # type: ignore[arg-type]
+    return QualityMetric(
+        source=source,
+        metric=metric,
+        label=metric.replace("_", " ").capitalize(),
+        count=count,
+        total=total,
+        thresholds=Thresholds(1.0, 5.0),
+        severity=severity,
+    )  # type: ignore[arg-type]
 
 
 def state(id: str, active: bool, source: str = "mkto", kind: str = "trigger") -> WorkflowState:
-    return WorkflowState(source=source, id=id, name=f"Lead routing {id}", kind=kind, active=active,  # type: ignore[arg-type]
-                         url=f"https://mkto.example.test/campaigns/{id}",
-                         actions=("deactivate",) if active else ("activate",))
+    return WorkflowState(
+        source=source,
+        id=id,
+        name=f"Lead routing {id}",
+        kind=kind,
+        active=active,  # type: ignore[arg-type]
+        url=f"https://mkto.example.test/campaigns/{id}",
+        actions=("deactivate",) if active else ("activate",),
+    )
 
 
 def use_sample_kind(monkeypatch: pytest.MonkeyPatch) -> None:

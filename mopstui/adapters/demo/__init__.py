@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Literal
 
 from mopstui.adapters.demo import bulk
@@ -26,7 +26,6 @@ from mopstui.core.models import (
 )
 from mopstui.core.quality import make_metric
 from mopstui.core.source import Source
-
 
 #: The largest sizes and latency taken: room for the benchmarks, and still a cockpit that starts in
 #: seconds and stays in a few hundred MB.
@@ -67,7 +66,7 @@ class DemoSource(Source):
 
     def __init__(self, name: str, options: DemoOptions, context=None, *, clock=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(name, options, context)
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self._ws: ws_mod.Workspace | None = None
         self._quality: tuple[int, dict[str, int]] | None = None
 
@@ -101,8 +100,18 @@ class DemoSource(Source):
         for c in self.workspace.campaigns.values():
             url = f"{ws_mod.BASE_URL}/campaigns/{c.id}"
             if c.kind == "trigger" and c.status != "Invalid":
-                states.append(WorkflowState(self.name, c.id, c.name, "trigger", c.active, url,
-                                            ("deactivate",) if c.active else ("activate",), c.program))
+                states.append(
+                    WorkflowState(
+                        self.name,
+                        c.id,
+                        c.name,
+                        "trigger",
+                        c.active,
+                        url,
+                        ("deactivate",) if c.active else ("activate",),
+                        c.program,
+                    )
+                )
             problem = self._problem(c, url)
             if problem is not None:
                 problems.append(problem)
@@ -116,16 +125,27 @@ class DemoSource(Source):
         if c.status == "Invalid":
             return WorkflowProblem(problem="invalid", severity="critical", detail=f"Campaign is {c.note}.", **base)  # type: ignore[arg-type]
         if c.kind == "trigger" and not c.active and c.expect_active:
-            return WorkflowProblem(problem="inactive", severity="critical", detail=f"Trigger campaign {c.note}.",
-                                   actions=("activate",), **base)  # type: ignore[arg-type]
+            return WorkflowProblem(
+                problem="inactive",
+                severity="critical",
+                detail=f"Trigger campaign {c.note}.",
+                actions=("activate",),
+                **base,
+            )  # type: ignore[arg-type]
         if c.problem == "unapproved-asset" and c.active:
-            return WorkflowProblem(problem="unapproved-asset", severity="warning",
-                                   detail=f"Campaign {c.note}.", **base)  # type: ignore[arg-type]
+            return WorkflowProblem(problem="unapproved-asset", severity="warning", detail=f"Campaign {c.note}.", **base)  # type: ignore[arg-type]
         if c.problem == "failed-run":
-            return WorkflowProblem(problem="failed-run", severity="warning", detail=f"Batch campaign: {c.note}.", **base)  # type: ignore[arg-type]
+            return WorkflowProblem(
+                problem="failed-run", severity="warning", detail=f"Batch campaign: {c.note}.", **base
+            )  # type: ignore[arg-type]
         if c.problem == "stalled" and c.active:
-            return WorkflowProblem(problem="stalled", severity="info", detail=f"Trigger campaign: {c.note}.",
-                                   actions=("deactivate",), **base)  # type: ignore[arg-type]
+            return WorkflowProblem(
+                problem="stalled",
+                severity="info",
+                detail=f"Trigger campaign: {c.note}.",
+                actions=("deactivate",),
+                **base,
+            )  # type: ignore[arg-type]
         return None
 
     async def fetch_requests(self) -> list[Request]:
@@ -155,7 +175,9 @@ class DemoSource(Source):
             if c is None:
                 return ActionOutcome(False, f"campaign {target} not found (610)")
             if c.kind != "trigger":
-                return ActionOutcome(False, f"'{c.name}' is a batch campaign: only trigger campaigns can be {action}d (709)")
+                return ActionOutcome(
+                    False, f"'{c.name}' is a batch campaign: only trigger campaigns can be {action}d (709)"
+                )
             if c.status == "Invalid":
                 return ActionOutcome(False, f"Marketo refused: '{c.name}' has errors in its smart list or flow (709)")
             c.active = action == "activate"

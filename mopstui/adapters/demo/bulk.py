@@ -49,9 +49,20 @@ def fill_tickets(ws: w.Workspace, seed: int, now: datetime, start: int, size: in
         late = overdue(created, due, priority)
         n = str(106 + i)
         tid = "MOPS-" + n
-        tickets[tid] = Request(source, tid, titles[r % n_titles], people[(r >> 8) % n_people], priority,
-                               statuses[(r >> 16) % n_status], created, due, assignee, url + n, late,
-                               mine if assignee == me else others)
+        tickets[tid] = Request(
+            source,
+            tid,
+            titles[r % n_titles],
+            people[(r >> 8) % n_people],
+            priority,
+            statuses[(r >> 16) % n_status],
+            created,
+            due,
+            assignee,
+            url + n,
+            late,
+            mine if assignee == me else others,
+        )
 
 
 def fill_campaigns(ws: w.Workspace, seed: int, now: datetime, start: int, size: int, first_id: int) -> None:
@@ -83,9 +94,18 @@ def fill_campaigns(ws: w.Workspace, seed: int, now: datetime, start: int, size: 
         elif roll < 0.035 and kind == "trigger":
             active, status, note = False, "Inactive", "is not active"
         cid = str(first_id + offset)
-        campaigns[cid] = campaign(cid, f"{program.split(' - ')[0]} - {stem} {i // len(programs) + 1:02d}",
-                                  program, kind, active, status, updated_at[(r >> 4) & 4095], note, "",
-                                  expect_active=(status == "Inactive"))
+        campaigns[cid] = campaign(
+            cid,
+            f"{program.split(' - ')[0]} - {stem} {i // len(programs) + 1:02d}",
+            program,
+            kind,
+            active,
+            status,
+            updated_at[(r >> 4) & 4095],
+            note,
+            "",
+            expect_active=(status == "Inactive"),
+        )
 
 
 def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int, source: str = "demo") -> w.Workspace:

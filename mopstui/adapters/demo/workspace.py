@@ -21,13 +21,32 @@ SLA_HOURS = {"Highest": 4.0, "High": 24.0, "Medium": 72.0, "Low": 168.0, "Lowest
 MINE, OTHERS = ("decline", "done"), ("take", "decline", "done")
 
 PROGRAMS = [
-    "Lead Lifecycle", "Scoring", "Webinar 2026-11 AI in B2B Ops", "Newsletter", "Nurture - Mid Funnel",
-    "Event - Field Summit Q1", "Ops - Data Hygiene", "Trial Onboarding", "Partner Referrals",
-    "Product Launch - Atlas", "Customer Advocacy", "Re-engagement",
+    "Lead Lifecycle",
+    "Scoring",
+    "Webinar 2026-11 AI in B2B Ops",
+    "Newsletter",
+    "Nurture - Mid Funnel",
+    "Event - Field Summit Q1",
+    "Ops - Data Hygiene",
+    "Trial Onboarding",
+    "Partner Referrals",
+    "Product Launch - Atlas",
+    "Customer Advocacy",
+    "Re-engagement",
 ]
 CAMPAIGN_STEMS = [
-    "Registration", "Attended", "No-show Follow-up", "Send Invite", "Reminder", "Form Fill",
-    "Sync to CRM", "Assign Owner", "Change Status", "Drip Step", "Score Update", "Send Recording",
+    "Registration",
+    "Attended",
+    "No-show Follow-up",
+    "Send Invite",
+    "Reminder",
+    "Form Fill",
+    "Sync to CRM",
+    "Assign Owner",
+    "Change Status",
+    "Drip Step",
+    "Score Update",
+    "Send Recording",
 ]
 
 
@@ -77,12 +96,33 @@ class Workspace:
     closed: dict[str, str] = field(default_factory=dict)
     contacts: Contacts = field(default_factory=Contacts)
 
-    def ticket(self, tid: str, title: str, requester: str, priority: str, status: str, created: datetime,
-               due: datetime | None, assignee: str | None, now: datetime) -> Request:
+    def ticket(
+        self,
+        tid: str,
+        title: str,
+        requester: str,
+        priority: str,
+        status: str,
+        created: datetime,
+        due: datetime | None,
+        assignee: str | None,
+        now: datetime,
+    ) -> Request:
         """A new open ticket, as a Request seen at `now`."""
-        return Request(self.source, tid, title, requester, priority, status, created, due, assignee,
-                       f"{BASE_URL}/browse/{tid}", overdue_rule(now)(created, due, priority),
-                       MINE if assignee == ME else OTHERS)
+        return Request(
+            self.source,
+            tid,
+            title,
+            requester,
+            priority,
+            status,
+            created,
+            due,
+            assignee,
+            f"{BASE_URL}/browse/{tid}",
+            overdue_rule(now)(created, due, priority),
+            MINE if assignee == ME else OTHERS,
+        )
 
 
 def overdue_rule(now: datetime) -> OverdueRule:
@@ -93,28 +133,71 @@ def overdue_rule(now: datetime) -> OverdueRule:
 def _plant_campaigns(ws: Workspace, now: datetime) -> None:
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     planted = [
-        Campaign("1001", "Lead Routing - Inbound MQL", "Lead Lifecycle", "trigger", False, "Inactive",
-                 midnight - timedelta(hours=7, minutes=48),
-                 "left inactive after yesterday's edit, so the 02:00 routing run never happened; 37 MQLs wait unassigned",
-                 expect_active=True),
-        Campaign("1002", "Webinar - Send Recording", "Webinar 2026-11 AI in B2B Ops", "trigger", False, "Invalid",
-                 midnight - timedelta(hours=3, minutes=12),
-                 "invalid since the email 'Recording Link v2' it sends was deleted"),
-        Campaign("1003", "Newsletter - November Send", "Newsletter", "trigger", True, "Active",
-                 midnight - timedelta(days=1, hours=2),
-                 "is live but its email 'November Newsletter' is still a draft, so it sends nothing",
-                 problem="unapproved-asset"),
-        Campaign("1004", "Scoring - Website Behaviour", "Scoring", "trigger", False, "Inactive",
-                 midnight - timedelta(days=2, hours=5),
-                 "was auto-deactivated by Marketo after 6 months without a qualifying lead",
-                 expect_active=True),
-        Campaign("1005", "Data Hygiene - Normalize Country", "Ops - Data Hygiene", "batch", False, "Single Run",
-                 midnight + timedelta(hours=1, minutes=30),
-                 "last night's run stopped after 1,204 of 8,900 people (flow step 'Change Data Value' failed)",
-                 problem="failed-run"),
-        Campaign("1006", "Nurture - Stream 3 Cadence", "Nurture - Mid Funnel", "trigger", True, "Active",
-                 midnight - timedelta(days=21),
-                 "no one has qualified in 21 days; the stream may be empty", problem="stalled"),
+        Campaign(
+            "1001",
+            "Lead Routing - Inbound MQL",
+            "Lead Lifecycle",
+            "trigger",
+            False,
+            "Inactive",
+            midnight - timedelta(hours=7, minutes=48),
+            "left inactive after yesterday's edit, so the 02:00 routing run never happened; 37 MQLs wait unassigned",
+            expect_active=True,
+        ),
+        Campaign(
+            "1002",
+            "Webinar - Send Recording",
+            "Webinar 2026-11 AI in B2B Ops",
+            "trigger",
+            False,
+            "Invalid",
+            midnight - timedelta(hours=3, minutes=12),
+            "invalid since the email 'Recording Link v2' it sends was deleted",
+        ),
+        Campaign(
+            "1003",
+            "Newsletter - November Send",
+            "Newsletter",
+            "trigger",
+            True,
+            "Active",
+            midnight - timedelta(days=1, hours=2),
+            "is live but its email 'November Newsletter' is still a draft, so it sends nothing",
+            problem="unapproved-asset",
+        ),
+        Campaign(
+            "1004",
+            "Scoring - Website Behaviour",
+            "Scoring",
+            "trigger",
+            False,
+            "Inactive",
+            midnight - timedelta(days=2, hours=5),
+            "was auto-deactivated by Marketo after 6 months without a qualifying lead",
+            expect_active=True,
+        ),
+        Campaign(
+            "1005",
+            "Data Hygiene - Normalize Country",
+            "Ops - Data Hygiene",
+            "batch",
+            False,
+            "Single Run",
+            midnight + timedelta(hours=1, minutes=30),
+            "last night's run stopped after 1,204 of 8,900 people (flow step 'Change Data Value' failed)",
+            problem="failed-run",
+        ),
+        Campaign(
+            "1006",
+            "Nurture - Stream 3 Cadence",
+            "Nurture - Mid Funnel",
+            "trigger",
+            True,
+            "Active",
+            midnight - timedelta(days=21),
+            "no one has qualified in 21 days; the stream may be empty",
+            problem="stalled",
+        ),
     ]
     for c in planted:
         ws.campaigns[c.id] = c
@@ -138,39 +221,115 @@ def _fill_campaigns(ws: Workspace, rng: random.Random, now: datetime, size: int)
         updated = now - timedelta(days=rng.randrange(1, 400), minutes=rng.randrange(1440))
         cid = str(next_id)
         next_id += 1
-        ws.campaigns[cid] = Campaign(cid, f"{program.split(' - ')[0]} - {stem} {i // len(PROGRAMS) + 1:02d}",
-                                     program, kind, active, status, updated, note, problem,
-                                     expect_active=(status == "Inactive"))
+        ws.campaigns[cid] = Campaign(
+            cid,
+            f"{program.split(' - ')[0]} - {stem} {i // len(PROGRAMS) + 1:02d}",
+            program,
+            kind,
+            active,
+            status,
+            updated,
+            note,
+            problem,
+            expect_active=(status == "Inactive"),
+        )
 
 
 def _plant_tickets(ws: Workspace, now: datetime) -> None:
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     planted = [
-        ("MOPS-101", "URGENT: webinar invite won't send, CEO is on the speaker list", "Dana Whitfield (VP Marketing)",
-         "Highest", "Open", midnight + timedelta(minutes=4), None, None),
-        ("MOPS-102", "Send the Black Friday promo to the whole database today", "Rick Alvarez (Sales)",
-         "High", "Open", midnight - timedelta(hours=15), None, None),
-        ("MOPS-103", "Import 412 leads from the Field Summit badge scans", "Priya Natarajan (Events)",
-         "High", "Open", midnight - timedelta(days=3, hours=2), midnight - timedelta(days=1), None),
-        ("MOPS-104", "New UTM fields on the demo-request form", "Tom Becker (Web)",
-         "Medium", "In Progress", midnight - timedelta(days=6), midnight + timedelta(days=3), ME),
-        ("MOPS-105", "Why did my nurture email go to customers?", "Lena Kovacs (Product Marketing)",
-         "High", "Open", midnight - timedelta(days=1, hours=9), None, None),
+        (
+            "MOPS-101",
+            "URGENT: webinar invite won't send, CEO is on the speaker list",
+            "Dana Whitfield (VP Marketing)",
+            "Highest",
+            "Open",
+            midnight + timedelta(minutes=4),
+            None,
+            None,
+        ),
+        (
+            "MOPS-102",
+            "Send the Black Friday promo to the whole database today",
+            "Rick Alvarez (Sales)",
+            "High",
+            "Open",
+            midnight - timedelta(hours=15),
+            None,
+            None,
+        ),
+        (
+            "MOPS-103",
+            "Import 412 leads from the Field Summit badge scans",
+            "Priya Natarajan (Events)",
+            "High",
+            "Open",
+            midnight - timedelta(days=3, hours=2),
+            midnight - timedelta(days=1),
+            None,
+        ),
+        (
+            "MOPS-104",
+            "New UTM fields on the demo-request form",
+            "Tom Becker (Web)",
+            "Medium",
+            "In Progress",
+            midnight - timedelta(days=6),
+            midnight + timedelta(days=3),
+            ME,
+        ),
+        (
+            "MOPS-105",
+            "Why did my nurture email go to customers?",
+            "Lena Kovacs (Product Marketing)",
+            "High",
+            "Open",
+            midnight - timedelta(days=1, hours=9),
+            None,
+            None,
+        ),
     ]
     for fields in planted:
         ws.tickets[fields[0]] = ws.ticket(*fields, now)
 
 
 _TITLES = [
-    "Build a list for the {x} campaign", "Clone last quarter's {x} program", "Dedupe the {x} import",
-    "Add {x} to the lead scoring model", "Fix broken link in the {x} email", "Report on {x} attribution",
-    "Set up a landing page for {x}", "Sync {x} field to the CRM", "Suppress {x} from newsletters",
-    "Update the {x} email template", "Approve the {x} email", "Segment {x} by region",
+    "Build a list for the {x} campaign",
+    "Clone last quarter's {x} program",
+    "Dedupe the {x} import",
+    "Add {x} to the lead scoring model",
+    "Fix broken link in the {x} email",
+    "Report on {x} attribution",
+    "Set up a landing page for {x}",
+    "Sync {x} field to the CRM",
+    "Suppress {x} from newsletters",
+    "Update the {x} email template",
+    "Approve the {x} email",
+    "Segment {x} by region",
 ]
-_TOPICS = ["Q1 webinar", "EMEA event", "partner", "trial users", "churned customers", "APAC launch",
-           "analyst day", "holiday promo", "product update", "customer survey", "ABM tier 1", "newsletter"]
-_PEOPLE = ["Sam Ortiz (Demand Gen)", "Mei Chen (Field Marketing)", "Jonas Weber (Sales Ops)",
-           "Aisha Bello (Content)", "Chris Young (SDR Lead)", "Olivia Grant (Brand)", "Noah Park (Partners)"]
+_TOPICS = [
+    "Q1 webinar",
+    "EMEA event",
+    "partner",
+    "trial users",
+    "churned customers",
+    "APAC launch",
+    "analyst day",
+    "holiday promo",
+    "product update",
+    "customer survey",
+    "ABM tier 1",
+    "newsletter",
+]
+_PEOPLE = [
+    "Sam Ortiz (Demand Gen)",
+    "Mei Chen (Field Marketing)",
+    "Jonas Weber (Sales Ops)",
+    "Aisha Bello (Content)",
+    "Chris Young (SDR Lead)",
+    "Olivia Grant (Brand)",
+    "Noah Park (Partners)",
+]
 _PRIORITIES = ["High", "Medium", "Medium", "Low", "Low", "Medium"]  # the VP's is the one Highest
 _STATUSES = ["Open", "Open", "In Progress", "Waiting for requester"]
 
@@ -182,9 +341,17 @@ def _fill_tickets(ws: Workspace, rng: random.Random, now: datetime, size: int) -
         due = created + timedelta(days=rng.randrange(2, 15)) if rng.random() < 0.4 else None
         assignee = rng.choice([None, None, ME, "Jordan Lee"])
         title = _TITLES[rng.randrange(len(_TITLES))].format(x=_TOPICS[rng.randrange(len(_TOPICS))])
-        ws.tickets[tid] = ws.ticket(tid, title, _PEOPLE[rng.randrange(len(_PEOPLE))],
-                                    _PRIORITIES[rng.randrange(len(_PRIORITIES))],
-                                    _STATUSES[rng.randrange(len(_STATUSES))], created, due, assignee, now)
+        ws.tickets[tid] = ws.ticket(
+            tid,
+            title,
+            _PEOPLE[rng.randrange(len(_PEOPLE))],
+            _PRIORITIES[rng.randrange(len(_PRIORITIES))],
+            _STATUSES[rng.randrange(len(_STATUSES))],
+            created,
+            due,
+            assignee,
+            now,
+        )
 
 
 _FIRST = ["Ana", "Ben", "Chloe", "David", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jack", "Kim", "Liam"]
@@ -213,7 +380,9 @@ def _contacts(seed: int, now: datetime, size: int) -> Contacts:
         if roll < 57 and emails:
             email = emails[pick * len(emails) >> 8].upper()  # a CRM re-sync duplicate
         elif roll < 72:
-            email = (f"{first.lower()}@{domain.split('.')[0]}", f"{first} {last}@{domain}", "n/a", "@acme.com")[pick & 3]
+            email = (f"{first.lower()}@{domain.split('.')[0]}", f"{first} {last}@{domain}", "n/a", "@acme.com")[
+                pick & 3
+            ]
         elif roll < 98:
             email = ""
         elif roll < 118:
@@ -221,8 +390,11 @@ def _contacts(seed: int, now: datetime, size: int) -> Contacts:
         elif roll < 241:
             email = f"{first.lower()}{i}@{('gmail.com', 'yahoo.com', 'outlook.com')[pick % 3]}"
         elif roll < 249:
-            email, first, last = (("test@example.com", "Test", "Test"), (f"asdf{i}@asdf.com", "asdf", "asdf"),
-                                  (f"mickey{i}@disney.example", "Mickey", "Mouse"))[pick % 3]
+            email, first, last = (
+                ("test@example.com", "Test", "Test"),
+                (f"asdf{i}@asdf.com", "asdf", "asdf"),
+                (f"mickey{i}@disney.example", "Mickey", "Mouse"),
+            )[pick % 3]
         else:
             email = f"{first.lower()}.{last.lower()}{i}@{domain}"
         add_email(email)

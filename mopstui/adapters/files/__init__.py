@@ -145,9 +145,7 @@ class FileSource(Source):
         """`row` (1 = first data row), then the mapped columns, for up to `limit` offending rows."""
         async with self._lock:
             key = (self._file_key(), self.today())
-            return await self._layout_for(
-                key, lambda con, layout: scan.sample(con, self.export, layout, metric, limit)
-            )
+            return await self._layout_for(key, lambda con, layout: scan.sample(con, self.export, layout, metric, limit))
 
     async def export_rows(self, metric: str, path: Path) -> int:
         """Every offending row of `metric`, with all the file's columns, written to the CSV `path`."""

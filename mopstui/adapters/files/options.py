@@ -21,7 +21,13 @@ MAX_STALE_DAYS = 36_500
 
 #: Rules whose thresholds may be overridden; `missing` sets every `missing:<field>` at once.
 THRESHOLD_KEYS = (
-    "duplicates", "invalid_email", "missing", "role_email", "personal_email", "test_record", "stale",
+    "duplicates",
+    "invalid_email",
+    "missing",
+    "role_email",
+    "personal_email",
+    "test_record",
+    "stale",
     "unsubscribed_marketable",
 )
 
@@ -75,7 +81,9 @@ class FileOptions:
                     f"thresholds.{key}: unknown rule (expected one of {', '.join(THRESHOLD_KEYS)} or missing:<field>)"
                 )
             if len(pair) != 2 or not 0 <= pair[0] <= pair[1]:
-                raise ValueError(f"thresholds.{key}: expected [warning, critical] percentages with 0 <= warning <= critical")
+                raise ValueError(
+                    f"thresholds.{key}: expected [warning, critical] percentages with 0 <= warning <= critical"
+                )
 
     @property
     def format(self) -> str:

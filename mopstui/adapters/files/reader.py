@@ -169,7 +169,7 @@ class ExportFile:
                 if ours == "email" or ours in required:
                     raise SourceError(
                         f"{self.display}: no {ours} column (its columns are {_listing(available)}); "
-                        f"map one with columns = {{ {ours} = \"...\" }}"
+                        f'map one with columns = {{ {ours} = "..." }}'
                     )
         return found
 
@@ -265,8 +265,10 @@ def _bounded_lines(text: io.TextIOWrapper, limit: int = MAX_LINE_BYTES) -> Itera
 
 def _too_long(number: int | None) -> str:
     where = f"line {number}" if number is not None else "a line"
-    return (f"{where} is longer than {MAX_LINE_BYTES >> 20} MB (no line break in it); "
-            "check that the file is a contact export with one row per line")
+    return (
+        f"{where} is longer than {MAX_LINE_BYTES >> 20} MB (no line break in it); "
+        "check that the file is a contact export with one row per line"
+    )
 
 
 def _listing(names: Sequence[str], limit: int = 12) -> str:

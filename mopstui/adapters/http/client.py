@@ -143,13 +143,19 @@ class HttpClient:
         self.access_hint = access_hint
         #: Every HTTP request sent (retries included) over this client's life.
         self.calls = 0
-        self._transport = transport if transport is not None else (transport_factory(source) if transport_factory else None)
+        self._transport = (
+            transport if transport is not None else (transport_factory(source) if transport_factory else None)
+        )
         self._headers = dict(headers or {})
         self._auth = auth
         self._on_call = on_call
         self._sleep = sleep
         self._rng = rng
-        self._limiter = RateLimiter(policy.max_calls, policy.per_seconds, clock=clock, sleep=sleep) if policy.max_calls > 0 else None
+        self._limiter = (
+            RateLimiter(policy.max_calls, policy.per_seconds, clock=clock, sleep=sleep)
+            if policy.max_calls > 0
+            else None
+        )
         self._gate = asyncio.Semaphore(max(1, policy.max_concurrency))
         self._client: httpx.AsyncClient | None = None
         #: While the platform's daily quota is spent: the message every call meets, and when it ends.
@@ -273,12 +279,19 @@ class HttpClient:
                 response = await self._send(method, url, params=params, json=json, data=data, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing was sent: always safe to try again.
-                raise Transient(self.error(UnreachableError, f"cannot reach {self.host} ({_reason(exc)}); check the network or base_url")) from None
+                raise Transient(
+                    self.error(
+                        UnreachableError, f"cannot reach {self.host} ({_reason(exc)}); check the network or base_url"
+                    )
+                ) from None
             except httpx.TimeoutException:
                 err = self.error(UnreachableError, f"no answer from {self.host} within {self.policy.read_timeout:g} s")
                 if idempotent:
                     raise Transient(err) from None
-                raise self.error(UnreachableError, f"no answer from {self.host} within {self.policy.read_timeout:g} s; the outcome is unknown, refresh to see it") from None
+                raise self.error(
+                    UnreachableError,
+                    f"no answer from {self.host} within {self.policy.read_timeout:g} s; the outcome is unknown, refresh to see it",
+                ) from None
             except httpx.HTTPError as exc:
                 err = self.error(UnreachableError, f"connection to {self.host} failed ({_reason(exc)})")
                 if idempotent:
@@ -295,9 +308,14 @@ class HttpClient:
                 if expect is None:
                     return None
                 raise self.error(BadAnswerError, f"{self.host} sent an empty answer to {safe_path(response.url)}")
-            raise self.error(BadAnswerError, f"the answer from {self.host} was not JSON (starts with '{excerpt(response.text)}')")
+            raise self.error(
+                BadAnswerError, f"the answer from {self.host} was not JSON (starts with '{excerpt(response.text)}')"
+            )
         if expect is not None and not isinstance(body, expect):
-            raise self.error(BadAnswerError, f"unexpected answer from {self.host} for {safe_path(response.url)} (got JSON {type(body).__name__})")
+            raise self.error(
+                BadAnswerError,
+                f"unexpected answer from {self.host} for {safe_path(response.url)} (got JSON {type(body).__name__})",
+            )
         return body
 
     async def _send(self, method: str, url: str, **kw: Any) -> httpx.Response:
@@ -338,23 +356,35 @@ class HttpClient:
             return
         detail = _message(body) or excerpt(response.text)
         if status == 401:
-            raise self.error(AuthError, f"{self.host} refused the credentials (HTTP 401); {self.auth_hint or 'check the credentials'}")
+            raise self.error(
+                AuthError,
+                f"{self.host} refused the credentials (HTTP 401); {self.auth_hint or 'check the credentials'}",
+            )
         if status == 403:
             hint = self.access_hint or self.auth_hint or "check the credentials and their permissions"
-            raise self.error(AuthError, f"{self.host} refused access (HTTP 403{': ' + detail if detail else ''}); {hint}")
+            raise self.error(
+                AuthError, f"{self.host} refused access (HTTP 403{': ' + detail if detail else ''}); {hint}"
+            )
         if status == 404:
             raise self.error(NotFoundError, f"{safe_path(response.url)} not found on {self.host} (HTTP 404)")
         if status == 429:
             wait = parse_retry_after(response.headers.get("Retry-After"))
             hint = f"retry in {wait:.0f} s" if wait is not None else "retry in a minute"
             # The platform refused before doing anything: safe to retry even a POST.
-            raise Transient(self.error(RateLimitError, f"{self.host} is rate limiting this integration (HTTP 429); {hint}"), retry_after=wait, slow_down=True)
+            raise Transient(
+                self.error(RateLimitError, f"{self.host} is rate limiting this integration (HTTP 429); {hint}"),
+                retry_after=wait,
+                slow_down=True,
+            )
         if status in _TRANSIENT_STATUS:
             err = self.error(UnreachableError, f"{self.host} answered HTTP {status}")
             if idempotent:
                 raise Transient(err, retry_after=parse_retry_after(response.headers.get("Retry-After")))
             raise err
-        raise self.error(SourceError, f"{self.host} answered HTTP {status} for {safe_path(response.url)}{': ' + detail if detail else ''}")
+        raise self.error(
+            SourceError,
+            f"{self.host} answered HTTP {status} for {safe_path(response.url)}{': ' + detail if detail else ''}",
+        )
 
 
 def _parse(response: httpx.Response) -> Any:

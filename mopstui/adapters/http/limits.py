@@ -12,7 +12,7 @@ import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -23,7 +23,9 @@ class _Window:
     """What both limiters share: `max_calls` per `per_seconds`, fake-able time, a pause the platform
     may ask for, and waiters served one at a time in order. `_times` holds the times that count."""
 
-    def __init__(self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> None:
         if max_calls < 1 or per_seconds <= 0:
             raise ValueError("a rate limit needs at least 1 call per a positive number of seconds")
         self.max_calls = max_calls
@@ -86,7 +88,9 @@ class ArrivalLimiter(_Window):
     from the send instead lets a slow first call, on a new connection, arrive next to a fast later one.)
     """
 
-    def __init__(self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> None:
         super().__init__(max_calls, per_seconds, clock=clock, sleep=sleep)
         self._in_flight = 0
         self._ended = asyncio.Event()
@@ -121,7 +125,13 @@ _shared: weakref.WeakValueDictionary[tuple[Hashable, ...], ArrivalLimiter] = wea
 
 
 def shared_limiter(
-    scope: str, key: str, max_calls: int, per_seconds: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    scope: str,
+    key: str,
+    max_calls: int,
+    per_seconds: float,
+    *,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> ArrivalLimiter:
     """The one ArrivalLimiter of `scope` for `key` in the running event loop.
 
@@ -143,7 +153,7 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float
     Attempt 0 waits about `base`, then 2x, 4x... up to `cap`. Jitter spreads clients that failed
     together (a 606 storm hits every integration on the instance at once) so they do not retry together.
     """
-    step = min(cap, base * (2 ** attempt))
+    step = min(cap, base * (2**attempt))
     return step / 2 + rng() * step / 2
 
 
@@ -161,5 +171,5 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -30,8 +30,10 @@ class HttpOptions:
 
     def __post_init__(self) -> None:
         if not 0 < self.max_response_mb <= MAX_RESPONSE_MB:
-            raise ValueError(f"max_response_mb: expected a number of MB above 0 and at most {MAX_RESPONSE_MB:g}, "
-                             f"got {self.max_response_mb:g}")
+            raise ValueError(
+                f"max_response_mb: expected a number of MB above 0 and at most {MAX_RESPONSE_MB:g}, "
+                f"got {self.max_response_mb:g}"
+            )
 
 
 class HttpSource(Source):
@@ -67,7 +69,7 @@ class HttpSource(Source):
         self.sleep: Sleep = asyncio.sleep if sleep is None else sleep
         self.rng: Callable[[], float] = random.random if rng is None else rng
         #: Wall-clock time (due dates, quota resets), apart from the monotonic `clock` of the limiters.
-        self.now: Callable[[], datetime] = (lambda: datetime.now(timezone.utc)) if now is None else now
+        self.now: Callable[[], datetime] = (lambda: datetime.now(UTC)) if now is None else now
         self._clients: list[HttpClient] = []
         self._http: HttpClient | None = None
 

@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any, NoReturn
 
 import httpx
@@ -84,7 +84,9 @@ class HubSpotOptions:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         for i, prop in enumerate(self.required_properties):
             if not prop.strip() or " " in prop.strip():
-                raise ValueError(f"required_properties[{i}]: expected an internal property name like 'country', got {prop!r}")
+                raise ValueError(
+                    f"required_properties[{i}]: expected an internal property name like 'country', got {prop!r}"
+                )
         parse_quality(self.quality, self.required_properties)  # raises ValueError naming the key
 
     @property
@@ -106,7 +108,7 @@ def _parse_time(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class HubSpotSource(HttpSource):
@@ -157,7 +159,9 @@ class HubSpotSource(HttpSource):
                     wait = 10.0 if policy == "TEN_SECONDLY_ROLLING" else 1.0
                 if searching:
                     wait = self._slow_searches(wait)
-                error = RateLimitError(f"{self.name}: HubSpot is rate limiting this app ({policy}); try again in a minute")
+                error = RateLimitError(
+                    f"{self.name}: HubSpot is rate limiting this app ({policy}); try again in a minute"
+                )
                 raise Transient(error, retry_after=wait, max_retries=2, slow_down=True)
         if searching and status in _RETRIED_STATUS:
             self._retry_search(response)
@@ -175,7 +179,9 @@ class HubSpotSource(HttpSource):
         status = response.status_code
         wait = self._slow_searches(parse_retry_after(response.headers.get("Retry-After")) or 0.0)
         if status == 429:
-            error: SourceError = RateLimitError(f"{self.name}: HubSpot is rate limiting this app (HTTP 429); try again in a minute")
+            error: SourceError = RateLimitError(
+                f"{self.name}: HubSpot is rate limiting this app (HTTP 429); try again in a minute"
+            )
         else:
             error = self.http.error(UnreachableError, f"{self.http.host} answered HTTP {status}")
         raise Transient(error, retry_after=wait, slow_down=status == 429)
@@ -188,8 +194,10 @@ class HubSpotSource(HttpSource):
             self.health = f"API {used}% of the daily limit used" + (" (warning)" if used >= 80 else "")
 
     def _daily_message(self) -> str:
-        return (f"{self.name}: HubSpot's daily API limit is spent (DAILY); it resets at midnight in the account's "
-                f"time zone; no calls for an hour")
+        return (
+            f"{self.name}: HubSpot's daily API limit is spent (DAILY); it resets at midnight in the account's "
+            f"time zone; no calls for an hour"
+        )
 
     # -- workflows --------------------------------------------------------------------------------
     async def _ui(self) -> tuple[str, int | None]:
@@ -198,7 +206,10 @@ class HubSpotSource(HttpSource):
             try:
                 info = await self.http.get("/account-info/v3/details")
                 portal = info.get("portalId")
-                self._portal = (str(info.get("uiDomain") or "app.hubspot.com"), portal if isinstance(portal, int) else None)
+                self._portal = (
+                    str(info.get("uiDomain") or "app.hubspot.com"),
+                    portal if isinstance(portal, int) else None,
+                )
             except (NotFoundError, BadAnswerError, AuthError):
                 # AuthError too: a token without the account-info scope still watches workflows
                 # (the flow listing before this call already proved the token itself works).
@@ -234,15 +245,27 @@ class HubSpotSource(HttpSource):
             if not flow_id or not isinstance(enabled, bool):
                 raise BadAnswerError(f"{self.name}: a HubSpot flow without id or isEnabled ({name or '?'})")
             url = flow_url(ui_domain, portal, flow_id)
-            states.append(WorkflowState(self.name, flow_id, name, "flow", enabled, url,
-                                        ("deactivate",) if enabled else ("activate",)))
+            states.append(
+                WorkflowState(
+                    self.name, flow_id, name, "flow", enabled, url, ("deactivate",) if enabled else ("activate",)
+                )
+            )
             pattern = matching_pattern(name, self.options.expect_active)
             if not enabled and pattern is not None:
-                problems.append(WorkflowProblem(
-                    source=self.name, id=flow_id, name=name, kind="flow", problem="inactive", severity="critical",
-                    detail=f"Workflow is off but matches expect_active {pattern!r}: nothing is being enrolled.",
-                    since=_parse_time(flow.get("updatedAt")), url=url, actions=("activate",),
-                ))
+                problems.append(
+                    WorkflowProblem(
+                        source=self.name,
+                        id=flow_id,
+                        name=name,
+                        kind="flow",
+                        problem="inactive",
+                        severity="critical",
+                        detail=f"Workflow is off but matches expect_active {pattern!r}: nothing is being enrolled.",
+                        since=_parse_time(flow.get("updatedAt")),
+                        url=url,
+                        actions=("activate",),
+                    )
+                )
         return WorkflowScan(problems, states)
 
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
@@ -268,7 +291,9 @@ class HubSpotSource(HttpSource):
             return unconfirmed(switched, f"its answer could not be read ({exc})")
         except SourceError as exc:
             if "409" in str(exc) or "revision" in str(exc).lower():
-                return ActionOutcome(False, f"'{name}' changed in HubSpot while we switched it; refresh and try again ({exc})")
+                return ActionOutcome(
+                    False, f"'{name}' changed in HubSpot while we switched it; refresh and try again ({exc})"
+                )
             raise
         # The PUT's answer is the flow as HubSpot now holds it: the read-back.
         enabled = updated.get("isEnabled")
@@ -282,8 +307,9 @@ class HubSpotSource(HttpSource):
     async def count(self, filter_groups: list[dict[str, Any]]) -> int:
         """Contacts matching `filter_groups` (OR of groups, AND within one): one paced search call."""
         http = self.http
-        answer = await http.post(SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True,
-                                 limiter=self._searches())
+        answer = await http.post(
+            SEARCH, json={"filterGroups": filter_groups, "limit": 1}, idempotent=True, limiter=self._searches()
+        )
         total = answer.get("total")
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
             raise BadAnswerError(f"{self.name}: HubSpot's search answer has no total")
@@ -291,8 +317,14 @@ class HubSpotSource(HttpSource):
 
     def _searches(self) -> ArrivalLimiter:
         """The token's search limiter, shared with every source on the same token (build `http` first)."""
-        limiter = shared_limiter("hubspot-search", self._search_key, SEARCH_PER_SECOND, SEARCH_WINDOW_SECONDS,
-                                 clock=self.clock, sleep=self.sleep)
+        limiter = shared_limiter(
+            "hubspot-search",
+            self._search_key,
+            SEARCH_PER_SECOND,
+            SEARCH_WINDOW_SECONDS,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
         self._search_limiter = limiter  # holds the shared entry for as long as this source lives
         return limiter
 
@@ -306,4 +338,3 @@ class HubSpotSource(HttpSource):
                 metric = dataclasses.replace(metric, label=count.label)
             metrics.append(metric)
         return metrics
-

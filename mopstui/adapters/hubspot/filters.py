@@ -66,11 +66,15 @@ def parse_quality(tables: Mapping[str, Any], required: list[str]) -> list[Qualit
             raise ValueError(f"{where}: expected a table with filter_groups")
         unknown = set(table) - _TABLE_KEYS
         if unknown:
-            raise ValueError(f"{where}.{sorted(unknown)[0]}: unknown key (expected one of: {', '.join(sorted(_TABLE_KEYS))})")
+            raise ValueError(
+                f"{where}.{sorted(unknown)[0]}: unknown key (expected one of: {', '.join(sorted(_TABLE_KEYS))})"
+            )
         label = table.get("label", "")
         if not isinstance(label, str):
             raise ValueError(f"{where}.label: expected a string")
-        counts.append(QualityCount(metric, _groups(table.get("filter_groups"), where), label, _thresholds(table, metric, where)))
+        counts.append(
+            QualityCount(metric, _groups(table.get("filter_groups"), where), label, _thresholds(table, metric, where))
+        )
     return counts
 
 
@@ -98,7 +102,12 @@ def _groups(value: Any, where: str) -> list[dict[str, Any]]:
     groups, total = [], 0
     for i, group in enumerate(value):
         gkey = f"{key}[{i}]"
-        if not isinstance(group, dict) or set(group) != {"filters"} or not isinstance(group["filters"], list) or not group["filters"]:
+        if (
+            not isinstance(group, dict)
+            or set(group) != {"filters"}
+            or not isinstance(group["filters"], list)
+            or not group["filters"]
+        ):
             raise ValueError(f"{gkey}: expected {{ filters = [ {{ propertyName = ..., operator = ... }} ] }}")
         if len(group["filters"]) > MAX_FILTERS_PER_GROUP:
             raise ValueError(f"{gkey}.filters: HubSpot allows at most {MAX_FILTERS_PER_GROUP} filters in a group")

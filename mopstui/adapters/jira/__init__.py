@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time, timezone
 from typing import Any
 
 import httpx
@@ -44,14 +44,18 @@ class JiraOptions:
 
     base_url: str
     email: str
-    jql: str = field(metadata={"suggest": "project = MOPS AND statusCategory != Done ORDER BY priority DESC, created ASC"})
+    jql: str = field(
+        metadata={"suggest": "project = MOPS AND statusCategory != Done ORDER BY priority DESC, created ASC"}
+    )
     done_transition: str = "Done"
     decline_transition: str = "Won't Do"
     sla_hours: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
 
     def __post_init__(self) -> None:
         if not self.base_url.startswith(("https://", "http://")):
-            raise ValueError(f"base_url: expected the site address like https://acme.atlassian.net, got {self.base_url!r}")
+            raise ValueError(
+                f"base_url: expected the site address like https://acme.atlassian.net, got {self.base_url!r}"
+            )
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         if "@" not in self.email:
             raise ValueError(f"email: expected the Atlassian account's email address, got {self.email!r}")
@@ -73,7 +77,7 @@ def parse_jira_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected a date-time string, got {value!r}")
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_due_date(value: Any) -> datetime | None:
@@ -88,7 +92,7 @@ def parse_due_date(value: Any) -> datetime | None:
     if "T" in value:
         return parse_jira_datetime(value)
     day = datetime.fromisoformat(value).date()
-    return datetime.combine(day, time.max, tzinfo=timezone.utc).replace(microsecond=0)
+    return datetime.combine(day, time.max, tzinfo=UTC).replace(microsecond=0)
 
 
 def _name(obj: Any, key: str = "name") -> str:
@@ -209,7 +213,9 @@ class JiraSource(HttpSource):
 
     def _classify(self, response: httpx.Response, data: Any) -> None:
         """Jira's CAPTCHA after failed log-ins (a 403 of its own); the shared layer maps everything else."""
-        if response.status_code == 403 and response.headers.get("X-Seraph-LoginReason", "").startswith("AUTHENTICATION_DENIED"):
+        if response.status_code == 403 and response.headers.get("X-Seraph-LoginReason", "").startswith(
+            "AUTHENTICATION_DENIED"
+        ):
             raise AuthError(
                 f"{self.name}: Jira wants a CAPTCHA after failed log-ins for {self.options.email} (HTTP 403): "
                 f"log in once in the browser, then run `mopstui auth set {self.name} api_token`"
@@ -254,8 +260,9 @@ class JiraSource(HttpSource):
 
     def _read_issue(self, issue: Any, now: datetime, me: str) -> Request:
         try:
-            request = issue_to_request(self.name, issue, base_url=self.options.base_url,
-                                       sla_hours=self.options.sla_hours, now=now, me=me)
+            request = issue_to_request(
+                self.name, issue, base_url=self.options.base_url, sla_hours=self.options.sla_hours, now=now, me=me
+            )
         except (ValueError, TypeError, AttributeError) as exc:
             ref = issue.get("key", "?") if isinstance(issue, dict) else "?"
             raise BadAnswerError(f"{self.name}: cannot read Jira issue {ref} ({exc})") from None
@@ -267,16 +274,20 @@ class JiraSource(HttpSource):
         token = page.get("nextPageToken")
         if token is None or token == "":
             if page.get("isLast") is False:
-                raise BadAnswerError(f"{self.name}: Jira's search says more pages follow (isLast false) "
-                                     f"but sent no nextPageToken; the queue would be incomplete")
+                raise BadAnswerError(
+                    f"{self.name}: Jira's search says more pages follow (isLast false) "
+                    f"but sent no nextPageToken; the queue would be incomplete"
+                )
             return None
         if not isinstance(token, str):
             raise BadAnswerError(f"{self.name}: Jira's search sent a nextPageToken that is not a string")
         if page.get("isLast") is True:  # an explicit last page wins over a stray token
             return None
         if token in seen:
-            raise BadAnswerError(f"{self.name}: Jira's search sent a nextPageToken it had already sent; "
-                                 f"stopped paging rather than loop over the same pages")
+            raise BadAnswerError(
+                f"{self.name}: Jira's search sent a nextPageToken it had already sent; "
+                f"stopped paging rather than loop over the same pages"
+            )
         seen.add(token)
         return token
 
@@ -321,7 +332,9 @@ class JiraSource(HttpSource):
     async def _lookup(self, key: str, name: str) -> tuple[dict[str, Any] | None, list[str]]:
         data = await self.http.get(f"/rest/api/3/issue/{key}/transitions")
         transitions = data.get("transitions")
-        names = [str(t.get("name")) for t in transitions if isinstance(t, dict)] if isinstance(transitions, list) else []
+        names = (
+            [str(t.get("name")) for t in transitions if isinstance(t, dict)] if isinstance(transitions, list) else []
+        )
         return find_transition(transitions, name), names
 
     def _missing(self, key: str, name: str, names: list[str]) -> ActionOutcome:
@@ -336,8 +349,9 @@ class JiraSource(HttpSource):
         transition, names = await self._lookup(key, name)
         if transition is None:
             return self._missing(key, name, names)
-        await self.http.post(f"/rest/api/3/issue/{key}/transitions",
-                             json={"transition": {"id": str(transition["id"])}}, expect=None)
+        await self.http.post(
+            f"/rest/api/3/issue/{key}/transitions", json={"transition": {"id": str(transition["id"])}}, expect=None
+        )
         self._reconcile(key)
         return ActionOutcome(True, done_message)
 
@@ -354,8 +368,7 @@ class JiraSource(HttpSource):
     async def _reply_posted(self, key: str, reply: str) -> bool:
         """Whether the issue's latest comment is this reply, posted by us (a decline that got halfway)."""
         me = await self.myself()
-        data = await self.http.get(f"/rest/api/3/issue/{key}/comment",
-                                   params={"orderBy": "-created", "maxResults": 1})
+        data = await self.http.get(f"/rest/api/3/issue/{key}/comment", params={"orderBy": "-created", "maxResults": 1})
         comments = data.get("comments")
         latest = comments[0] if isinstance(comments, list) and comments else None
         if not isinstance(latest, dict):
@@ -399,17 +412,22 @@ class JiraSource(HttpSource):
         repeated = await self._reply_posted(key, reply)
         if not repeated:
             # Comments are not idempotent: a retried POST that timed out could post the reply twice.
-            await self.http.post(f"/rest/api/3/issue/{key}/comment", json={"body": adf_document(reply)},
-                                 idempotent=False)
+            await self.http.post(
+                f"/rest/api/3/issue/{key}/comment", json={"body": adf_document(reply)}, idempotent=False
+            )
             self._reconcile(key)
         progressed(f"{key}: reply posted")
         try:
-            await self.http.post(f"/rest/api/3/issue/{key}/transitions",
-                                 json={"transition": {"id": str(transition["id"])}}, expect=None)
+            await self.http.post(
+                f"/rest/api/3/issue/{key}/transitions", json={"transition": {"id": str(transition["id"])}}, expect=None
+            )
         except SourceError as exc:
             # A retry finds the reply as our latest comment and goes straight to the transition.
-            return ActionOutcome(False, f"{key}: reply posted; could not move to {_target_name(transition)}: {exc}; "
-                                        f"decline again to retry the move (the reply is not posted twice)")
+            return ActionOutcome(
+                False,
+                f"{key}: reply posted; could not move to {_target_name(transition)}: {exc}; "
+                f"decline again to retry the move (the reply is not posted twice)",
+            )
         self._reconcile(key)
         what = f" ({reply_id})" if reply_id else ""
         if repeated:

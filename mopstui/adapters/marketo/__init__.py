@@ -226,7 +226,9 @@ class MarketoSource(HttpSource):
         label = f"'{known.get('name')}'" if known.get("name") else f"campaign {target}"
         want_active = action == "activate"
         if known and not is_trigger(known):
-            return ActionOutcome(False, f"{label} is a {known.get('type', 'batch')} campaign: only trigger campaigns can be {action}d")
+            return ActionOutcome(
+                False, f"{label} is a {known.get('type', 'batch')} campaign: only trigger campaigns can be {action}d"
+            )
         try:
             await self.api("POST", f"/rest/asset/v1/smartCampaign/{target}/{action}.json")
         except MarketoRefused as exc:
@@ -242,8 +244,15 @@ class MarketoSource(HttpSource):
         self._campaigns[target] = campaign
         label = f"'{campaign.get('name', target)}'"
         if is_active(campaign) == want_active:
-            return ActionOutcome(True, f"{'Activated' if want_active else 'Deactivated'} {label}; Marketo confirms it is {'active' if want_active else 'inactive'}", confirmed=True)
-        return ActionOutcome(False, f"Marketo accepted the request but {label} is still {'inactive' if want_active else 'active'}; open it in Marketo")
+            return ActionOutcome(
+                True,
+                f"{'Activated' if want_active else 'Deactivated'} {label}; Marketo confirms it is {'active' if want_active else 'inactive'}",
+                confirmed=True,
+            )
+        return ActionOutcome(
+            False,
+            f"Marketo accepted the request but {label} is still {'inactive' if want_active else 'active'}; open it in Marketo",
+        )
 
     async def check_connection(self) -> str:
         """One token and one usage call: proves the credentials without listing anything."""

@@ -67,11 +67,15 @@ class TokenKeeper:
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             reason = data.get("error_description") or data.get("error") or "no access_token in the answer"
-            raise self._http.error(AuthError, f"Marketo's identity endpoint gave no token ({reason}); {self._auth_hint}")
+            raise self._http.error(
+                AuthError, f"Marketo's identity endpoint gave no token ({reason}); {self._auth_hint}"
+            )
         try:
             lifetime = float(data.get("expires_in", 3600))
         except (TypeError, ValueError):
-            raise self._http.error(BadAnswerError, "Marketo's identity endpoint sent an unreadable expires_in") from None
+            raise self._http.error(
+                BadAnswerError, "Marketo's identity endpoint sent an unreadable expires_in"
+            ) from None
         register_secret(token)
         now = self._clock()
         same = token == self._token

@@ -78,20 +78,32 @@ def scan_campaigns(
         common = dict(source=source, id=cid, name=name, kind=kind, since=since, url=url, program=program)
         if kind == "trigger":
             active = is_active(c)
-            states.append(WorkflowState(source, cid, name, "trigger", active, url,
-                                        ("deactivate",) if active else ("activate",), program))
+            states.append(
+                WorkflowState(
+                    source, cid, name, "trigger", active, url, ("deactivate",) if active else ("activate",), program
+                )
+            )
         if c.get("status") == "Invalid":
-            problems.append(WorkflowProblem(
-                problem="invalid", severity="critical",
-                detail="Marketo marks it Invalid: a smart list rule or flow step is broken (often a deleted asset); open it and fix the red rule.",
-                **common))  # type: ignore[arg-type]
+            problems.append(
+                WorkflowProblem(
+                    problem="invalid",
+                    severity="critical",
+                    detail="Marketo marks it Invalid: a smart list rule or flow step is broken (often a deleted asset); open it and fix the red rule.",
+                    **common,
+                )
+            )  # type: ignore[arg-type]
             continue
         pattern = matching_pattern(name, expect_active) if kind == "trigger" and not is_active(c) else None
         if pattern is not None:
-            problems.append(WorkflowProblem(
-                problem="inactive", severity="critical",
-                detail=f"Trigger campaign is not active but should be (expect_active '{pattern}'): people who qualify are not processed.",
-                actions=("activate",), **common))  # type: ignore[arg-type]
+            problems.append(
+                WorkflowProblem(
+                    problem="inactive",
+                    severity="critical",
+                    detail=f"Trigger campaign is not active but should be (expect_active '{pattern}'): people who qualify are not processed.",
+                    actions=("activate",),
+                    **common,
+                )
+            )  # type: ignore[arg-type]
     problems.extend(_unapproved(source, campaigns, emails, program_names))
     return WorkflowScan(problems, states)
 
@@ -134,11 +146,18 @@ def _unapproved(
         shown = ", ".join(f"'{n}'" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         noun = "Email" if len(names) == 1 else "Emails"
         verb = "is" if len(names) == 1 else "are"
-        out.append(WorkflowProblem(
-            source=source, id=str(c.get("id")), name=str(c.get("name", "")), kind="trigger",
-            problem="unapproved-asset", severity="warning",
-            detail=f"{noun} {shown} in this active program {verb} still draft-only: a Send Email step with it sends nothing until approved.",
-            since=parse_marketo_date(c.get("updatedAt")), url=str(c.get("computedUrl") or ""),
-            program=program_names.get(pid, ""),
-        ))
+        out.append(
+            WorkflowProblem(
+                source=source,
+                id=str(c.get("id")),
+                name=str(c.get("name", "")),
+                kind="trigger",
+                problem="unapproved-asset",
+                severity="warning",
+                detail=f"{noun} {shown} in this active program {verb} still draft-only: a Send Email step with it sends nothing until approved.",
+                since=parse_marketo_date(c.get("updatedAt")),
+                url=str(c.get("computedUrl") or ""),
+                program=program_names.get(pid, ""),
+            )
+        )
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _ZED_AND_OFFSET = re.compile(r"Z(?=[+-]\d{2}:?\d{2}$)")
@@ -22,13 +22,13 @@ def parse_marketo_date(value: object) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def format_marketo_date(when: datetime) -> str:
     """ISO-8601 without milliseconds, in UTC with a Z, as `earliestUpdatedAt` wants it."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _central() -> timezone | ZoneInfo:
@@ -45,4 +45,4 @@ def next_quota_reset(now: datetime) -> datetime:
     midnight = datetime(local.year, local.month, local.day, tzinfo=central) + timedelta(days=1)
     # rebuild from the date so a DST change that day does not shift midnight by an hour
     midnight = datetime(midnight.year, midnight.month, midnight.day, tzinfo=central)
-    return midnight.astimezone(timezone.utc)
+    return midnight.astimezone(UTC)

@@ -95,7 +95,10 @@ def make_classifier(source: str):  # type: ignore[no-untyped-def]
                 slow_down=code in SLOW_DOWN_CODES,
             )
         if code == "603":
-            raise say(AuthError, f"Marketo denied access to {response.url.path} (603 {reason}); ask your Marketo admin to give the API user's role {needed_permission(response.url.path)}, or check the IP allowlist")
+            raise say(
+                AuthError,
+                f"Marketo denied access to {response.url.path} (603 {reason}); ask your Marketo admin to give the API user's role {needed_permission(response.url.path)}, or check the IP allowlist",
+            )
         if code == "610":
             raise say(NotFoundError, f"Marketo has no such resource ({response.url.path}, 610)")
         if not code:

@@ -16,8 +16,8 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from mopstui.core.service import SourceResult
-from mopstui.tui.format import SEVERITY_GLYPH
 from mopstui.tui.colours import Colours
+from mopstui.tui.format import SEVERITY_GLYPH
 from mopstui.tui.panes.rows import LazyRows, SearchIndex
 from mopstui.tui.widgets.table import Column, ItemTable, Row
 
@@ -75,8 +75,11 @@ class Pane(Vertical, can_focus=False):
     def unknown_sources(self) -> list[str]:
         """This pane's sources whose items are not known: failed, or not answered yet. Their
         counts are shown as `?`, never 0 (a zero under a failed source reads as "all clear")."""
-        return [name for name, r in self.results.items()
-                if r.status.state == "error" or (r.status.state != "ok" and r.status.fetched_at is None)]
+        return [
+            name
+            for name, r in self.results.items()
+            if r.status.state == "error" or (r.status.state != "ok" and r.status.fetched_at is None)
+        ]
 
     def search_text(self, item: Any) -> str:
         """What the `/` filter matches: the row's visible text. Panes may override with a cheaper equal."""
@@ -187,7 +190,9 @@ class Pane(Vertical, can_focus=False):
             status = result.status
             if status.state == "error":
                 error = status.error.removeprefix(f"{name}: ")  # the row names the source already
-                text = Text.assemble(("✖ ", p["critical"]), (name, "bold"), (" (r retry · enter: full error) ", "dim"), error)
+                text = Text.assemble(
+                    ("✖ ", p["critical"]), (name, "bold"), (" (r retry · enter: full error) ", "dim"), error
+                )
                 rows.append(Row(f"notice:{name}", (text,), kind="notice"))
             elif status.state in ("loading", "idle") and next(iter(self.collect(result)), None) is None:
                 # Nothing yet from this source (its last answer, if any, stays shown while it reloads).

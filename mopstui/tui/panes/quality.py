@@ -24,8 +24,14 @@ class QualityPane(Pane):
         self.trends: dict[str, list[int]] = {}
 
     def columns(self) -> list[Column]:
-        cols = [Column("", 2), Column("Metric"), Column("Count", 8, "right"), Column("%", 6, "right"),
-                Column("Δ", 6, "right", drop=1), Column("14 days", 14, drop=2)]
+        cols = [
+            Column("", 2),
+            Column("Metric"),
+            Column("Count", 8, "right"),
+            Column("%", 6, "right"),
+            Column("Δ", 6, "right", drop=1),
+            Column("14 days", 14, drop=2),
+        ]
         if self.multi_source:
             cols.insert(2, Column("Source", 12, drop=3))
         return cols
@@ -44,8 +50,14 @@ class QualityPane(Pane):
         pct = f"{item.percent:.1f}" if item.percent is not None else "—"
         d = self.deltas.get(item.key)
         d_text = Text(delta(d), style=(p["critical"] if d and d > 0 else p["ok"]) if p and d else "")
-        cells: list[Text | str] = [self.marker(item, item.severity), item.label, count(item.count),
-                                   pct, d_text, Text(sparkline(self.trends.get(item.key)), style="dim")]
+        cells: list[Text | str] = [
+            self.marker(item, item.severity),
+            item.label,
+            count(item.count),
+            pct,
+            d_text,
+            Text(sparkline(self.trends.get(item.key)), style="dim"),
+        ]
         if self.multi_source:
             cells.insert(2, item.source)
         return tuple(cells)

@@ -19,8 +19,15 @@ class RequestsPane(Pane):
     empty_text = "✓ The queue is empty"
 
     def columns(self) -> list[Column]:
-        cols = [Column("", 2), Column("Key", 9), Column("Request"), Column("Requester", 14, drop=2),
-                Column("Priority", 8, drop=1), Column("Due", 9), Column("Owner", 7, drop=3)]
+        cols = [
+            Column("", 2),
+            Column("Key", 9),
+            Column("Request"),
+            Column("Requester", 14, drop=2),
+            Column("Priority", 8, drop=1),
+            Column("Due", 9),
+            Column("Owner", 7, drop=3),
+        ]
         if self.multi_source:
             cols.insert(6, Column("Source", 10, drop=4))
         return cols
@@ -29,8 +36,12 @@ class RequestsPane(Pane):
         return result.requests
 
     def sort_key(self, item: Request) -> tuple[int, int, int, float]:
-        return (0 if item.overdue else 1, PRIORITY_RANK.get(item.priority, 5),
-                0 if item.key in self.new_keys else 1, item.created.timestamp())
+        return (
+            0 if item.overdue else 1,
+            PRIORITY_RANK.get(item.priority, 5),
+            0 if item.key in self.new_keys else 1,
+            item.created.timestamp(),
+        )
 
     def cells(self, item: Request) -> tuple[Text | str, ...]:
         p = self.palette
@@ -46,8 +57,14 @@ class RequestsPane(Pane):
 
     def search_text(self, item: Request) -> str:
         """The row's visible words without building Rich cells (100,000 of these must stay cheap)."""
-        words = [item.id, item.title, item.requester.split(" (")[0], item.priority,
-                 due_text(item.due, item.overdue), item.assignee or "—"]
+        words = [
+            item.id,
+            item.title,
+            item.requester.split(" (")[0],
+            item.priority,
+            due_text(item.due, item.overdue),
+            item.assignee or "—",
+        ]
         if self.multi_source:
             words.append(item.source)
         return " ".join(words)

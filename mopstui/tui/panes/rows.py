@@ -118,13 +118,15 @@ class SearchIndex:
         """Line the texts up with `keys` (a new ordering forgets the remembered answers)."""
         if self._aligned_for is not keys:
             get, text = self._texts.get, self.text
-            self._aligned = [c[1] if (c := get(k)) is not None and c[0] is items[k] else text(k, items[k])
-                             for k in keys]
+            self._aligned = [
+                c[1] if (c := get(k)) is not None and c[0] is items[k] else text(k, items[k]) for k in keys
+            ]
             self._aligned_for = keys
             self._found = {}
 
-    def matching(self, keys: list[str], items: Mapping[str, Any], needle: str,
-                 first: int | None = None) -> tuple[list[str], bool]:
+    def matching(
+        self, keys: list[str], items: Mapping[str, Any], needle: str, first: int | None = None
+    ) -> tuple[list[str], bool]:
         """The keys (in order) whose text contains `needle` (already lowercase), and whether that
         is all of them: with `first`, only that many candidates are searched when there are more
         (enough for a screenful; call again without it for the rest).

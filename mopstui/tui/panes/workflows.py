@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.text import Text
 
@@ -20,7 +20,7 @@ PROBLEM_LABEL = {
     "failed-run": "failed run",
     "stalled": "stalled",
 }
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class WorkflowsPane(Pane):
@@ -40,9 +40,14 @@ class WorkflowsPane(Pane):
     def sort_key(self, item: WorkflowProblem) -> tuple[int, int, int, float, str]:
         """Worst first; within a severity, what one key can fix, then what is new, then the latest."""
         since = item.since or _EPOCH
-        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
-        return (SEVERITY_RANK.get(item.severity, len(SEVERITY_RANK)), 0 if item.actions else 1,
-                0 if item.key in self.new_keys else 1, -since.timestamp(), item.name)
+        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+        return (
+            SEVERITY_RANK.get(item.severity, len(SEVERITY_RANK)),
+            0 if item.actions else 1,
+            0 if item.key in self.new_keys else 1,
+            -since.timestamp(),
+            item.name,
+        )
 
     def cells(self, item: WorkflowProblem) -> tuple[Text | str, ...]:
         p = self.palette

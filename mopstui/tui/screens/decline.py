@@ -33,8 +33,13 @@ class DeclineScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decline", classes="dialog"):
-            yield Static(Text(f"Decline {visible(self.request_label)}: pick a reply (enter), escape to cancel"), classes="dialog-title")
-            yield OptionList(*(Option(Text(title_for(reply_id)), id=reply_id) for reply_id in self.replies), id="replies")
+            yield Static(
+                Text(f"Decline {visible(self.request_label)}: pick a reply (enter), escape to cancel"),
+                classes="dialog-title",
+            )
+            yield OptionList(
+                *(Option(Text(title_for(reply_id)), id=reply_id) for reply_id in self.replies), id="replies"
+            )
             yield Static("", id="reply-preview", classes="dialog-body")
 
     def on_mount(self) -> None:

@@ -31,7 +31,9 @@ class HelpScreen(Dialog[None]):
         for keys, description, binding_id in self.rows:
             table.add_row(keys, description, binding_id)
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static(Text("Keys  (escape to close; remap any id in the [keys] config table)"), classes="dialog-title")
+            yield Static(
+                Text("Keys  (escape to close; remap any id in the [keys] config table)"), classes="dialog-title"
+            )
             yield Static(table)
 
     def action_close(self) -> None:

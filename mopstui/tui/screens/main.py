@@ -75,8 +75,15 @@ class MainScreen(Screen[None]):
         Binding("space", "review", "Reviewed", show=False, id="review"),
     ]
 
-    def __init__(self, cockpit: Cockpit, config: Config, memory: Memory | None, *,
-                 config_location: str, keymap: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        cockpit: Cockpit,
+        config: Config,
+        memory: Memory | None,
+        *,
+        config_location: str,
+        keymap: Mapping[str, str],
+    ) -> None:
         super().__init__()
         self.cockpit = cockpit
         self.config = config
@@ -192,7 +199,9 @@ class MainScreen(Screen[None]):
         reqs = self.pane("requests").items.values()
         metrics = self.pane("quality").items.values()
         self.query_one(Pulse).show(
-            palette, self.active, by,
+            palette,
+            self.active,
+            by,
             (len(reqs), sum(1 for r in reqs if r.overdue)),
             (sum(1 for m in metrics if m.severity == "critical"), sum(1 for m in metrics if m.severity == "warning")),
             frozenset(name for name in PANES if self.pane(name).unknown_sources()),
@@ -259,8 +268,14 @@ class MainScreen(Screen[None]):
             if reply_id is None:
                 return
             body = words.decline_body(item, title_for(reply_id), replies[reply_id])
-            self._confirm("requests", item, "decline", "Decline this request?", body,
-                          {"reply": replies[reply_id], "reply_id": reply_id})
+            self._confirm(
+                "requests",
+                item,
+                "decline",
+                "Decline this request?",
+                body,
+                {"reply": replies[reply_id], "reply_id": reply_id},
+            )
 
         if self._refuse_if_read_only("requests", item, "decline"):
             return
@@ -272,8 +287,9 @@ class MainScreen(Screen[None]):
         self._perform(pane, item, action, {})  # the service refuses it, and audits the refusal
         return True
 
-    def _confirm(self, pane: str, item: Any, action: str, title: str, body: str,
-                 params: dict[str, str] | None = None) -> None:
+    def _confirm(
+        self, pane: str, item: Any, action: str, title: str, body: str, params: dict[str, str] | None = None
+    ) -> None:
         if action != "decline" and self._refuse_if_read_only(pane, item, action):
             return
 

@@ -7,7 +7,7 @@ with.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.table import Table
 from rich.text import Text
@@ -31,7 +31,7 @@ class SinceScreen(Dialog[None]):
         super().__init__()
         self.since = since
         self.reviewed = reviewed
-        self.now = now or datetime.now(timezone.utc)
+        self.now = now or datetime.now(UTC)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="since", classes="dialog"):
@@ -63,8 +63,15 @@ class SinceScreen(Dialog[None]):
         return text
 
     def _items(self, title: str, items: list[ChangedItem], *, mark_reviewed: bool = False) -> Table:
-        table = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None,
-                      padding=(0, 1), expand=True)
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+            expand=True,
+        )
         table.add_column(no_wrap=True, width=2)
         table.add_column(ratio=3)
         table.add_column(ratio=4, style="dim")
@@ -79,15 +86,26 @@ class SinceScreen(Dialog[None]):
         return table
 
     def _metrics(self) -> Table:
-        table = Table(title="Quality counts that moved", title_justify="left", title_style="bold",
-                      show_header=False, box=None, padding=(0, 1), expand=True)
+        table = Table(
+            title="Quality counts that moved",
+            title_justify="left",
+            title_style="bold",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+            expand=True,
+        )
         table.add_column(ratio=3)
         table.add_column(justify="right")
         table.add_column(justify="right")
         if not self.since.metrics:
             table.add_row(Text("no change", style="dim"), "", "")
         for change in self.since.metrics:
-            table.add_row(Text(visible(change.label)), str(change.count), Text(f"{change.delta:+d}", style="bold" if change.delta > 0 else "dim"))
+            table.add_row(
+                Text(visible(change.label)),
+                str(change.count),
+                Text(f"{change.delta:+d}", style="bold" if change.delta > 0 else "dim"),
+            )
         return table
 
     def action_close(self) -> None:

@@ -7,7 +7,7 @@ platform or the keyring. It redraws every second, so a refresh running underneat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import Group
 from rich.text import Text
@@ -41,7 +41,7 @@ class SourceRow:
 
 def source_rows(cockpit: Cockpit, now: datetime | None = None) -> list[SourceRow]:
     """One row per source, in config order; credentials as `field: origin` (never a value)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = []
     for name, handle in cockpit.handles.items():
         status = cockpit.results[name].status
@@ -51,16 +51,18 @@ def source_rows(cockpit: Cockpit, now: datetime | None = None) -> list[SourceRow
             found = credentials.cached(name, field)
             places.append(f"{field}: {found.origin if found else 'not looked up'}")
         read_only = " (read-only)" if status.read_only else ""
-        rows.append(SourceRow(
-            name=visible(name),
-            kind=visible(status.kind) + read_only,
-            state=status.state,
-            fetched=when(status.fetched_at, now) if status.fetched_at else "never",
-            calls=str(status.calls),
-            health=visible(status.health or ""),
-            secrets=", ".join(places) if places else "none needed",
-            error=visible(status.error),
-        ))
+        rows.append(
+            SourceRow(
+                name=visible(name),
+                kind=visible(status.kind) + read_only,
+                state=status.state,
+                fetched=when(status.fetched_at, now) if status.fetched_at else "never",
+                calls=str(status.calls),
+                health=visible(status.health or ""),
+                secrets=", ".join(places) if places else "none needed",
+                error=visible(status.error),
+            )
+        )
     return rows
 
 

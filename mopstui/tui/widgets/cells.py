@@ -32,8 +32,9 @@ def fit(plain: str, width: int, right: bool = False) -> str:
     return pad + plain if right else plain + pad
 
 
-def line_segments(console: Console, cells: Sequence[Text | str], widths: Sequence[int], width: int,
-                  right: Sequence[bool]) -> list[tuple[str, Style | None]]:
+def line_segments(
+    console: Console, cells: Sequence[Text | str], widths: Sequence[int], width: int, right: Sequence[bool]
+) -> list[tuple[str, Style | None]]:
     """(text, style) runs of one line; `right[i]` right-justifies cell i. Styles are the cells' own
     (None for plain text); the caller lays the line's base style under them."""
     runs: list[tuple[str, Style | None]] = []
@@ -49,7 +50,12 @@ def line_segments(console: Console, cells: Sequence[Text | str], widths: Sequenc
             add((fit(visible(cell), w, right[i]), None))
         elif not cell.spans:
             style = cell.style
-            add((fit(visible(cell.plain), w, right[i]), get_style(style) if isinstance(style, str) and style else style or None))
+            add(
+                (
+                    fit(visible(cell.plain), w, right[i]),
+                    get_style(style) if isinstance(style, str) and style else style or None,
+                )
+            )
         else:
             text = cell.copy()
             text.plain = visible(text.plain)  # the same length: the spans stay in place

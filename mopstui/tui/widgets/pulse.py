@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from mopstui.tui.format import count_text
 from mopstui.tui.colours import Colours
+from mopstui.tui.format import count_text
 from mopstui.tui.widgets.oneline import OneLine
 
 

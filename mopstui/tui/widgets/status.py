@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from mopstui.core.service import SourceStatus
-from mopstui.tui.format import local_hhmm
 from mopstui.tui.colours import Colours
+from mopstui.tui.format import local_hhmm
 from mopstui.tui.widgets.oneline import OneLine
 
 STATE_GLYPH = {"ok": "✓", "error": "✖", "loading": "⟳", "idle": "·"}

@@ -189,8 +189,11 @@ class ItemTable(ScrollView, can_focus=True):
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        base, width, top = self._frame or (self.rich_style, self.scrollable_content_region.width,
-                                           int(self.scroll_offset.y))
+        base, width, top = self._frame or (
+            self.rich_style,
+            self.scrollable_content_region.width,
+            int(self.scroll_offset.y),
+        )
         widths = self._column_widths(width)
         if y == 0:
             style = self.get_component_rich_style("item-table--header")
@@ -207,7 +210,9 @@ class ItemTable(ScrollView, can_focus=True):
         cells = tuple(row.cells[i] for i in self._visible if i < len(row.cells))
         return self._strip(cells, widths, width, base, cursor=index == self.cursor)
 
-    def _strip(self, cells: tuple[Text | str, ...], widths: list[int], width: int, base: Style, cursor: bool = False) -> Strip:
+    def _strip(
+        self, cells: tuple[Text | str, ...], widths: list[int], width: int, base: Style, cursor: bool = False
+    ) -> Strip:
         if len(widths) == len(self._visible):
             right = [self.columns[i].justify == "right" for i in self._visible]
         else:

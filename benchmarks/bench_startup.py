@@ -89,7 +89,7 @@ def main() -> None:
             cockpit.append(sample(COCKPIT, env))
     b, c = (statistics.median(x[0] for x in bare), statistics.median(x[0] for x in cockpit))
     bmin, cmin = min(x[0] for x in bare), min(x[0] for x in cockpit)
-    paired = statistics.median(cx[0] / bx[0] for bx, cx in zip(bare, cockpit))
+    paired = statistics.median(cx[0] / bx[0] for bx, cx in zip(bare, cockpit, strict=False))
     be, ce = (statistics.median(x[1] for x in bare), statistics.median(x[1] for x in cockpit))
     print(
         f"to painted: bare Textual app {b:.3f} s, cockpit loaded {c:.3f} s, ratio {c / b:.2f}x  (medians of {args.runs})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from mopstui import credentials, paths
 from mopstui.config import Config
@@ -29,7 +30,7 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
         name = sc.name
         context = SourceContext(
             state_dir=paths.state_dir(),
-            secret=lambda field, _name=name: _resolve(_name, field),
+            secret=partial(_resolve, name),
             replies=config.replies,
             shared_options=sc.shared_options,
         )

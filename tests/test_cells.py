@@ -20,7 +20,7 @@ def reference(cells, widths, width, right) -> list[Segment]:  # type: ignore[no-
     """Rich's way: assemble a Text line, truncate and pad, render (with each cell's controls made
     visible first)."""
     line = Text(no_wrap=True, overflow="ellipsis")
-    for i, (cell, w) in enumerate(zip(cells, widths)):
+    for i, (cell, w) in enumerate(zip(cells, widths, strict=False)):
         text = cell.copy() if isinstance(cell, Text) else Text(visible(str(cell)))
         text.plain = visible(text.plain)
         text.truncate(w, overflow="ellipsis")

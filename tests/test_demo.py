@@ -80,7 +80,7 @@ async def test_at_scale_a_higher_ticket_number_was_created_later():
     requests = await source(requests=5_000, contacts=0).fetch_requests()
     bulk = [r for r in requests if int(r.id.split("-")[1]) >= 1106]  # past the hand-made first thousand
     assert len(bulk) > 3_000
-    assert all(a.created <= b.created for a, b in zip(bulk, bulk[1:]))
+    assert all(a.created <= b.created for a, b in zip(bulk, bulk[1:], strict=False))
     assert bulk[0].created < bulk[-1].created
 
 
@@ -119,6 +119,7 @@ def test_quality_counts_agree_with_the_rules_row_by_row():
         contacts.last_activity,
         contacts.unsubscribed,
         contacts.marketable,
+        strict=False,
     )
     for email, first, last, country, lead_source, active, unsub, marketable in rows:
         norm = q.normalise_email(email)

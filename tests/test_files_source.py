@@ -119,7 +119,7 @@ def test_parquet_native_types(tmp_path: Path) -> None:
 
 def test_jsonl_with_mixed_types(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    lines = [dict(zip(HEADER, r)) for r in ROWS]
+    lines = [dict(zip(HEADER, r, strict=False)) for r in ROWS]
     lines[0]["Unsubscribed"] = False  # a real JSON boolean in one line, strings elsewhere
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     assert counts(make(path)) == EXPECTED

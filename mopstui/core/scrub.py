@@ -38,7 +38,7 @@ def redact_items(items: list[T], names: tuple[str, ...]) -> list[T]:
 def _holds_secret(items: list[T], name: str) -> bool:
     # filter(None, ...) skips the None of optional fields (assignee); "\0" never joins two halves
     # of a secret into one.
-    return any_secret_in("\0".join(filter(None, map(attrgetter(name), items))))  # type: ignore[arg-type]
+    return any_secret_in("\0".join(filter(None, map(attrgetter(name), items))))
 
 
 def _redacted(item: T, names: list[str]) -> T:

@@ -188,20 +188,17 @@ class Cockpit:
         metrics: list[QualityMetric] = []
         try:
             async with asyncio.timeout(handle.timeout):
-                jobs = {}
+                caps = source.capabilities
                 async with asyncio.TaskGroup() as group:
-                    if "workflows" in source.capabilities:
-                        jobs["workflows"] = group.create_task(source.fetch_workflows())
-                    if "requests" in source.capabilities:
-                        jobs["requests"] = group.create_task(source.fetch_requests())
-                    if "quality" in source.capabilities:
-                        jobs["quality"] = group.create_task(source.fetch_quality())
-                if "workflows" in jobs:
-                    scan = jobs["workflows"].result()
-                if "requests" in jobs:
-                    requests = jobs["requests"].result()
-                if "quality" in jobs:
-                    metrics = jobs["quality"].result()
+                    workflows_job = group.create_task(source.fetch_workflows()) if "workflows" in caps else None
+                    requests_job = group.create_task(source.fetch_requests()) if "requests" in caps else None
+                    quality_job = group.create_task(source.fetch_quality()) if "quality" in caps else None
+                if workflows_job is not None:
+                    scan = workflows_job.result()
+                if requests_job is not None:
+                    requests = requests_job.result()
+                if quality_job is not None:
+                    metrics = quality_job.result()
         except TimeoutError:
             return self._error(name, f"timed out after {handle.timeout:g} s")
         except ExceptionGroup as group_exc:  # TaskGroup wraps what the fetches raised

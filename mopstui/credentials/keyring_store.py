@@ -90,6 +90,7 @@ def _call(what: Callable[[], T], timeout: float | None = None) -> T:
             raise error  # nothing to delete: the keyring itself works
         if isinstance(error, Exception):
             raise _mark_broken(_describe(error)) from None
+        assert isinstance(error, BaseException)
         raise error  # KeyboardInterrupt and the like
     return box["value"]  # type: ignore[return-value]
 

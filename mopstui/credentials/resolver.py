@@ -9,10 +9,11 @@ a source's `context.secret(field)` never waits on the keyring inside the event l
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from mopstui.core.errors import CredentialError
@@ -43,7 +44,7 @@ class Resolution:
     origin: Origin
     #: env var name, keyring entry, file path, or (when missing) the one-line message saying what to do.
     detail: str
-    value: str | None = field(default=None, repr=False, compare=False)
+    value: str | None = dataclasses.field(default=None, repr=False, compare=False)
     #: Why the keyring could not be asked, if it could not.
     keyring_problem: str | None = None
 

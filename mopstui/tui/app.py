@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -168,9 +169,9 @@ class MopsApp(App[int]):
         # request in `results` (a frozen screen with a big queue).
         self.call_after_refresh(
             lambda: self.run_worker(
-                work,
+                work,  # type: ignore[arg-type]
                 group="record",
-                description="save the snapshot",  # type: ignore[arg-type]
+                description="save the snapshot",
                 exit_on_error=False,
             )
         )
@@ -196,7 +197,7 @@ class MopsApp(App[int]):
         message: str,
         *,
         title: str = "",
-        severity: str = "information",  # type: ignore[override]
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
@@ -207,7 +208,7 @@ class MopsApp(App[int]):
         super().notify(
             visible(message, keep_newlines=True),
             title=visible(title),
-            severity=severity,  # type: ignore[arg-type]
+            severity=severity,
             timeout=timeout,
             markup=False,
         )

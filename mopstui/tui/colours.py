@@ -7,6 +7,7 @@ otherwise Textual's `error`, `warning`, `accent` and `success` colours stand in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.color import Color as RichColor
 from rich.style import Style
@@ -30,7 +31,7 @@ class Colours:
     styles: dict[str, Style]
 
     @classmethod
-    def from_app(cls, app: App) -> Colours:
+    def from_app(cls, app: App[Any]) -> Colours:
         variables = app.theme_variables
         styles = {}
         for name, (token, fallback) in TOKENS.items():

@@ -16,6 +16,7 @@ import pkgutil
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -70,7 +71,7 @@ def import_tui_modules() -> None:
 
 
 def discover_scopes(
-    app_cls: type[DOMNode], main_screen: type[Screen], main_widgets: Iterable[type[Widget]]
+    app_cls: type[DOMNode], main_screen: type[Screen[Any]], main_widgets: Iterable[type[Widget]]
 ) -> list[Scope]:
     """The cockpit scope plus one scope per other screen class defined in mopstui."""
     scopes = [Scope("cockpit", (app_cls, main_screen, *main_widgets))]

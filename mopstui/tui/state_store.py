@@ -30,6 +30,6 @@ class StoreTrouble:
     def news(self, memory: Memory) -> list[str]:
         """The trouble lines that are new since the last call."""
         now = (memory.store.unreadable, memory.error)
-        lines = [line for line, before in zip(now, self.told) if line and line != before]
+        lines = [line for line, before in zip(now, self.told, strict=False) if line and line != before]
         self.told = now
         return lines

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from mopstui.adapters.demo import bulk
@@ -130,22 +130,25 @@ class DemoSource(Source):
                 severity="critical",
                 detail=f"Trigger campaign {c.note}.",
                 actions=("activate",),
-                **base,
-            )  # type: ignore[arg-type]
+                **base,  # type: ignore[arg-type]
+            )
         if c.problem == "unapproved-asset" and c.active:
             return WorkflowProblem(problem="unapproved-asset", severity="warning", detail=f"Campaign {c.note}.", **base)  # type: ignore[arg-type]
         if c.problem == "failed-run":
             return WorkflowProblem(
-                problem="failed-run", severity="warning", detail=f"Batch campaign: {c.note}.", **base
-            )  # type: ignore[arg-type]
+                problem="failed-run",
+                severity="warning",
+                detail=f"Batch campaign: {c.note}.",
+                **base,  # type: ignore[arg-type]
+            )
         if c.problem == "stalled" and c.active:
             return WorkflowProblem(
                 problem="stalled",
                 severity="info",
                 detail=f"Trigger campaign: {c.note}.",
                 actions=("deactivate",),
-                **base,
-            )  # type: ignore[arg-type]
+                **base,  # type: ignore[arg-type]
+            )
         return None
 
     async def fetch_requests(self) -> list[Request]:

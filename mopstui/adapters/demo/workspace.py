@@ -414,7 +414,9 @@ def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> 
     at a time: each rule is mapped down its column, and the counting is left to C."""
     c = contacts
     # one column per email rule (five empty ones when there are no contacts)
-    normalised, invalid, role, personal, test_mailbox = tuple(zip(*map(q.email_checks, c.email))) or ((),) * 5
+    normalised, invalid, role, personal, test_mailbox = (
+        tuple(zip(*map(q.email_checks, c.email), strict=False)) or ((),) * 5
+    )
     filled = [e for e in normalised if e]
     cutoff = now - timedelta(days=stale_days)
     counts = {

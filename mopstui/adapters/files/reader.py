@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from mopstui.adapters.files.options import KNOWN_FIELDS
 from mopstui.adapters.files.rules_sql import lit
@@ -74,6 +74,12 @@ class ExportFile:
         self._delimiter: str | None = None
 
     # -- readers --------------------------------------------------------------------------------
+    def _open_binary(self) -> IO[bytes]:
+        """The file's bytes, unpacked on the way when it is gzipped."""
+        if self.path.name.lower().endswith(".gz"):
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
+        return open(self.path, "rb")
+
     def table(self, columns: Sequence[str] | None = None) -> str:
         """A DuckDB table expression reading the whole file; every CSV value is text, as written."""
         path = lit(str(self.path))
@@ -102,9 +108,8 @@ class ExportFile:
         return self._delimiter
 
     def _first_line(self) -> str:
-        opener = gzip.open if self.path.name.lower().endswith(".gz") else open
         try:
-            with opener(self.path, "rb") as fh:  # type: ignore[operator]
+            with self._open_binary() as fh:
                 head = fh.readline(MAX_LINE_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise SourceError(f"{self.display}: cannot be read ({_os_reason(exc)})") from None
@@ -115,10 +120,9 @@ class ExportFile:
     def first_long_line(self, limit: int = MAX_LINE_BYTES) -> int | None:
         """The number of the first line longer than `limit` bytes, else None; the file is read a
         block at a time, so a line of gigabytes is never held whole."""
-        opener = gzip.open if self.path.name.lower().endswith(".gz") else open
         line, length = 1, 0  # the current line's number, and its bytes so far
         try:
-            with opener(self.path, "rb") as fh:  # type: ignore[operator]
+            with self._open_binary() as fh:
                 while block := fh.read(_BLOCK):
                     _stop_if_asked()
                     parts = block.split(b"\n")
@@ -207,9 +211,8 @@ class ExportFile:
 
     def diagnose(self, max_rows: int = 200_000) -> str:
         """Find the first thing wrong in a CSV DuckDB refused, using Python's csv module on its head."""
-        opener = gzip.open if self.path.name.lower().endswith(".gz") else open
         try:
-            with opener(self.path, "rb") as raw:  # type: ignore[operator]
+            with self._open_binary() as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
                 reader = csv.reader(_bounded_lines(text), delimiter=self.delimiter(), strict=True)
                 width = None

@@ -65,7 +65,9 @@ def count(con: duckdb.DuckDBPyConnection, export: ExportFile, layout: Layout) ->
         raise export.error(exc) from None
     assert row is not None  # an aggregate without GROUP BY always answers one row
     total, *values = row
-    return Counts(int(total), dict(zip(layout.plan.metrics, map(int, values))), time.perf_counter() - started)
+    return Counts(
+        int(total), dict(zip(layout.plan.metrics, map(int, values), strict=False)), time.perf_counter() - started
+    )
 
 
 def sample(

@@ -153,7 +153,7 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float
     Attempt 0 waits about `base`, then 2x, 4x... up to `cap`. Jitter spreads clients that failed
     together (a 606 storm hits every integration on the instance at once) so they do not retry together.
     """
-    step = min(cap, base * (2**attempt))
+    step: float = min(cap, base * 2.0**attempt)
     return step / 2 + rng() * step / 2
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import Any
 
 import httpx
@@ -256,7 +256,7 @@ class JiraSource(HttpSource):
         page = await self.http.post("/rest/api/3/search/jql", json=body, idempotent=True)
         if not isinstance(page.get("issues"), list):
             raise BadAnswerError(f"{self.name}: Jira's search answer has no issues list")
-        return page
+        return dict(page)
 
     def _read_issue(self, issue: Any, now: datetime, me: str) -> Request:
         try:

@@ -166,8 +166,9 @@ class MarketoSource(HttpSource):
         started = self.now()
         # Within one token's life, only what changed; a new token (about hourly) re-lists all,
         # which also drops deleted campaigns and catches changes that did not touch updatedAt.
-        full = self.tokens.generation != self._cache_generation or self._last_fetch is None
-        since = None if full else self._last_fetch - OVERLAP  # type: ignore[operator]
+        last = self._last_fetch
+        full = self.tokens.generation != self._cache_generation or last is None
+        since = None if full or last is None else last - OVERLAP
         try:
             async with asyncio.TaskGroup() as group:  # a 607 in one cancels the others at once
                 campaigns_job = group.create_task(self.browse(CAMPAIGNS, since))

@@ -89,9 +89,9 @@ def scan_campaigns(
                     problem="invalid",
                     severity="critical",
                     detail="Marketo marks it Invalid: a smart list rule or flow step is broken (often a deleted asset); open it and fix the red rule.",
-                    **common,
+                    **common,  # type: ignore[arg-type]
                 )
-            )  # type: ignore[arg-type]
+            )
             continue
         pattern = matching_pattern(name, expect_active) if kind == "trigger" and not is_active(c) else None
         if pattern is not None:
@@ -101,9 +101,9 @@ def scan_campaigns(
                     severity="critical",
                     detail=f"Trigger campaign is not active but should be (expect_active '{pattern}'): people who qualify are not processed.",
                     actions=("activate",),
-                    **common,
+                    **common,  # type: ignore[arg-type]
                 )
-            )  # type: ignore[arg-type]
+            )
     problems.extend(_unapproved(source, campaigns, emails, program_names))
     return WorkflowScan(problems, states)
 

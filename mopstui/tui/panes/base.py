@@ -122,7 +122,7 @@ class Pane(Vertical, can_focus=False):
         new: set[str] = set()
         for result in self.results.values():
             batch = list(self.collect(result))
-            items.update(zip(map(_KEY, batch), batch))  # C-level loop: 100,000 requests add up
+            items.update(zip(map(_KEY, batch), batch, strict=False))  # C-level loop: 100,000 requests add up
             new.update(result.new_keys)
         self.items = items
         self.new_keys = new
@@ -139,7 +139,8 @@ class Pane(Vertical, can_focus=False):
         Waits while a refresh is running: the other sources' answers come first."""
         if generation != self._warm_generation:
             return
-        if getattr(self.app, "cockpit", None) is not None and self.app.cockpit.refreshing:
+        cockpit = getattr(self.app, "cockpit", None)
+        if cockpit is not None and cockpit.refreshing:
             self.set_timer(0.1, lambda: self._warm_search(generation))
             return
         if self._search.warm(self.items, order=self._order):

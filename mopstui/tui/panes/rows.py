@@ -144,7 +144,7 @@ class SearchIndex:
             if earlier in needle and len(hit[0]) < len(base[0]):
                 base = hit
         if first is not None and len(base[1]) > first:
-            return [k for k, t in zip(base[0][:first], base[1][:first]) if needle in t], False
+            return [k for k, t in zip(base[0][:first], base[1][:first], strict=False) if needle in t], False
         mask = [needle in t for t in base[1]]
         hit = list(compress(base[0], mask)), list(compress(base[1], mask))
         if len(found) >= FOUND_KEPT:

@@ -54,5 +54,5 @@ class Dialog(ModalScreen[ResultT]):
         """Answer once. A second answer queued before the first was handled (two enters in one
         read, a double click) would pop the screen above this one, or the cockpit itself."""
         if not self.is_active:
-            return AwaitComplete.nothing()
+            return AwaitComplete.nothing()  # type: ignore[no-untyped-call,no-any-return]
         return super().dismiss(result)

@@ -41,7 +41,7 @@ def line_segments(
     add = runs.append
     used = 0
     get_style = console.get_style
-    for i, (cell, w) in enumerate(zip(cells, widths)):
+    for i, (cell, w) in enumerate(zip(cells, widths, strict=False)):
         if i:
             add((" ", None))
             used += 1

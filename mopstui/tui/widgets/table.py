@@ -105,7 +105,8 @@ class ItemTable(ScrollView, can_focus=True):
     def _index_of(self, key: str) -> int | None:
         finder = getattr(self.rows, "index_of", None)
         if finder is not None:
-            return finder(key)
+            found: int | None = finder(key)
+            return found
         return next((i for i, row in enumerate(self.rows) if row.key == key), None)
 
     # -- cursor ---------------------------------------------------------------------------------

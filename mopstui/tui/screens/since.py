@@ -63,15 +63,7 @@ class SinceScreen(Dialog[None]):
         return text
 
     def _items(self, title: str, items: list[ChangedItem], *, mark_reviewed: bool = False) -> Table:
-        table = Table(
-            title=title,
-            title_justify="left",
-            title_style="bold",
-            show_header=False,
-            box=None,
-            padding=(0, 1),
-            expand=True,
-        )
+        table = _section(title)
         table.add_column(no_wrap=True, width=2)
         table.add_column(ratio=3)
         table.add_column(ratio=4, style="dim")
@@ -86,15 +78,7 @@ class SinceScreen(Dialog[None]):
         return table
 
     def _metrics(self) -> Table:
-        table = Table(
-            title="Quality counts that moved",
-            title_justify="left",
-            title_style="bold",
-            show_header=False,
-            box=None,
-            padding=(0, 1),
-            expand=True,
-        )
+        table = _section("Quality counts that moved")
         table.add_column(ratio=3)
         table.add_column(justify="right")
         table.add_column(justify="right")
@@ -110,3 +94,10 @@ class SinceScreen(Dialog[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _section(title: str) -> Table:
+    """A titled, borderless table: one section of the view."""
+    return Table(
+        title=title, title_justify="left", title_style="bold", show_header=False, box=None, padding=(0, 1), expand=True
+    )

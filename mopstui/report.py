@@ -2,7 +2,8 @@
 
 Status follows the monitoring-plugin convention. Findings: a workflow problem or a quality metric
 of severity critical or warning; an overdue request counts as a warning (a breached SLA wants a
-person's attention, but never pages anyone as critical). `info` problems are listed, not counted.
+person's attention, but never pages anyone as critical). `info` problems never change the status:
+JSON lists them, the text and markdown reports count them ("3 info").
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def headline(report: Report) -> str:
     c = report.counts()
     ok = len(report.results) - len(report.failed)
     parts = [
-        f"{c['critical']} critical, {c['warning']} warning workflow problems",
+        f"{c['critical']} critical, {c['warning']} warning, {c['info']} info workflow problems",
         f"{c['requests']} open requests ({c['overdue']} overdue)",
         f"{c['quality']} quality metrics over threshold",
         f"{c['new']} new",
@@ -283,8 +284,8 @@ def render_markdown(report: Report) -> str:
         title,
         "",
         *[line for note in notes for line in (note, "")],
-        f"_{report.generated_at.isoformat(timespec='minutes')}_ · {c['critical']} critical, {c['warning']} warning "
-        f"workflow problems · {c['requests']} open requests ({c['overdue']} overdue) · {c['quality']} quality "
+        f"_{report.generated_at.isoformat(timespec='minutes')}_ · {c['critical']} critical, {c['warning']} warning, "
+        f"{c['info']} info workflow problems · {c['requests']} open requests ({c['overdue']} overdue) · {c['quality']} quality "
         f"metrics over threshold · {c['new']} new",
         "",
         "### Sources",

@@ -137,8 +137,16 @@ class MopsApp(App[int]):
 
     @work(group="refresh", exit_on_error=False)
     async def _refresh(self) -> None:
+        # The cockpit marks the sources loading before its first wait, so this redraw (run once
+        # the worker waits) shows "refreshing…" for each source until its answer arrives.
+        self.call_later(self._refresh_started)
         results = await self.cockpit.refresh(on_result=self._answered, record=False)
         self.post_message(RefreshFinished(results))
+
+    def _refresh_started(self) -> None:
+        main = self.main
+        if main is not None and main.is_mounted:
+            main.refresh_chrome()  # the status bar and header only: the panes keep the last answer
 
     def _answered(self, result: SourceResult) -> None:
         self.post_message(SourceAnswered(result))

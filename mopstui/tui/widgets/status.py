@@ -1,4 +1,6 @@
-"""The status bar: `N/N sources ok · updated HH:MM` (or `refreshing…`), then each source's state."""
+"""The status bar: `N/N sources ok · updated HH:MM` (or `refreshing…`), then each source's state.
+
+While a refresh runs, each source that has not answered yet says `⟳ name refreshing…`."""
 
 from __future__ import annotations
 
@@ -37,6 +39,8 @@ class StatusBar(OneLine):
             text.append(f"{STATE_GLYPH.get(status.state, '?')} {status.name}", style=style)
             if status.state == "ok":
                 text.append(f" {status.calls} calls", style="dim")
+            elif status.state == "loading":
+                text.append(" refreshing…", style="dim")
             if status.health:
                 text.append(f" {status.health}", style=palette["warning"])
         self.set_text(text)

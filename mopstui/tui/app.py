@@ -25,7 +25,7 @@ from mopstui.core.memory import Memory
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.tui.format import key_label
-from mopstui.tui.looks import checked_keymap, register_themes
+from mopstui.tui.looks import checked_keymap, register_themes, remember_theme, remembered_theme
 from mopstui.tui.messages import ActionFinished, RefreshFinished, SourceAnswered
 from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.screens.main import MainScreen
@@ -70,7 +70,7 @@ class MopsApp(App[int]):
         self.cockpit = cockpit
         self.store_trouble = StoreTrouble()
         self.stop_signals = StopSignals(cockpit, self.exit)
-        name, self.theme_notices = register_themes(self, theme or config.theme)
+        name, self.theme_notices = register_themes(self, theme, remembered_theme(paths.state_dir()), config.theme)
         self.theme = name  # before the first screen, so the first paint has the chosen theme
         #: The [keys] remaps actually applied (bad ids and conflicts left out); help and hints read it.
         self.applied_keys: dict[str, str] = {}
@@ -100,6 +100,8 @@ class MopsApp(App[int]):
         return self.stop_signals.stopped_actions
 
     def on_mount(self) -> None:
+        # Subscribed after the start, so only a later pick (the palette) is remembered, not --theme.
+        self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(paths.state_dir(), theme.name))
         for message, title, timeout in self.theme_notices:
             self.notify(message, title=title, severity="warning", timeout=timeout)
         if self.config.keys:

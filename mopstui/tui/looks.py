@@ -8,20 +8,32 @@ what can be applied. Problems are told once, one notification per kind.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
+from mopstui.core.private import open_private, private_dir
 from mopstui.tui import themes as themes_mod
 
+#: The file in the state dir holding the theme last picked in the palette.
+THEME_FILE = "theme"
 
-def register_themes(app: App[int], requested: str | None) -> tuple[str, list[tuple[str, str, int]]]:
-    """Register the shipped and user themes; (theme to use, notices as (message, title, timeout))."""
+
+def register_themes(
+    app: App[int], requested: str | None, remembered: str | None = None, configured: str | None = None
+) -> tuple[str, list[tuple[str, str, int]]]:
+    """Register the shipped and user themes; (theme to use, notices as (message, title, timeout)).
+
+    The theme asked for (`--theme`) wins, then the one last picked in the palette (if it still
+    exists: its file may be gone), then the config's `theme`."""
     theme_set = themes_mod.load_themes()
     for theme in theme_set.themes.values():
         app.register_theme(theme)
+    if not requested:
+        requested = remembered if remembered in app.available_themes else configured
     name, warning = themes_mod.choose_theme(requested, app.available_themes)
     notices = []
     if warning:
@@ -29,6 +41,25 @@ def register_themes(app: App[int], requested: str | None) -> tuple[str, list[tup
     if theme_set.problems:
         notices.append(("\n".join(str(p) for p in theme_set.problems), "Theme files skipped", 15))
     return name, notices
+
+
+def remembered_theme(state_dir: Path) -> str | None:
+    """The theme last picked in the palette, or None (never picked, or the file unreadable)."""
+    try:
+        name = (state_dir / THEME_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return name if 0 < len(name) <= 100 else None
+
+
+def remember_theme(state_dir: Path, name: str) -> None:
+    """Keep the palette's pick in the state dir (0600), never in the user's config file. Best
+    effort: a read-only state dir only means the pick is not kept."""
+    try:
+        with open_private(private_dir(state_dir) / THEME_FILE, "w", encoding="utf-8") as out:
+            out.write(name + "\n")
+    except OSError:
+        pass
 
 
 def checked_keymap(

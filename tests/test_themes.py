@@ -128,6 +128,29 @@ async def test_chosen_theme_paints_first_and_a_switch_restyles_everything() -> N
         assert app.screen.styles.background.hex.lower() == app.available_themes["mops-dark"].background.lower()
 
 
+@pytest.mark.parametrize("theme", ["mops-dark", "mops-high-contrast"])
+async def test_the_chosen_theme_costs_no_second_css_parse_at_start(monkeypatch: pytest.MonkeyPatch, theme: str) -> None:
+    """The stylesheet is parsed once, already in the chosen theme's colours (Textual re-parses
+    all CSS when `theme` changes, which before the start is work for nothing). Themes that differ
+    from Textual's default in darkness or ANSI colour keep Textual's watcher (its colour filter)."""
+    from textual.css.stylesheet import Stylesheet
+
+    from mopstui.tui.app import MopsApp
+
+    reparsed: list[int] = []
+    reparse = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparsed.append(1), reparse(self))[1])
+    app = MopsApp(_config(), theme=theme)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert f"-theme-{theme}" in app.classes
+        assert app.screen.styles.background.hex.lower() == app.available_themes[theme].background.lower()
+        assert reparsed == []
+        app.theme = "textual-dark"  # a later switch still re-styles everything
+        await pilot.pause()
+        assert reparsed == [1]
+
+
 @pytest.mark.parametrize("theme", ["mops-dark", "mops-light", "mops-high-contrast", "mops-ansi"])
 async def test_every_shipped_theme_starts_and_draws_the_cockpit(theme: str) -> None:
     """A theme's colours reach Rich styles (key hints, severities): mops-ansi's `ansi_yellow`

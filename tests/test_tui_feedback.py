@@ -40,3 +40,19 @@ async def test_r_shows_refreshing_for_the_source_until_it_answers(write_config) 
         shown = status_text(app)
         assert shown.startswith("1/1 sources ok · updated "), shown
         assert "refreshing" not in shown
+
+
+async def test_space_marks_reviewed_and_moves_to_the_next_item(state_dir) -> None:
+    app = MopsApp(load_config(paths.config_path(), demo=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.memory is not None
+        pane = app.main.pane("workflows")  # type: ignore[union-attr]
+        first, second, third = (row.key for row in list(pane.table.rows)[:3])
+        await pilot.press("space", "space")  # two keys: two items reviewed
+        assert app.memory.is_reviewed(first) and app.memory.is_reviewed(second)
+        assert pane.selected().key == third
+        await pilot.press("k", "space")  # on a reviewed item: un-marks it, and stays to show it
+        assert not app.memory.is_reviewed(second)
+        assert app.memory.is_reviewed(first)
+        assert pane.selected().key == second

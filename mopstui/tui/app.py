@@ -25,7 +25,13 @@ from mopstui.core.memory import Memory
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
 from mopstui.tui.format import key_label
-from mopstui.tui.looks import checked_keymap, register_themes, remember_theme, remembered_theme
+from mopstui.tui.looks import (
+    checked_keymap,
+    pick_theme_before_start,
+    register_themes,
+    remember_theme,
+    remembered_theme,
+)
 from mopstui.tui.messages import ActionFinished, RefreshFinished, SourceAnswered
 from mopstui.tui.palette_commands import MopsCommands
 from mopstui.tui.screens.main import MainScreen
@@ -71,7 +77,7 @@ class MopsApp(App[int]):
         self.store_trouble = StoreTrouble()
         self.stop_signals = StopSignals(cockpit, self.exit)
         name, self.theme_notices = register_themes(self, theme, remembered_theme(paths.state_dir()), config.theme)
-        self.theme = name  # before the first screen, so the first paint has the chosen theme
+        pick_theme_before_start(self, name)  # the first paint has the chosen theme
         #: The [keys] remaps actually applied (bad ids and conflicts left out); help and hints read it.
         self.applied_keys: dict[str, str] = {}
         self._auto_timer: Timer | None = None

@@ -43,6 +43,22 @@ def register_themes(
     return name, notices
 
 
+def pick_theme_before_start(app: App[int], name: str) -> None:
+    """Pick the theme before the app runs, so its stylesheet is parsed once, in these colours.
+
+    Setting `app.theme` runs Textual's watcher, which queues a second full CSS parse for the start.
+    Before the start the first parse needs only the theme's CSS variables and classes, set here
+    through public API (`set_reactive` is Textual's documented quiet setter)."""
+    default, chosen = app.current_theme, app.available_themes[name]
+    if (chosen.dark, chosen.ansi) != (default.dark, default.ansi):
+        app.theme = name  # the watcher also re-makes the ANSI-to-truecolour filter these differ in
+        return
+    app.set_reactive(App.theme, name)
+    app.stylesheet.set_variables(app.get_css_variables())
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    app.update_classes({**classes, f"-theme-{name}": True}, update=False)
+
+
 def remembered_theme(state_dir: Path) -> str | None:
     """The theme last picked in the palette, or None (never picked, or the file unreadable)."""
     try:

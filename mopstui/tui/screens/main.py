@@ -322,7 +322,8 @@ class MainScreen(Screen[None]):
         self.show_results()
 
     def action_review(self) -> None:
-        """Mark the selected item reviewed for today (it hides the • new marker); again to undo."""
+        """Mark the selected item reviewed for today (it hides the • new marker) and move to the next
+        item, so triage is one key per item; on a reviewed item it un-marks it and stays."""
         item = self.active_pane.selected()
         if item is None:
             return
@@ -333,16 +334,26 @@ class MainScreen(Screen[None]):
         try:
             if self.memory.is_reviewed(key):
                 self.memory.unmark_reviewed(key)
-                message = "Marked not reviewed"
+                message, following = "Marked not reviewed", None
             else:
                 self.memory.mark_reviewed(key)
-                message = "Marked reviewed for today"
+                message, following = "Marked reviewed for today", self._next_item_key()
         except Exception as exc:
             self.notify(f"State store: {exc}", severity="error")
             return
         self.sync_reviewed()
         self.active_pane.rebuild()
+        if following is not None:
+            self.active_pane.table.move_to(following)
         self.notify(f"{message}: {item_title(item, key)}")
+
+    def _next_item_key(self) -> str | None:
+        """The key of the item row below the cursor (notice rows skipped), None at the end."""
+        table = self.active_pane.table
+        for index in range(table.cursor + 1, len(table.rows)):
+            if not table.rows[index].kind:
+                return table.rows[index].key
+        return None
 
     # -- looking at the selected item -----------------------------------------------------------
     def action_detail(self) -> None:

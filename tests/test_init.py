@@ -89,12 +89,11 @@ def test_wizard_declining_the_file_stores_nothing_and_says_what_to_do(capsys, mo
 
 
 def test_wizard_reasks_when_the_kind_rejects_a_value(capsys, monkeypatch, config_dir):
-    first = ["", "-1", "", "", "", ""]  # seed, latency, fail, campaigns, requests, contacts
-    again = ["", "0", "", "", "", ""]  # the rejected answer is offered as the default: replace it
-    answers = ["demo", "", *first, *again, "n"]
+    # seed, latency (refused as typed, then asked again), fail, campaigns, requests, contacts
+    answers = ["demo", "", "", "-1", "0", "", "", "", "", "n"]
     code, out, err = wizard(capsys, monkeypatch, answers, "--no-check")
     assert code == 0, out + err
-    assert "latency: expected 0 or more seconds and at most 60, got -1.0; let's try again" in out
+    assert "    expected 0 or more seconds and at most 60, got -1.0\n" in out
     assert read(config_dir / "config.toml")["sources"]["demo"] == {"kind": "demo"}
 
 
@@ -245,3 +244,25 @@ def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeyp
     sources = read(config_dir / "config.toml")["sources"]
     assert sources["requests"]["jql"].startswith("project = MOPS AND statusCategory != Done")
     assert sources["marketo-prod"]["expect_active"] == ["*Lead Routing*", "Scoring - *"]
+
+
+def test_a_base_url_without_a_scheme_is_refused_as_it_is_typed(capsys, monkeypatch, config_dir, memory_keyring):
+    answers = [
+        "jira",
+        "jira",
+        "acme.atlassian.net",  # no scheme: refused at once
+        "https://acme.atlassian.net",
+        "me@acme.com",
+        "",
+        "",
+        "",
+        "",
+        "token-1",
+        "n",
+    ]
+    code, out, err = wizard(capsys, monkeypatch, answers, "--no-check")
+    assert code == 0, out + err
+    refused = out.index("expected the site address like https://acme.atlassian.net, got 'acme.atlassian.net'")
+    assert refused < out.index("  email (")  # before the next question, not after the whole source
+    assert "let's try again" not in out
+    assert read(config_dir / "config.toml")["sources"]["jira"]["base_url"] == "https://acme.atlassian.net"

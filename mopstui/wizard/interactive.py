@@ -6,7 +6,15 @@ from pathlib import Path
 
 from mopstui.core.errors import ConfigError
 from mopstui.wizard.fields import Setting, format_value, parse_value
-from mopstui.wizard.plan import PlanError, PlannedSource, available_kinds, free_name, new_source, validate_source
+from mopstui.wizard.plan import (
+    PlanError,
+    PlannedSource,
+    available_kinds,
+    check_value,
+    free_name,
+    new_source,
+    validate_source,
+)
 from mopstui.wizard.prompts import Prompter
 
 
@@ -45,7 +53,7 @@ def ask_settings(p: Prompter, source: PlannedSource, path: Path, *, ask_given: b
         for setting in source.settings():
             if setting.name in given and not ask_given:
                 continue
-            source.values[setting.name] = _ask_one(p, setting, source.values.get(setting.name))
+            source.values[setting.name] = _ask_one(p, setting, source, path)
         try:
             validate_source(source, path)
             return
@@ -54,7 +62,9 @@ def ask_settings(p: Prompter, source: PlannedSource, path: Path, *, ask_given: b
             ask_given = True
 
 
-def _ask_one(p: Prompter, setting: Setting, current: object) -> object:
+def _ask_one(p: Prompter, setting: Setting, source: PlannedSource, path: Path) -> object:
+    """One setting, asked until its answer passes the checks a config file would meet."""
+    current = source.values.get(setting.name)
     if setting.help:
         p.say(f"  {setting.name}: {setting.help}")
     label = f"  {setting.name} ({setting.describe()}{', required' if setting.required else ''})"
@@ -67,9 +77,14 @@ def _ask_one(p: Prompter, setting: Setting, current: object) -> object:
         if not text and setting.default is None:
             return None
         try:
-            return parse_value(text, setting.hint)
+            value = parse_value(text, setting.hint)
         except ValueError as exc:
             p.say(f"    {exc}")
+            continue
+        problem = check_value(source, setting.name, value, path)
+        if problem is None:
+            return value
+        p.say(f"    {problem}")
 
 
 def _shown(value: object) -> str:

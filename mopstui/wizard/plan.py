@@ -13,6 +13,7 @@ from typing import Any
 
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.config import COMMON_SOURCE_KEYS, parse_config
+from mopstui.core.errors import ConfigError
 from mopstui.core.source import AdapterError, Source
 from mopstui.wizard.fields import Setting, parse_value, settings_of, to_toml
 
@@ -147,6 +148,31 @@ def set_value(source: PlannedSource, key: str, text: str, *, where: str) -> None
 def validate_source(source: PlannedSource, path: Path) -> None:
     """Check one source as the config loader will (types, ranges); ConfigError names the key."""
     parse_config({"sources": {source.name: source.table()}}, path)
+
+
+def check_value(source: PlannedSource, name: str, value: Any, path: Path) -> str | None:
+    """What is wrong with `value` for setting `name`, judged as the config loader will, as soon as
+    it is typed; None when it passes (or when only a later answer can tell). Settings not answered
+    yet get their suggestion or empty text, so the check reaches this one's rules."""
+    trial = PlannedSource(source.name, source.kind, source.cls, {**source.values, name: value})
+    for setting in trial.settings():
+        if setting.required and setting.name not in trial.values:
+            trial.values[setting.name] = _stand_in(setting)
+    try:
+        validate_source(trial, path)
+    except ConfigError as exc:
+        if exc.key.endswith(f".{name}"):
+            return exc.expected
+        if exc.expected.startswith((f"{name}:", f"{name}.")):  # the Options' own check names its key first
+            return exc.expected.removeprefix(f"{name}:").strip()
+    return None
+
+
+def _stand_in(setting: Setting) -> Any:
+    try:
+        return parse_value(setting.suggest, setting.hint) if setting.suggest else ""
+    except ValueError:
+        return ""
 
 
 def merged(existing: dict[str, Any], planned: list[PlannedSource]) -> dict[str, Any]:

@@ -6,13 +6,16 @@ where its rows would be; a loading one says so. The most important item sorts to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from operator import attrgetter
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.events import Resize
 from textual.widgets import Input
 
 from mopstui.core.service import SourceResult
@@ -24,6 +27,8 @@ from mopstui.tui.widgets.table import Column, ItemTable, Row
 _KEY = attrgetter("key")
 #: Items a filter keystroke searches before painting (a few ms); the rest follow right after.
 FIRST_SEARCHED = 5000
+#: Items whose texts a column's width is fitted to (enough to be typical, cheap at 100,000).
+FITTED = 2000
 
 
 class FilterInput(Input):
@@ -68,6 +73,10 @@ class Pane(Vertical, can_focus=False):
     def cells(self, item: Any) -> tuple[Text | str, ...]:
         raise NotImplementedError
 
+    def empty_message(self) -> str:
+        """The line shown when no item is listed (and no filter is typed)."""
+        return self.empty_text
+
     def counts(self) -> str:
         """Short summary for the border subtitle."""
         return f"{len(self.items)}"
@@ -80,6 +89,12 @@ class Pane(Vertical, can_focus=False):
             for name, r in self.results.items()
             if r.status.state == "error" or (r.status.state != "ok" and r.status.fetched_at is None)
         ]
+
+    def fitted(self, label: str, text_of: Callable[[Any], str], most: int) -> int:
+        """A column's width for its label and its longest text (of the first FITTED items), at most
+        `most`: a short column leaves its room to the titles."""
+        longest = max((cell_len(text_of(item)) for item in islice(self.items.values(), FITTED)), default=0)
+        return min(most, max(cell_len(label), longest))
 
     def search_text(self, item: Any) -> str:
         """What the `/` filter matches: the row's visible text. Panes may override with a cheaper equal."""
@@ -113,7 +128,6 @@ class Pane(Vertical, can_focus=False):
         self.results = mine
         if multi_source != self.multi_source:
             self.multi_source = multi_source
-            self.table.set_columns(self.columns())
             unchanged = False
         if unchanged and self.items:  # the same answers (the end-of-refresh redraw): keep sort and texts
             self.rebuild()
@@ -126,6 +140,7 @@ class Pane(Vertical, can_focus=False):
             new.update(result.new_keys)
         self.items = items
         self.new_keys = new
+        self.table.set_columns(self.columns())  # widths follow what the rows now hold
         self._order = self.order()
         self.rebuild()
         self.border_subtitle = self.counts()
@@ -164,7 +179,7 @@ class Pane(Vertical, can_focus=False):
                 if not keys:
                     notices.append(Row("notice:searching", (Text("searching…", style="dim italic"),), kind="notice"))
         if not notices and not keys:
-            text = f"No match for “{self.filter_text}”" if self.filter_text else self.empty_text
+            text = f"No match for “{self.filter_text}”" if self.filter_text else self.empty_message()
             notices.append(Row("notice:empty", (Text(text, style="dim"),), kind="notice"))
         self._top_key = keys[0] if keys else None
         if keep is None and keys:
@@ -185,7 +200,7 @@ class Pane(Vertical, can_focus=False):
         return Row(key, self.cells(self.items[key]))
 
     def notice_rows(self) -> list[Row]:
-        rows = []
+        rows: list[Row] = []
         p = self.palette or Colours({})
         for name, result in self.results.items():
             status = result.status
@@ -194,11 +209,27 @@ class Pane(Vertical, can_focus=False):
                 text = Text.assemble(
                     ("✖ ", p["critical"]), (name, "bold"), (" (r retry · enter: full error) ", "dim"), error
                 )
-                rows.append(Row(f"notice:{name}", (text,), kind="notice"))
+                rows.extend(Row(f"notice:{name}", (line,), kind="notice") for line in self._wrapped(text))
             elif status.state in ("loading", "idle") and next(iter(self.collect(result)), None) is None:
                 # Nothing yet from this source (its last answer, if any, stays shown while it reloads).
                 rows.append(Row(f"notice:{name}", (Text(f"⟳ loading {name}…", style="dim italic"),), kind="notice"))
         return rows
+
+    def _wrapped(self, text: Text) -> list[Text]:
+        """`text` over as many lines as the table's width needs, the later ones indented under the
+        source's name, so an error is read whole where it is shown."""
+        width = self.table.scrollable_content_region.width
+        if width <= 4:  # not laid out yet: on_resize wraps it once the width is known
+            return [text]
+        first, *rest = text.wrap(self.app.console, width, overflow="fold") or [text]
+        if not rest:
+            return [first]
+        later = Text(" ".join(line.plain.strip() for line in rest))  # the error's own words, re-wrapped
+        return [first, *(Text("  ") + line for line in later.wrap(self.app.console, width - 2, overflow="fold"))]
+
+    def on_resize(self, event: Resize) -> None:
+        if any(r.status.state == "error" for r in self.results.values()):
+            self.call_after_refresh(self.rebuild)  # after layout: the table's new width is known
 
     def selected(self) -> Any | None:
         row = self.table.current

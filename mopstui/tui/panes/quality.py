@@ -24,17 +24,22 @@ class QualityPane(Pane):
         self.trends: dict[str, list[int]] = {}
 
     def columns(self) -> list[Column]:
+        fitted = self.fitted
         cols = [
             Column("", 2),
-            Column("Metric"),
-            Column("Count", 8, "right"),
-            Column("%", 6, "right"),
-            Column("Δ", 6, "right", drop=1),
+            Column("Metric", most=fitted("Metric", lambda m: m.label, 200)),
+            Column("Count", fitted("Count", lambda m: count(m.count), 8), "right"),
+            Column("%", fitted("100.0", self.percent_text, 6), "right"),
+            Column("Δ", fitted("Δ", lambda m: delta(self.deltas.get(m.key)), 6), "right", drop=1),
             Column("14 days", 14, drop=2),
         ]
         if self.multi_source:
-            cols.insert(2, Column("Source", 12, drop=3))
+            cols.insert(2, Column("Source", fitted("Source", lambda m: m.source, 12), drop=3))
         return cols
+
+    @staticmethod
+    def percent_text(item: QualityMetric) -> str:
+        return f"{item.percent:.1f}" if item.percent is not None else "—"
 
     def collect(self, result: SourceResult) -> Iterable[QualityMetric]:
         for metric in result.metrics:
@@ -47,7 +52,7 @@ class QualityPane(Pane):
 
     def cells(self, item: QualityMetric) -> tuple[Text | str, ...]:
         p = self.palette
-        pct = f"{item.percent:.1f}" if item.percent is not None else "—"
+        pct = self.percent_text(item)
         d = self.deltas.get(item.key)
         d_text = Text(delta(d), style=(p["critical"] if d and d > 0 else p["ok"]) if p and d else "")
         cells: list[Text | str] = [

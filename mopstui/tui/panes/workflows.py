@@ -29,9 +29,15 @@ class WorkflowsPane(Pane):
     empty_text = "✓ No failing workflows"
 
     def columns(self) -> list[Column]:
-        cols = [Column("", 2), Column("Workflow"), Column("Problem", 11), Column("Since", 8, "right")]
+        fitted = self.fitted
+        cols = [
+            Column("", 2),
+            Column("Workflow", most=fitted("Workflow", lambda w: w.name, 200)),
+            Column("Problem", fitted("Problem", lambda w: PROBLEM_LABEL.get(w.problem, w.problem), 14)),
+            Column("Since", fitted("Since", lambda w: ago(w.since), 8), "right"),
+        ]
         if self.multi_source:
-            cols.insert(3, Column("Source", 12, drop=1))
+            cols.insert(3, Column("Source", fitted("Source", lambda w: w.source, 12), drop=1))
         return cols
 
     def collect(self, result: SourceResult) -> Iterable[WorkflowProblem]:

@@ -70,6 +70,7 @@ class MainScreen(Screen[None]):
         Binding("t", "take", "Take", id="take"),
         Binding("x", "decline", "Decline", id="decline"),
         Binding("m", "done", "Done", id="done"),
+        Binding("f", "scope", "Requests scope: all / unassigned / mine", show=False, id="scope"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("e", "export", "Export rows", show=False, id="export"),
         Binding("space", "review", "Reviewed", show=False, id="review"),
@@ -104,7 +105,8 @@ class MainScreen(Screen[None]):
             banner.tooltip = f"Looked for {where}"
             yield banner
         with Container(id="panes"):
-            for pane in (WorkflowsPane(id="workflows"), RequestsPane(id="requests"), QualityPane(id="quality")):
+            # In this order for the grid of app.tcss: Requests takes the whole lower row.
+            for pane in (WorkflowsPane(id="workflows"), QualityPane(id="quality"), RequestsPane(id="requests")):
                 pane.set_class(pane.id == self.active, "-active")
                 yield pane
         yield StatusBar(id="status")
@@ -320,6 +322,15 @@ class MainScreen(Screen[None]):
         message, title, severity, timeout = words.outcome_notice(event.outcome, event.action, event.source)
         self.notify(message, title=title, severity=severity, timeout=timeout)  # type: ignore[arg-type]
         self.show_results()
+
+    def action_scope(self) -> None:
+        """`f`: the Requests pane shows all, the unassigned or my requests (kept for the session)."""
+        pane = self.pane("requests")
+        if not isinstance(pane, RequestsPane):
+            return
+        if self.active != "requests":
+            self.action_show_pane("requests")  # the list that changes is in view
+        pane.cycle_scope()  # the pane's title names the scope
 
     def action_review(self) -> None:
         """Mark the selected item reviewed for today (it hides the • new marker) and move to the next

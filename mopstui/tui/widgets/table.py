@@ -23,14 +23,40 @@ class Column:
     """A table column: its label, width (0 flexes), justification and when to drop it."""
 
     label: str
-    width: int = 0  # 0: flex, takes the room left
+    width: int = 0  # 0: flex, shares the room left with the other flex columns
     justify: str = "left"
-    #: When the flex column would get fewer than MIN_FLEX cells, columns with the highest `drop`
+    #: When a flex column would get fewer than its `least` cells, columns with the highest `drop`
     #: are hidden first; 0 never hides.
     drop: int = 0
+    #: A flex column's fewest cells (0: MIN_FLEX) and most (0: no cap, e.g. its longest text).
+    least: int = 0
+    most: int = 0
 
 
 MIN_FLEX = 24
+
+
+def flex_widths(cols: list[Column], room: int) -> list[int]:
+    """Every column's width: the flex ones start at their `least` and the narrowest grows first up
+    to its `most`, so a short column (a name) is shown whole before a long one (a title) takes the
+    rest. Room nobody can use stays at the line's end, not between a name and its numbers."""
+    flex = [i for i, c in enumerate(cols) if not c.width]
+    widths = [c.width for c in cols]
+    if not flex:
+        return widths
+    least = {i: cols[i].least or MIN_FLEX for i in flex}
+    short = max(1, sum(least.values()))
+    for i in flex:  # short of room (nothing left to drop): each its share of it
+        widths[i] = least[i] if short <= room else max(8, room * least[i] // short)
+    spare = room - sum(widths[i] for i in flex)
+    while spare > 0:
+        growing = [i for i in flex if not cols[i].most or widths[i] < cols[i].most]
+        if not growing:
+            break
+        narrowest = min(growing, key=lambda i: widths[i])
+        widths[narrowest] += 1
+        spare -= 1
+    return widths
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +196,11 @@ class ItemTable(ScrollView, can_focus=True):
         while True:
             cols = [self.columns[i] for i in visible]
             fixed = sum(c.width for c in cols if c.width)
-            flex = [c for c in cols if not c.width]
             room = width - fixed - (len(cols) - 1)
-            if room >= MIN_FLEX * max(1, len(flex)) or not droppable:
+            if room >= sum(c.least or MIN_FLEX for c in cols if not c.width) or not droppable:
                 break
             visible.remove(droppable.pop()[1])
-        room = max(8, room)
-        self._widths = [c.width or max(8, room // max(1, len(flex))) for c in cols]
+        self._widths = flex_widths(cols, room)
         self._visible, self._layout_width = visible, width
         return self._widths
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+
+from rich.console import Console
+from rich.text import Text
+
 from mopstui import paths
 from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
+from mopstui.tui.screens.detail import DetailScreen
 from mopstui.tui.widgets.status import StatusBar
 
 from fakes.pilot import loaded
@@ -56,3 +63,61 @@ async def test_space_marks_reviewed_and_moves_to_the_next_item(state_dir) -> Non
         assert not app.memory.is_reviewed(second)
         assert app.memory.is_reviewed(first)
         assert pane.selected().key == second
+
+
+def detail_text(app: MopsApp) -> str:
+    from textual.widgets import Static
+
+    lines = []
+    for static in app.screen.query(Static):
+        shown = static.content
+        if isinstance(shown, Text):
+            lines.append(shown.plain)
+        else:  # the fields' grid: as the terminal shows it
+            console = Console(width=76, record=True, file=io.StringIO())
+            console.print(shown)
+            lines.append(console.export_text())
+    return "\n".join(lines)
+
+
+async def test_request_detail_reads_yes_no_and_local_times(state_dir) -> None:
+    app = MopsApp(load_config(paths.config_path(), demo=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        shown = detail_text(app)
+        assert re.search(r"overdue\s+(yes|no)\b", shown), shown
+        assert re.search(r"created\s+\d{4}-\d\d-\d\d \d\d:\d\d \(\d+[smhd] ago\)", shown), shown
+        assert "True" not in shown and "False" not in shown
+        assert "t take · x decline · m done · y copy link · escape close" in shown
+
+
+async def test_source_detail_names_capabilities_in_words(write_config) -> None:
+    text = "[sources.good]\nkind='demo'\ncontacts=300\n[sources.down]\nkind='demo'\nfail='error'\n"
+    app = make_app(write_config, text)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("g", "enter")  # the inline error row: the source's whole status
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        shown = detail_text(app)
+        assert "frozenset" not in shown and "True" not in shown and "False" not in shown, shown
+        assert re.search(r"read only\s+no\b", shown), shown
+        assert "request queue" in shown and "workflow checks" in shown and "data quality" in shown
+        assert "r retry · escape close" in shown
+
+
+async def test_detail_hints_follow_a_keys_remap(write_config) -> None:
+    text = "[keys]\nactivate = 'A'\ncopy_link = 'L'\ndetail_close = 'c'\n[sources.demo]\nkind='demo'\ncontacts=100\n"
+    app = make_app(write_config, text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = detail_text(app)
+        assert "A activate · d deactivate · L copy link · c close" in shown, shown
+        await pilot.press("c")  # the key named closes it
+        await pilot.pause()
+        assert not isinstance(app.screen, DetailScreen)

@@ -1,20 +1,40 @@
-"""What the keys that look at an item without changing it need: its title, the detail's hint line,
-and the source that can list the rows behind a data-quality metric (drill-down and export).
+"""What the keys that look at an item without changing it need: its title, the detail's key hints
+(from the bindings in effect), and the source that can list the rows behind a data-quality metric
+(drill-down and export).
 
 Plain functions; the main screen binds the keys (see screens/main.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
+from textual.binding import Binding, BindingType
+
 from mopstui.core.models import QualityMetric
 from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
+from mopstui.tui.format import key_label
 
-DETAIL_HINTS = {
-    "workflows": "a activate · d deactivate · y copy link · escape close",
-    "requests": "t take · x decline · m done · y copy link · escape close",
-    "quality": "escape close",
+#: The keys a detail view names, per pane: (binding id, what it does), keys looked up in effect.
+DETAIL_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "workflows": (("activate", "activate"), ("deactivate", "deactivate"), ("copy_link", "copy link")),
+    "requests": (("take", "take"), ("decline", "decline"), ("done", "done"), ("copy_link", "copy link")),
+    "quality": (),
 }
+#: A source's detail (its inline error): `r` fetches it again.
+SOURCE_ACTIONS = (("refresh", "retry"),)
+
+
+def key_hints(actions: Sequence[tuple[str, str]], bindings: Iterable[BindingType], keymap: Mapping[str, str]) -> str:
+    """`a activate · y copy link` with each binding's key as remapped by [keys] (its first key)."""
+    default = {b.id: b.key for b in bindings if isinstance(b, Binding) and b.id}
+    parts = []
+    for binding_id, words in actions:
+        keys = keymap.get(binding_id, default.get(binding_id, ""))
+        if keys:
+            parts.append(f"{key_label(keys.split(',')[0])} {words}")
+    return " · ".join(parts)
 
 
 def item_title(item: object, default: str = "") -> str:

@@ -30,7 +30,7 @@ from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui import actions as words
 from mopstui.tui.colours import Colours
-from mopstui.tui.item_views import DETAIL_HINTS, drilldown_source, item_title
+from mopstui.tui.item_views import DETAIL_ACTIONS, SOURCE_ACTIONS, drilldown_source, item_title, key_hints
 from mopstui.tui.messages import ActionFinished
 from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
@@ -382,7 +382,8 @@ class MainScreen(Screen[None]):
             return
         from mopstui.tui.screens.detail import DetailScreen
 
-        self.app.push_screen(DetailScreen(item_title(item), item, DETAIL_HINTS[self.active]))
+        hint = key_hints(DETAIL_ACTIONS[self.active], self.BINDINGS, self.keymap)
+        self.app.push_screen(DetailScreen(item_title(item), item, hint, self.keymap))
 
     def _source_detail(self) -> None:
         """Enter on a source's inline error (or loading line): its whole status, error in full."""
@@ -393,7 +394,8 @@ class MainScreen(Screen[None]):
         if result is not None:
             from mopstui.tui.screens.detail import DetailScreen
 
-            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, "r retry · escape close"))
+            hint = key_hints(SOURCE_ACTIONS, self.app.BINDINGS, self.keymap)
+            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, hint, self.keymap))
 
     def action_export(self) -> None:
         """`e` on a quality metric: write every offending row to a CSV under the exports dir."""

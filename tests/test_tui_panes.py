@@ -102,3 +102,20 @@ async def test_a_failing_source_shows_its_whole_error_wrapped(size, write_config
         shown = " ".join(lines[start : start + wrapped])
         assert "cannot reach demo.mopstui.invalid (connection refused)" in shown
         assert "…" not in shown
+
+
+async def test_each_header_count_is_reached_by_the_key_it_shows():
+    from mopstui.tui.widgets.pulse import Pulse
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        header = str(app.main.query_one(Pulse).render())
+        for key, label, pane in (
+            ("2", "Requests", "requests"),
+            ("3", "Quality", "quality"),
+            ("1", "Workflows", "workflows"),
+        ):
+            assert f"{key} {label}" in header
+            await pilot.press(key)
+            assert app.main.active == pane and app.main.pane(pane).display

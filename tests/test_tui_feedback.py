@@ -121,3 +121,19 @@ async def test_detail_hints_follow_a_keys_remap(write_config) -> None:
         await pilot.press("c")  # the key named closes it
         await pilot.pause()
         assert not isinstance(app.screen, DetailScreen)
+
+
+async def test_notifications_leave_the_status_bar_and_the_pane_summary_line_visible(state_dir) -> None:
+    app = MopsApp(load_config(paths.config_path(), demo=True))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await loaded(pilot)
+        await pilot.press("y", "space")  # two notices: a link copied, an item reviewed
+        await pilot.pause(0.2)
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) >= 2
+        status = app.main.query_one(StatusBar).region  # type: ignore[union-attr]
+        pane = app.main.active_pane.region  # type: ignore[union-attr]
+        summary_row = pane.bottom - 1  # the pane's bottom border, with its counts
+        for toast in toasts:
+            assert not toast.region.overlaps(status), (toast.region, status)
+            assert toast.region.bottom <= summary_row, (toast.region, summary_row)

@@ -337,9 +337,9 @@ async def test_a_retried_half_done_decline_goes_straight_to_the_transition(fake:
     assert len(fake.comments["MOPS-2"]) == 1 and len(fake.calls("POST", "/comment")) == 1
     assert fake.issues["MOPS-2"]["fields"]["status"]["name"] == "Won't Do"
     assert [(e["outcome"], e["message"][:40]) for e in audit.read()] == [
-        ("attempt", ""),
+        ("attempt", "reply 'duplicate'"),
         ("failed", first.message[:40]),
-        ("attempt", ""),
+        ("attempt", "reply 'duplicate'"),
         ("ok", second.message[:40]),
     ]
 

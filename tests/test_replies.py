@@ -11,7 +11,8 @@ from mopstui.core.replies import DEFAULT_REPLIES, replies_for, title_for
 def test_defaults_cover_the_common_noes() -> None:
     assert set(DEFAULT_REPLIES) == {"needs-brief", "out-of-scope", "duplicate", "whole-database"}
     for text in DEFAULT_REPLIES.values():
-        assert text.startswith("Thanks") and len(text) > 120  # polite, and more than a bare "no"
+        # polite, to the person, and more than a bare "no"
+        assert text.startswith("Hi {requester}, thanks") and len(text) > 120
     assert replies_for(None) == DEFAULT_REPLIES
     assert title_for("whole-database") == "Would email the whole database"
     assert title_for("too-late") == "Too late"

@@ -13,6 +13,7 @@ from mopstui.config import load_config
 from mopstui.tui.app import MopsApp
 from mopstui.tui.screens.confirm import ConfirmScreen
 from mopstui.tui.screens.help import HelpScreen
+from mopstui.tui.screens.reply_editor import ReplyEditorScreen
 from mopstui.tui.widgets.status import StatusBar
 
 from fakes.pilot import loaded, record_notices
@@ -139,9 +140,9 @@ async def test_take_and_decline_with_a_canned_reply():
         pane.table.move_to("demo:MOPS-102")
         await pilot.press("x")
         await pilot.press("enter")  # the title says "whole database": that reply is already highlighted
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "whole database" in str(app.screen.body)
-        await pilot.press("y")
+        assert isinstance(app.screen, ReplyEditorScreen)
+        assert "whole database" in app.screen.text
+        await pilot.press("ctrl+s")
         await pilot.pause(0.3)
         assert "demo:MOPS-102" not in pane.items
 
@@ -314,7 +315,7 @@ async def test_bracketed_names_are_shown_exactly_in_confirmations_and_notices(mo
         assert not note.markup and "[OPS]" in note.message
 
 
-async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
+async def test_key_hint_line_ends_in_more_and_shows_remapped_keys(write_config):
     from mopstui.tui.widgets.keyhints import KeyHints
 
     app = make_app(
@@ -323,7 +324,7 @@ async def test_key_hint_line_shows_help_first_and_remapped_keys(write_config):
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         hints = str(app.main.query_one(KeyHints).render())
-        assert hints.startswith("? Help")
+        assert hints.rstrip().endswith("? more")
         assert "A Activate" in hints and "a Activate" not in hints
 
 

@@ -28,6 +28,7 @@ from mopstui.tui.screens.detail import DetailScreen
 from mopstui.tui.screens.drilldown import DrilldownScreen
 from mopstui.tui.screens.help import HelpScreen
 from mopstui.tui.screens.main import MainScreen
+from mopstui.tui.screens.reply_editor import ReplyEditorScreen
 from mopstui.tui.screens.since import SinceScreen
 from mopstui.tui.screens.sources import SourcesScreen
 from mopstui.tui.widgets.table import ItemTable
@@ -76,6 +77,7 @@ START = {
     "detail": (("enter",), DetailScreen),
     "confirm": (("a",), ConfirmScreen),  # the selected workflow is an inactive trigger campaign
     "decline": (("2", "x"), DeclineScreen),
+    "reply_editor": (("2", "x", "enter"), ReplyEditorScreen),
     "since": (("s",), SinceScreen),
     "sources": (("S",), SourcesScreen),
     "palette": (("ctrl+p",), CockpitPalette),
@@ -97,6 +99,7 @@ def bound_keys() -> list[str]:
         CommandPalette,
         ConfirmScreen,
         DeclineScreen,
+        ReplyEditorScreen,
         DetailScreen,
         DrilldownScreen,
         HelpScreen,
@@ -191,7 +194,7 @@ async def test_bursts_of_bound_keys_at_every_screen_leave_the_cockpit_answering(
         assert app.return_code == 0, f"{start} burst {run}: the app did not quit cleanly: {sent}"
 
 
-async def test_two_enters_in_one_read_in_the_decline_picker_open_one_confirmation():
+async def test_two_enters_in_one_read_in_the_decline_picker_open_one_editor():
     app = MopsApp(load_config(paths.config_path()))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
@@ -200,9 +203,8 @@ async def test_two_enters_in_one_read_in_the_decline_picker_open_one_confirmatio
         burst(app, ["enter", "enter"])
         await pilot.pause(0.3)
         assert app.return_code is None
-        assert isinstance(app.screen, ConfirmScreen)
-        assert [type(s).__name__ for s in app.screen_stack] == ["MainScreen", "ConfirmScreen"]
-        await pilot.press("n")
+        assert [type(s).__name__ for s in app.screen_stack] == ["MainScreen", "ReplyEditorScreen"]
+        await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
 

@@ -24,6 +24,7 @@ from mopstui.core.models import (
 )
 from mopstui.core.receipt import ATTEMPT, REFUSED, Receipt, audit_outcome, receiving, unconfirmed
 from mopstui.core.redact import redact
+from mopstui.core.replies import audit_note
 from mopstui.core.scrub import redact_fetched
 from mopstui.core.source import Source
 
@@ -249,8 +250,9 @@ class Cockpit:
         if action not in handle.source.action_labels:
             return ActionOutcome(False, f"{source_name} does not support {action}")
         receipt = Receipt(source_name, action, target)
+        note = audit_note(params)  # which canned reply a decline used, and whether it was edited
         try:
-            self._write_audit(receipt, ATTEMPT, "")
+            self._write_audit(receipt, ATTEMPT, note)
         except OSError as exc:
             return ActionOutcome(
                 False, f"not done: the audit log {self._audit_path()} cannot be written ({_reason(exc)})"
@@ -265,7 +267,7 @@ class Cockpit:
             raise
         self._pending.pop(id(receipt), None)
         try:
-            self._write_audit(receipt, audit_outcome(outcome), outcome.message)
+            self._write_audit(receipt, audit_outcome(outcome), "; ".join(filter(None, [outcome.message, note])))
         except OSError as exc:
             note = f" (the audit log {self._audit_path()} could not record this: {_reason(exc)})"
             outcome = replace(outcome, message=outcome.message + note)

@@ -47,14 +47,6 @@ def done_body(item: Request) -> str:
     return f"Mark {item.id} “{item.title}” done on source '{item.source}' (it leaves the queue)."
 
 
-def decline_body(item: Request, reply_title: str, reply: str) -> str:
-    requester = item.requester.split(" (")[0]
-    return (
-        f"Decline {item.id} “{item.title}” on source '{item.source}': post the reply "
-        f"“{reply_title}” to {requester}, then close it as declined.\n\n{reply}"
-    )
-
-
 def outcome_notice(outcome: ActionOutcome, action: str, source: str) -> tuple[str, str, str, float | None]:
     """(message, title, severity, timeout) of the notification telling how an action went."""
     if outcome.ok:

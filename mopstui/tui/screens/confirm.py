@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from mopstui.core.safe_text import visible
@@ -24,7 +24,8 @@ class ConfirmScreen(Dialog[bool]):
         self.body = body
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
+        # The box scrolls its body while title and buttons stay docked: at 60x20 they stay in sight.
+        with VerticalScroll(id="dialog", classes="dialog dialog-docked"):
             # Names of campaigns and requests often hold brackets ("[OPS] Routing"): show them as typed.
             # ...and never their terminal controls.
             yield Static(Text(visible(self.title_text)), classes="dialog-title")

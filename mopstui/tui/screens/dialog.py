@@ -1,7 +1,8 @@
 """Dialog: the base of the cockpit's modal boxes (confirm, decline, detail, help, since, sources).
 
 A box in the middle of the screen with a bold title, a body, a muted hint and right-aligned
-buttons (classes `dialog`, `dialog-title`, `dialog-body`, `dialog-hint`, `dialog-buttons`). The
+buttons (classes `dialog`, `dialog-title`, `dialog-body`, `dialog-hint`, `dialog-buttons`;
+`dialog-scroll` for a body that scrolls while title and buttons stay). The
 styles are this class's DEFAULT_CSS, as Textual's own widgets carry theirs (scoped to dialogs;
 app.tcss may override them); each dialog adds only its own sizes in its DEFAULT_CSS.
 """
@@ -40,6 +41,12 @@ class Dialog(ModalScreen[ResultT]):
     .dialog-hint {
         color: $text-muted;
         margin-top: 1;
+    }
+    .dialog-docked > .dialog-title {
+        dock: top;
+    }
+    .dialog-docked > .dialog-buttons {
+        dock: bottom;
     }
     .dialog-buttons {
         height: auto;

@@ -30,7 +30,7 @@ from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui import actions as words
 from mopstui.tui.colours import Colours
-from mopstui.tui.item_views import DETAIL_ACTIONS, SOURCE_ACTIONS, drilldown_source, item_title
+from mopstui.tui.item_views import DETAIL_ACTIONS, SOURCE_ACTIONS, drilldown_source, item_title, key_hints
 from mopstui.tui.messages import ActionFinished
 from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
@@ -210,10 +210,8 @@ class MainScreen(Screen[None]):
         )
         cockpit = self.cockpit
         self.query_one(StatusBar).show(palette, cockpit.statuses, cockpit.summary(), cockpit.read_only)
-        app_keys = [b for b in self.app.BINDINGS if isinstance(b, Binding)]
-        app_keys.sort(key=lambda b: b.id != "help")  # "? Help" first: never cut off
-        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        self.query_one(KeyHints).show([*app_keys[:1], *own, *app_keys[1:]], self.keymap)
+        own = [b for b in [*self.BINDINGS, *self.app.BINDINGS] if isinstance(b, Binding)]
+        self.query_one(KeyHints).show(own, self.keymap)  # it picks those that fit, by priority
 
     # -- actions on the selected item -----------------------------------------------------------
     def action_activate(self) -> None:
@@ -261,27 +259,35 @@ class MainScreen(Screen[None]):
         if item is None:
             return
         # screens and replies are imported when first used: the first paint needs none of them
-        from mopstui.core.replies import replies_for, suggest_reply, title_for
+        from mopstui.core.replies import replies_for, suggest_reply
         from mopstui.tui.screens.decline import DeclineScreen
-
-        replies = replies_for(self.config.replies)
-
-        def picked(reply_id: str | None) -> None:
-            if reply_id is None:
-                return
-            body = words.decline_body(item, title_for(reply_id), replies[reply_id])
-            self._confirm(
-                "requests",
-                item,
-                "decline",
-                "Decline this request?",
-                body,
-                {"reply": replies[reply_id], "reply_id": reply_id},
-            )
 
         if self._refuse_if_read_only("requests", item, "decline"):
             return
-        self.app.push_screen(DeclineScreen(f"{item.id}", replies, suggest_reply(item.title, replies)), picked)
+        replies = replies_for(self.config.replies)
+        self.app.push_screen(
+            DeclineScreen(f"{item.id}", replies, suggest_reply(item.title, replies)),
+            lambda reply_id: self._edit_reply(item, reply_id, replies),
+        )
+
+    def _edit_reply(self, item: Request, reply_id: str | None, replies: Mapping[str, str]) -> None:
+        """The picked reply, filled in for this request, in the editor; ctrl+s there declines."""
+        if reply_id is None:
+            return
+        from mopstui.core.replies import fill_reply, title_for
+        from mopstui.tui.screens.reply_editor import ReplyEditorScreen
+
+        filled = fill_reply(replies[reply_id], item.requester, item.title)
+
+        def written(text: str | None) -> None:
+            if text is None:
+                self.notify(f"Cancelled: nothing was changed on {item.source}", severity="information")
+                return
+            edited = "yes" if text != filled.strip() else "no"  # the audit log tells a rewrite from the canned text
+            self._perform("requests", item, "decline", {"reply": text, "reply_id": reply_id, "reply_edited": edited})
+
+        send_key = self.keymap.get("decline_send", "ctrl+s")
+        self.app.push_screen(ReplyEditorScreen(item, title_for(reply_id), filled, send_key), written)
 
     def _refuse_if_read_only(self, pane: str, item: Any, action: str) -> bool:
         if not self.cockpit.is_read_only(item.source):
@@ -292,7 +298,7 @@ class MainScreen(Screen[None]):
     def _confirm(
         self, pane: str, item: Any, action: str, title: str, body: str, params: dict[str, str] | None = None
     ) -> None:
-        if action != "decline" and self._refuse_if_read_only(pane, item, action):
+        if self._refuse_if_read_only(pane, item, action):
             return
 
         from mopstui.tui.screens.confirm import ConfirmScreen
@@ -382,8 +388,8 @@ class MainScreen(Screen[None]):
             return
         from mopstui.tui.screens.detail import DetailScreen
 
-        detail = DetailScreen(item_title(item), item, DETAIL_ACTIONS[self.active], self.keymap)
-        self.app.push_screen(detail, self._act_from_detail)
+        hint = key_hints(DETAIL_ACTIONS[self.active], self.BINDINGS, self.keymap)
+        self.app.push_screen(DetailScreen(item_title(item), item, hint, self.keymap))
 
     def _source_detail(self) -> None:
         """Enter on a source's inline error (or loading line): its whole status, error in full."""
@@ -394,12 +400,8 @@ class MainScreen(Screen[None]):
         if result is not None:
             from mopstui.tui.screens.detail import DetailScreen
 
-            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, SOURCE_ACTIONS, self.keymap))
-
-    def _act_from_detail(self, binding_id: str | None) -> None:
-        """A key pressed in the detail view: the same action, on the same selected item."""
-        if binding_id is not None:
-            self.call_later(self.run_action, binding_id)
+            hint = key_hints(SOURCE_ACTIONS, self.app.BINDINGS, self.keymap)
+            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, hint, self.keymap))
 
     def action_export(self) -> None:
         """`e` on a quality metric: write every offending row to a CSV under the exports dir."""

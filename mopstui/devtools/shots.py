@@ -1,15 +1,17 @@
 """Deterministic scenes of the cockpit, for `mopstui screenshot` and tests/test_snapshots.py.
 
 Every scene runs the seeded demo workspace on a frozen clock (a 07:03 UTC morning), without the
-state store, so the same code gives the same SVG on any machine and any day. Callers should also
-run with TZ=UTC, since "updated HH:MM" is local time.
+user's state store, so the same code gives the same SVG on any machine and any day. Callers should
+also run with TZ=UTC, since "updated HH:MM" is local time. The second-morning scene keeps its
+yesterday (a first morning one day earlier, and the night since) in a throwaway folder.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,8 @@ class Scene:
     theme: str = "mops-dark"
     keys: tuple[str, ...] = ()
     fail: bool = False
+    #: The morning after a first one: the night's items marked new, the counts' deltas.
+    second_morning: bool = False
 
 
 SCENES: tuple[Scene, ...] = (
@@ -38,6 +42,7 @@ SCENES: tuple[Scene, ...] = (
     Scene("detail", keys=("enter",)),
     Scene("filter", keys=("2", "slash", "u", "r", "g")),
     Scene("failing-source", fail=True),
+    Scene("second-morning", second_morning=True),
 )
 
 
@@ -57,10 +62,49 @@ def scene_app(scene: Scene) -> Any:
     if scene.fail:
         options["fail"] = "error"
     config = parse_config({"sources": {"demo": options}}, Path("demo.toml"))
-    source = DemoSource("demo", config.sources[0].options, clock=frozen_clock)
-    assert isinstance(source.options, DemoOptions)
-    cockpit = Cockpit({"demo": SourceHandle(source)}, clock=frozen_clock)
+    if scene.second_morning:
+        cockpit = _second_morning(config.sources[0].options)
+    else:
+        source = DemoSource("demo", config.sources[0].options, clock=frozen_clock)
+        assert isinstance(source.options, DemoOptions)
+        cockpit = Cockpit({"demo": SourceHandle(source)}, clock=frozen_clock)
     return MopsApp(config, theme=scene.theme, cockpit=cockpit)
+
+
+def _second_morning(options: Any) -> Any:
+    """A cockpit at FROZEN_NOW whose yesterday (the first morning a day earlier, seen and kept) is
+    in a throwaway state folder, so the demo plants its night and memory has something to compare."""
+    import atexit
+    import shutil
+    import tempfile
+    import threading
+
+    from mopstui.adapters.demo import DemoSource
+    from mopstui.core.memory import Memory
+    from mopstui.core.service import Cockpit, SourceHandle
+    from mopstui.core.source import SourceContext
+    from mopstui.core.store import StateStore
+
+    folder = Path(tempfile.mkdtemp(prefix="mopstui-scene-"))
+    atexit.register(shutil.rmtree, folder, True)  # the app still writes its snapshot there
+    store = StateStore(folder / "state.db")
+
+    def cockpit_at(moment: datetime) -> Cockpit:
+        source = DemoSource("demo", options, SourceContext(state_dir=folder), clock=lambda: moment)
+        memory = Memory(store, clock=lambda: moment, origin="cockpit")
+        return Cockpit({"demo": SourceHandle(source)}, clock=lambda: moment, memory=memory)
+
+    yesterday = cockpit_at(FROZEN_NOW - timedelta(days=1))
+    # The first morning is seen on its own event loop: the caller may be inside one already.
+    seen = threading.Thread(target=asyncio.run, args=(_see(yesterday),))
+    seen.start()
+    seen.join()
+    return cockpit_at(FROZEN_NOW)
+
+
+async def _see(cockpit: Any) -> None:
+    await cockpit.refresh()
+    await cockpit.aclose()
 
 
 def is_loaded(app: Any) -> bool:

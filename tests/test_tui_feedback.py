@@ -137,3 +137,22 @@ async def test_notifications_leave_the_status_bar_and_the_pane_summary_line_visi
         for toast in toasts:
             assert not toast.region.overlaps(status), (toast.region, status)
             assert toast.region.bottom <= summary_row, (toast.region, summary_row)
+
+
+async def test_the_keys_a_detail_names_work_there_remapped_too(write_config) -> None:
+    from mopstui.tui.screens.confirm import ConfirmScreen
+
+    text = "[keys]\nactivate = 'A'\n[sources.demo]\nkind='demo'\ncontacts=100\n"
+    app = make_app(write_config, text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "a")  # the old key does nothing here
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Lead Routing" in str(app.screen.body)
+        await pilot.press("escape", "2", "enter", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.title_text == "Take this request?"

@@ -1,8 +1,9 @@
-"""Detail view of one item: every field as a person reads it, its deep link and the keys that act on it."""
+"""Detail view of one item: every field as a person reads it, its deep link and the keys that act on it
+(they work here as on the cockpit)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from typing import Any
@@ -67,25 +68,51 @@ def describe(item: Any) -> Table:
     return table
 
 
-class DetailScreen(Dialog[None]):
-    """`hint` names the item's keys (see item_views.key_hints); `keymap` is the applied [keys]
-    remapping, so the close key shown is the one that closes it."""
+class DetailScreen(Dialog[str | None]):
+    """`actions` are the item's keys as (binding id, words): they work here too (the screen closes
+    and answers the id, which the cockpit runs) and the hint names them as [keys] remapped them."""
 
-    BINDINGS = [Binding("escape,q,enter", "close", "Close", id="detail_close")]
+    BINDINGS = [
+        Binding("escape,q,enter", "close", "Close", id="detail_close"),
+        # The cockpit's ids: one [keys] remap moves the key on the cockpit and here alike.
+        Binding("a", "act('activate')", "Activate", show=False, id="activate"),
+        Binding("d", "act('deactivate')", "Deactivate", show=False, id="deactivate"),
+        Binding("t", "act('take')", "Take", show=False, id="take"),
+        Binding("x", "act('decline')", "Decline", show=False, id="decline"),
+        Binding("m", "act('done')", "Done", show=False, id="done"),
+        Binding("y", "act('copy_link')", "Copy link", show=False, id="copy_link"),
+    ]
 
-    def __init__(self, title: str, item: Any, hint: str = "", keymap: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        item: Any,
+        actions: Sequence[tuple[str, str]] = (),
+        keymap: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.item = item
-        self.hint = hint
+        self.actions = tuple(actions)
         self.keymap = keymap or {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail", classes="dialog"):
             yield Static(Text(visible(self.title_text)), classes="dialog-title")
             yield Static(describe(self.item))
-            close = key_hints((("detail_close", "close"),), self.BINDINGS, self.keymap)
-            yield Static(Text(" · ".join(h for h in (self.hint, close) if h)), classes="dialog-hint")
+            yield Static(Text(self.hint), classes="dialog-hint")
+
+    @property
+    def hint(self) -> str:
+        """`a activate · y copy link · escape close`: the keys in effect here (app keys such as r too)."""
+        bindings = [*self.BINDINGS, *self.app.BINDINGS]
+        return key_hints([*self.actions, ("detail_close", "close")], bindings, self.keymap)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "act" or any(parameters[0] == binding_id for binding_id, _ in self.actions)
+
+    def action_act(self, binding_id: str) -> None:
+        self.dismiss(binding_id)
 
     def action_close(self) -> None:
         self.dismiss(None)

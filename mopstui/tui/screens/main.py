@@ -30,7 +30,7 @@ from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui import actions as words
 from mopstui.tui.colours import Colours
-from mopstui.tui.item_views import DETAIL_ACTIONS, SOURCE_ACTIONS, drilldown_source, item_title, key_hints
+from mopstui.tui.item_views import DETAIL_ACTIONS, SOURCE_ACTIONS, drilldown_source, item_title
 from mopstui.tui.messages import ActionFinished
 from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
@@ -388,8 +388,8 @@ class MainScreen(Screen[None]):
             return
         from mopstui.tui.screens.detail import DetailScreen
 
-        hint = key_hints(DETAIL_ACTIONS[self.active], self.BINDINGS, self.keymap)
-        self.app.push_screen(DetailScreen(item_title(item), item, hint, self.keymap))
+        detail = DetailScreen(item_title(item), item, DETAIL_ACTIONS[self.active], self.keymap)
+        self.app.push_screen(detail, self._act_from_detail)
 
     def _source_detail(self) -> None:
         """Enter on a source's inline error (or loading line): its whole status, error in full."""
@@ -400,8 +400,12 @@ class MainScreen(Screen[None]):
         if result is not None:
             from mopstui.tui.screens.detail import DetailScreen
 
-            hint = key_hints(SOURCE_ACTIONS, self.app.BINDINGS, self.keymap)
-            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, hint, self.keymap))
+            self.app.push_screen(DetailScreen(f"Source {result.name}", result.status, SOURCE_ACTIONS, self.keymap))
+
+    def _act_from_detail(self, binding_id: str | None) -> None:
+        """A key pressed in the detail view: the same action, on the same selected item."""
+        if binding_id is not None:
+            self.call_later(self.run_action, binding_id)
 
     def action_export(self) -> None:
         """`e` on a quality metric: write every offending row to a CSV under the exports dir."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from mopstui import credentials, paths
+from mopstui import paths
 from mopstui.config import Config
 from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
@@ -47,6 +47,8 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
 
 
 def _resolve(source: str, field: str) -> str:
+    from mopstui import credentials  # the keyring stack, for sources that have secrets
+
     return credentials.resolve(source, field)
 
 
@@ -54,6 +56,8 @@ def warm_secrets(config: Config) -> None:
     """Look up every secret the config needs that this process has not looked up yet."""
     if not config.notify and not any(sc.cls.secret_fields for sc in config.sources):
         return  # nothing to look up (the demo)
+    from mopstui import credentials  # the keyring stack, only when something is looked up
+
     pending = [p for p in credentials.config_secrets(config) if credentials.cached(*p) is None]
     if pending:
         credentials.preresolve(pending)

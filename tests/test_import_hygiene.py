@@ -39,3 +39,18 @@ def test_the_check_proves_something():
     code = "import sys, mopstui.tui.app; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_the_demo_cockpit_starts_without_the_keyring_stack():
+    """Start-up does only what the first frame needs: a cockpit without secrets (the demo) never
+    loads the credentials stack, and the shipped themes are found without importlib.resources."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from mopstui.config import load_config\n"
+        "from mopstui.tui.app import MopsApp\n"
+        "MopsApp(load_config(Path('none.toml'), demo=True))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('mopstui.credentials', 'importlib.resources'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

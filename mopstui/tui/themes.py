@@ -149,7 +149,7 @@ def _colour(value: Any, key: str) -> str:
 
 
 # -- where theme files are ------------------------------------------------------------------------
-def shipped_theme_files() -> list[Traversable]:
+def shipped_theme_files() -> list[Path]:
     """The theme files shipped with mopstui: the package data `mopstui.themes`, else the checkout's `themes/`."""
     folder = _shipped_theme_folder()
     if folder is None:
@@ -157,19 +157,14 @@ def shipped_theme_files() -> list[Traversable]:
     return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
 
 
-def _shipped_theme_folder() -> Traversable | None:
+def _shipped_theme_folder() -> Path | None:
     # A wheel installs the top-level themes/ as mopstui/themes (pyproject's package-dir); a source
     # checkout (or an editable install) has them only at the top level.
-    from importlib import resources
-
-    try:
-        installed = resources.files("mopstui") / "themes"
-        if installed.is_dir():
-            return installed
-    except (ImportError, OSError):
-        pass
-    source_tree = Path(__file__).resolve().parents[2] / "themes"
-    return source_tree if source_tree.is_dir() else None
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "themes", package.parent / "themes"):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def user_theme_dir() -> Path:

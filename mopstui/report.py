@@ -218,7 +218,8 @@ def render_text(report: Report) -> str:
     lines = [headline(report), "", "Sources"]
     for r in report.results:
         state = "ok" if r.status.state == "ok" else f"FAILED: {_v(r.status.error)}"
-        lines.append(f"  {_v(r.name)} ({r.status.kind}): {state}, {r.status.calls} calls")
+        health = f"; {_v(r.status.health)}" if r.status.health else ""
+        lines.append(f"  {_v(r.name)} ({r.status.kind}): {state}, {r.status.calls} calls{health}")
     problems = [p for p in report.problems if p.severity != "info" or report.is_new(p.key)]
     if problems:
         lines += ["", "Workflows"]
@@ -293,7 +294,8 @@ def render_markdown(report: Report) -> str:
     ]
     for r in report.results:
         state = "ok" if r.status.state == "ok" else f"**failed**: {_md(r.status.error)}"
-        lines.append(f"- **{_md(r.name)}** ({r.status.kind}): {state}, {r.status.calls} calls")
+        health = f"; {_md(r.status.health)}" if r.status.health else ""
+        lines.append(f"- **{_md(r.name)}** ({r.status.kind}): {state}, {r.status.calls} calls{health}")
     problems = [p for p in report.problems if p.severity != "info" or report.is_new(p.key)]
     if problems:
         lines += ["", "### Workflows", "", "| Severity | New | Workflow | Problem | Detail |", "|---|---|---|---|---|"]

@@ -82,6 +82,18 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--read-only", action="store_true", default=argparse.SUPPRESS, help="refuse every action (look, don't touch)"
     )
+    parser.add_argument(
+        "--next-day",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="with --demo: start the demo's next day now (a night planted, for rehearsals)",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="with --demo: forget what was done in the demo and start from its first morning",
+    )
 
 
 def common(args: argparse.Namespace) -> tuple[str | None, bool, bool]:
@@ -100,10 +112,36 @@ def load_config_or_report(args: argparse.Namespace) -> Config | None:
     """The config these args name (`--config`, `--demo`), or None once its one-line error is printed."""
     config_arg, demo, _ = common(args)
     try:
-        return load_config(paths.config_path(config_arg), demo=demo, given_by=paths.config_origin(config_arg))
+        config = load_config(paths.config_path(config_arg), demo=demo, given_by=paths.config_origin(config_arg))
     except ConfigError as exc:
         print(f"mopstui: config error: {exc}", file=sys.stderr)
         return None
+    return config if turn_demo_days(args, config) else None
+
+
+def turn_demo_days(args: argparse.Namespace, config: Config) -> bool:
+    """`--reset` then `--next-day` on every demo source's kept state; False once a one-line error is printed."""
+    reset, next_day = getattr(args, "reset", False), getattr(args, "next_day", False)
+    if not (reset or next_day):
+        return True
+    flags = " and ".join(f for f, on in (("--reset", reset), ("--next-day", next_day)) if on)
+    names = [sc.name for sc in config.sources if sc.kind == "demo"]
+    if not names:
+        print(f"mopstui: {flags}: no demo source in the config (add --demo)", file=sys.stderr)
+        return False
+    from mopstui.adapters.demo import days
+
+    for name in names:
+        path = days.diary_path(paths.state_dir(), name)
+        try:
+            if reset:
+                days.forget(path)
+            if next_day:
+                days.ask_next_day(path)
+        except OSError as exc:
+            print(f"mopstui: {flags}: cannot write {path} ({exc.strerror or exc})", file=sys.stderr)
+            return False
+    return True
 
 
 def run_cockpit(args: argparse.Namespace) -> int:

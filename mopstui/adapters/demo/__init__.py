@@ -2,7 +2,8 @@
 
 Options: `seed`, `latency` (simulated seconds per call, at most 60), `fail` (none | error | timeout |
 garbage), and sizes `campaigns` (at most 100,000), `requests` (200,000) and `contacts` (200,000).
-Actions change the in-memory workspace.
+Actions change the workspace; with a state dir (the cockpit and `check` have one) they are kept
+between runs, and each new day plants a night (see `days`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from mopstui.adapters.demo import bulk
+from mopstui.adapters.demo import bulk, days
 from mopstui.adapters.demo import workspace as ws_mod
 from mopstui.core.errors import BadAnswerError, UnreachableError
 from mopstui.core.models import (
@@ -68,14 +69,68 @@ class DemoSource(Source):
         super().__init__(name, options, context)
         self.clock = clock or (lambda: datetime.now(UTC))
         self._ws: ws_mod.Workspace | None = None
+        self._diary: days.Diary | None = None
         self._quality: tuple[int, dict[str, int]] | None = None
 
     @property
     def workspace(self) -> ws_mod.Workspace:
         if self._ws is None:
-            o = self.options
-            self._ws = bulk.build(o.seed, self.clock(), o.campaigns, o.requests, o.contacts, self.name)
+            self._ws = self._open_workspace()
         return self._ws
+
+    def _open_workspace(self) -> ws_mod.Workspace:
+        """Yesterday's workspace as it was left (rebuilt, then its diary replayed), with the nights
+        since planted; without a state dir, the first morning every time."""
+        o, now = self.options, self.clock()
+        sizes = (o.campaigns, o.requests, o.contacts)
+        self._diary = self._read_diary(sizes, now)
+        diary = self._diary
+        ws = bulk.build(o.seed, diary.born if diary else now, *sizes, self.name)
+        if diary is None:
+            return ws
+        nights = 0
+        for e in diary.events:
+            if e["do"] == days.NIGHT:
+                nights += 1
+                days.plant_night(ws, o.seed, nights, datetime.fromisoformat(e["at"]))
+            else:
+                self._act(ws, e["do"], e.get("target", ""), datetime.fromisoformat(e["at"]))
+        due = diary.nights_due or (1 if days.local_day(now) > diary.day else 0)
+        for _ in range(due):
+            nights += 1
+            days.plant_night(ws, o.seed, nights, now)
+            diary.events.append(days.event(days.NIGHT, now))
+        diary.nights_due, diary.day = 0, max(diary.day, days.local_day(now))
+        self._keep()
+        return ws
+
+    def _read_diary(self, sizes: tuple[int, int, int], now: datetime) -> days.Diary | None:
+        """The kept diary; a new one for a first run, a changed seed or size, or an unreadable file
+        (said in one line in the source's health); None without a state dir."""
+        if self.context.state_dir is None:
+            return None
+        path = days.diary_path(self.context.state_dir, self.name)
+        due = 0
+        try:
+            data = days.read_diary(path)
+            diary = days.parse_diary(data) if data else None
+            due = int(data.get("nights_due", 0)) if data and diary is None else 0
+        except days.DiaryError as exc:
+            self.health = f"demo state {path} unusable ({exc}); started a fresh workspace"
+            diary = None
+        if diary is not None and (diary.seed, diary.sizes) == (self.options.seed, sizes):
+            return diary
+        return days.new_diary(self.options.seed, sizes, now, due)
+
+    def _keep(self) -> None:
+        """Save the diary; best effort (a read-only state dir only means the next run starts over)."""
+        if self._diary is None or self.context.state_dir is None:
+            return
+        path = days.diary_path(self.context.state_dir, self.name)
+        try:
+            days.write_diary(path, self._diary.to_json())
+        except OSError as exc:
+            self.health = f"demo state not kept: cannot write {path} ({exc.strerror or exc})"
 
     async def _call(self, *, fetch: bool = True) -> None:
         """One simulated API call: latency, then the configured failure, if any."""
@@ -172,7 +227,15 @@ class DemoSource(Source):
     # -- actions --------------------------------------------------------------------------------
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         await self._call(fetch=False)
-        ws = self.workspace
+        ws, at = self.workspace, self.clock()
+        outcome = self._act(ws, action, target, at)
+        if outcome.ok and self._diary is not None:
+            self._diary.events.append(days.event(action, at, target))
+            self._keep()
+        return outcome
+
+    def _act(self, ws: ws_mod.Workspace, action: str, target: str, at: datetime) -> ActionOutcome:
+        """Do `action` on the workspace, as of `at` (also when a diary is replayed)."""
         if action in ("activate", "deactivate"):
             c = ws.campaigns.get(target)
             if c is None:
@@ -185,7 +248,7 @@ class DemoSource(Source):
                 return ActionOutcome(False, f"Marketo refused: '{c.name}' has errors in its smart list or flow (709)")
             c.active = action == "activate"
             c.status = "Active" if c.active else "Inactive"
-            c.updated = self.clock()
+            c.updated = at
             if c.active:
                 c.note = ""
             else:

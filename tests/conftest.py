@@ -99,3 +99,13 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch):
     yield backend
     keyring_store.reset()
     credentials.forget()
+
+
+@pytest.fixture(autouse=True)
+def real_clock():
+    """Every test starts and ends on the real clock, whatever scene froze it (see devtools.shots)."""
+    from mopstui.tui import format as fmt
+
+    fmt.set_clock(None)
+    yield
+    fmt.set_clock(None)

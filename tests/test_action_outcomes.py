@@ -14,14 +14,14 @@ import httpx
 import pytest
 
 from mopstui.adapters.jira import JiraOptions, JiraSource
-from mopstui.adapters.marketo import MarketoOptions, MarketoSource
+from mopstui.adapters.marketo import MarketoSource
 from mopstui.core.audit import AuditLog
 from mopstui.core.service import Cockpit, SourceHandle
 from mopstui.core.source import SourceContext
 
 from fakes.clock import FakeClock
 from fakes.jira import TOKEN, FakeJira, make_issue
-from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
+from fakes.marketo import CLIENT_SECRET, FakeMarketo, marketo_source
 from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 
 NAME = "marketo-prod"
@@ -29,16 +29,8 @@ READ_BACK = "smartCampaign/1.json"
 
 
 def marketo(fake: FakeMarketo, clock: FakeClock, transport: httpx.AsyncBaseTransport | None = None) -> MarketoSource:
-    opts = MarketoOptions(base_url=BASE_URL, client_id=CLIENT_ID, expect_active=["*Lead Routing*"])
-    return MarketoSource(
-        NAME,
-        opts,
-        SourceContext(secret=lambda f: CLIENT_SECRET),
-        transport=transport or fake.transport(),
-        clock=clock,
-        sleep=clock.sleep,
-        rng=lambda: 0.5,
-        now=lambda: fake.now,
+    return marketo_source(
+        fake, clock, lambda f: CLIENT_SECRET, name=NAME, transport=transport, expect_active=["*Lead Routing*"]
     )
 
 

@@ -10,10 +10,9 @@ import pytest
 
 from mopstui.adapters.marketo import MarketoOptions, MarketoSource
 from mopstui.core.errors import AuthError, BadAnswerError, CredentialError, QuotaError, RateLimitError, UnreachableError
-from mopstui.core.source import SourceContext
 
 from fakes.clock import FakeClock
-from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo
+from fakes.marketo import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeMarketo, marketo_source
 from fakes.marketo_contract import LEDGER, swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 
 NAME = "marketo-prod"
@@ -26,17 +25,7 @@ def secret(field: str) -> str:
 
 
 def build(fake: FakeMarketo, clock: FakeClock, **options: Any) -> MarketoSource:
-    opts = MarketoOptions(base_url=BASE_URL, client_id=options.pop("client_id", CLIENT_ID), **options)
-    return MarketoSource(
-        NAME,
-        opts,
-        SourceContext(secret=secret),
-        transport=fake.transport(),
-        clock=clock,
-        sleep=clock.sleep,
-        rng=lambda: 0.5,
-        now=lambda: fake.now,
-    )
+    return marketo_source(fake, clock, secret, name=NAME, **options)
 
 
 @pytest.fixture

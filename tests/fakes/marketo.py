@@ -339,3 +339,29 @@ class FakeMarketo:
     def _error(self, code: str, message: str | None = None) -> httpx.Response:
         error = {"code": code, "message": message or ERROR_MESSAGES.get(code, "Error")}
         return httpx.Response(200, json={"requestId": self._request_id(), "success": False, "errors": [error]})
+
+
+def marketo_source(
+    fake: FakeMarketo,
+    clock: Any,
+    secret: Callable[[str], str],
+    *,
+    name: str = "marketo-prod",
+    transport: httpx.AsyncBaseTransport | None = None,
+    **options: Any,
+) -> Any:
+    """A MarketoSource talking to `fake`: its waits on the test's `clock`, its jitter fixed."""
+    from mopstui.adapters.marketo import MarketoOptions, MarketoSource
+    from mopstui.core.source import SourceContext
+
+    opts = MarketoOptions(base_url=BASE_URL, client_id=options.pop("client_id", CLIENT_ID), **options)
+    return MarketoSource(
+        name,
+        opts,
+        SourceContext(secret=secret),
+        transport=transport or fake.transport(),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=lambda: 0.5,
+        now=lambda: fake.now,
+    )

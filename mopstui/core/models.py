@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 Severity = Literal["critical", "warning", "info", "ok"]
-WorkflowKind = Literal["trigger", "batch", "flow"]
-ProblemKind = Literal["invalid", "inactive", "unapproved-asset", "failed-run", "stalled"]
+#: Open sets. Built in: kinds trigger, batch, flow; problems invalid, inactive, unapproved-asset,
+#: failed-run, stalled. An adapter may add its own: the TUI and the report show any name.
+WorkflowKind = str
+ProblemKind = str
 
 SEVERITY_RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2, "ok": 3}
 PRIORITY_RANK: dict[str, int] = {"Highest": 0, "High": 1, "Medium": 2, "Low": 3, "Lowest": 4}

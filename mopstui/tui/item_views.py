@@ -16,6 +16,20 @@ from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui.format import key_label
 
+#: The keys that act on the selected item: (key, binding id, description). The cockpit binds each to
+#: its action of the same name, a detail view to `act(id)`: one table, so both offer the same keys
+#: and one [keys] remap moves a key in both.
+ITEM_KEYS = (
+    ("a", "activate", "Activate"),
+    ("d", "deactivate", "Deactivate"),
+    ("t", "take", "Take"),
+    ("x", "decline", "Decline"),
+    ("m", "done", "Done"),
+    ("y", "copy_link", "Copy link"),
+)
+#: The item keys the cockpit's footer shows.
+SHOWN_ITEM_KEYS = {"activate", "take", "decline", "done"}
+
 #: The keys a detail view names, per pane: (binding id, what it does), keys looked up in effect.
 DETAIL_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "workflows": (("activate", "activate"), ("deactivate", "deactivate"), ("copy_link", "copy link")),

@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from mopstui.core.safe_text import visible
 from mopstui.tui.format import ago
-from mopstui.tui.item_views import key_hints
+from mopstui.tui.item_views import ITEM_KEYS, key_hints
 from mopstui.tui.screens.dialog import Dialog
 
 HIDDEN = {"thresholds"}
@@ -75,12 +75,7 @@ class DetailScreen(Dialog[str | None]):
     BINDINGS = [
         Binding("escape,q,enter", "close", "Close", id="detail_close"),
         # The cockpit's ids: one [keys] remap moves the key on the cockpit and here alike.
-        Binding("a", "act('activate')", "Activate", show=False, id="activate"),
-        Binding("d", "act('deactivate')", "Deactivate", show=False, id="deactivate"),
-        Binding("t", "act('take')", "Take", show=False, id="take"),
-        Binding("x", "act('decline')", "Decline", show=False, id="decline"),
-        Binding("m", "act('done')", "Done", show=False, id="done"),
-        Binding("y", "act('copy_link')", "Copy link", show=False, id="copy_link"),
+        *(Binding(key, f"act('{bid}')", words, show=False, id=bid) for key, bid, words in ITEM_KEYS),
     ]
 
     def __init__(

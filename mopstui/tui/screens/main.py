@@ -30,7 +30,14 @@ from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui import actions as words
 from mopstui.tui.colours import Colours
-from mopstui.tui.item_views import DETAIL_ACTIONS, SOURCE_ACTIONS, drilldown_source, item_title
+from mopstui.tui.item_views import (
+    DETAIL_ACTIONS,
+    ITEM_KEYS,
+    SHOWN_ITEM_KEYS,
+    SOURCE_ACTIONS,
+    drilldown_source,
+    item_title,
+)
 from mopstui.tui.messages import ActionFinished
 from mopstui.tui.panes.base import FilterInput, Pane
 from mopstui.tui.panes.quality import QualityPane
@@ -65,13 +72,8 @@ class MainScreen(Screen[None]):
         # right after them must reach the list, not the filter line
         Binding("enter", "filter_keep", "In the filter line: keep it", show=False, id="filter_keep", priority=True),
         Binding("escape", "filter_clear", "In the filter line: clear it", show=False, id="filter_clear", priority=True),
-        Binding("a", "activate", "Activate", id="activate"),
-        Binding("d", "deactivate", "Deactivate", show=False, id="deactivate"),
-        Binding("t", "take", "Take", id="take"),
-        Binding("x", "decline", "Decline", id="decline"),
-        Binding("m", "done", "Done", id="done"),
+        *(Binding(key, bid, words, show=bid in SHOWN_ITEM_KEYS, id=bid) for key, bid, words in ITEM_KEYS),
         Binding("f", "scope", "Requests scope: all / unassigned / mine", show=False, id="scope"),
-        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("e", "export", "Export rows", show=False, id="export"),
         Binding("space", "review", "Reviewed", show=False, id="review"),
     ]

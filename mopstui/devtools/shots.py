@@ -17,6 +17,9 @@ from typing import Any
 
 from mopstui.tui import format as fmt
 
+#: Mornings the second-morning scene has seen, today's included: enough to fill the sparklines.
+TREND_MORNINGS = 14
+
 #: The moment every scene is taken at.
 FROZEN_NOW = datetime(2026, 11, 27, 7, 3, tzinfo=UTC)
 
@@ -72,8 +75,9 @@ def scene_app(scene: Scene) -> Any:
 
 
 def _second_morning(options: Any) -> Any:
-    """A cockpit at FROZEN_NOW whose yesterday (the first morning a day earlier, seen and kept) is
-    in a throwaway state folder, so the demo plants its night and memory has something to compare."""
+    """A cockpit at FROZEN_NOW whose past (thirteen mornings, each seen and its night fixed but the
+    last) is in a throwaway state folder: the demo plants tonight's night, memory has a yesterday
+    to compare with and a fortnight of daily counts for the sparklines."""
     import atexit
     import shutil
     import tempfile
@@ -94,16 +98,30 @@ def _second_morning(options: Any) -> Any:
         memory = Memory(store, clock=lambda: moment, origin="cockpit")
         return Cockpit({"demo": SourceHandle(source)}, clock=lambda: moment, memory=memory)
 
-    yesterday = cockpit_at(FROZEN_NOW - timedelta(days=1))
-    # The first morning is seen on its own event loop: the caller may be inside one already.
-    seen = threading.Thread(target=asyncio.run, args=(_see(yesterday),))
+    async def fortnight() -> None:
+        for days_ago in range(TREND_MORNINGS - 1, 0, -1):
+            cockpit = cockpit_at(FROZEN_NOW - timedelta(days=days_ago))
+            await _see(cockpit, fix_the_night=days_ago < TREND_MORNINGS - 1)
+
+    # The mornings before are seen on their own event loop: the caller may be inside one already.
+    seen = threading.Thread(target=asyncio.run, args=(fortnight(),))
     seen.start()
     seen.join()
     return cockpit_at(FROZEN_NOW)
 
 
-async def _see(cockpit: Any) -> None:
+async def _see(cockpit: Any, *, fix_the_night: bool) -> None:
+    """One morning: refresh and, as a user would, switch the night's trigger back on and finish
+    its urgent request, so each morning shows only its own night."""
     await cockpit.refresh()
+    if fix_the_night:
+        result = cockpit.results["demo"]
+        for problem in result.problems:
+            if problem.key in result.new_keys and "activate" in problem.actions:
+                await cockpit.perform("demo", "activate", problem.id)
+        for request in result.requests:
+            if request.key in result.new_keys:
+                await cockpit.perform("demo", "done", request.id)
     await cockpit.aclose()
 
 

@@ -167,3 +167,25 @@ async def test_jira_receives_the_edited_text_as_its_comment(tmp_path: Path) -> N
     posted = [adf_text(c["body"]) for c in fake.comments["MOPS-7"]]
     assert posted == ["Dana, let's pick a segment together on Monday."]
     assert "reply 'whole-database' (edited)" in audit.read()[-1]["message"]
+
+
+async def test_ctrl_s_in_the_picker_posts_the_previewed_reply_as_it_is(state_dir: Path) -> None:
+    from mopstui.tui.screens.decline import DeclineScreen
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        app.main.pane("requests").table.move_to("demo:MOPS-102")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, DeclineScreen)
+        preview = str(app.screen.query_one("#reply-preview", Static).render())
+        # what is read here is what is posted: filled in for the requester, no placeholders
+        assert preview.startswith("Hi Rick Alvarez, thanks for the request. We can't email the whole database")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, (DeclineScreen, ReplyEditorScreen))
+        assert "demo:MOPS-102" not in app.main.pane("requests").items
+    messages = [json.loads(line)["message"] for line in (state_dir / "audit.jsonl").read_text().splitlines()]
+    assert messages[-1].endswith("reply 'whole-database'") and "(edited)" not in messages[-1]

@@ -12,7 +12,7 @@ below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse he
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -47,6 +47,9 @@ from mopstui.tui.widgets.keyhints import KeyHints
 from mopstui.tui.widgets.pulse import Pulse
 from mopstui.tui.widgets.status import StatusBar
 from mopstui.tui.widgets.table import ItemTable
+
+if TYPE_CHECKING:
+    from mopstui.tui.screens.decline import DeclineChoice
 
 PANES = ("workflows", "requests", "quality")
 _PANE_ACTIONS = {"show_pane", "next_pane", "prev_pane"}
@@ -266,30 +269,42 @@ class MainScreen(Screen[None]):
 
         if self._refuse_if_read_only("requests", item, "decline"):
             return
-        replies = replies_for(self.config.replies)
+        from mopstui.core.replies import fill_reply
+
+        filled = {
+            rid: fill_reply(text, item.requester, item.title).strip()
+            for rid, text in replies_for(self.config.replies).items()
+        }
+        send_key = self.keymap.get("decline_send", "ctrl+s")
         self.app.push_screen(
-            DeclineScreen(f"{item.id}", replies, suggest_reply(item.title, replies)),
-            lambda reply_id: self._edit_reply(item, reply_id, replies),
+            DeclineScreen(f"{item.id}", filled, suggest_reply(item.title, filled), send_key),
+            lambda choice: self._reply_chosen(item, choice, filled, send_key),
         )
 
-    def _edit_reply(self, item: Request, reply_id: str | None, replies: Mapping[str, str]) -> None:
-        """The picked reply, filled in for this request, in the editor; ctrl+s there declines."""
-        if reply_id is None:
+    def _reply_chosen(
+        self, item: Request, choice: DeclineChoice | None, filled: Mapping[str, str], send_key: str
+    ) -> None:
+        """Post the picked reply as shown, or open it in the editor first (ctrl+s there declines)."""
+        if choice is None:
             return
-        from mopstui.core.replies import fill_reply, title_for
+        from mopstui.core.replies import title_for
         from mopstui.tui.screens.reply_editor import ReplyEditorScreen
 
-        filled = fill_reply(replies[reply_id], item.requester, item.title)
+        canned = filled[choice.reply_id]
 
         def written(text: str | None) -> None:
             if text is None:
                 self.notify(f"Cancelled: nothing was changed on {item.source}", severity="information")
                 return
-            edited = "yes" if text != filled.strip() else "no"  # the audit log tells a rewrite from the canned text
-            self._perform("requests", item, "decline", {"reply": text, "reply_id": reply_id, "reply_edited": edited})
+            edited = "yes" if text != canned else "no"  # the audit log tells a rewrite from the canned text
+            self._perform(
+                "requests", item, "decline", {"reply": text, "reply_id": choice.reply_id, "reply_edited": edited}
+            )
 
-        send_key = self.keymap.get("decline_send", "ctrl+s")
-        self.app.push_screen(ReplyEditorScreen(item, title_for(reply_id), filled, send_key), written)
+        if not choice.edit:
+            written(canned)
+            return
+        self.app.push_screen(ReplyEditorScreen(item, title_for(choice.reply_id), canned, send_key), written)
 
     def _refuse_if_read_only(self, pane: str, item: Any, action: str) -> bool:
         if not self.cockpit.is_read_only(item.source):

@@ -189,3 +189,19 @@ async def test_ctrl_s_in_the_picker_posts_the_previewed_reply_as_it_is(state_dir
         assert "demo:MOPS-102" not in app.main.pane("requests").items
     messages = [json.loads(line)["message"] for line in (state_dir / "audit.jsonl").read_text().splitlines()]
     assert messages[-1].endswith("reply 'whole-database'") and "(edited)" not in messages[-1]
+
+
+async def test_the_next_actions_box_is_not_covered_by_the_toasts_of_the_last(state_dir: Path) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await loaded(pilot)
+        await pilot.press("a", "y")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.screen.query("Toast"):
+                break
+        assert len(app.screen.query("Toast")) > 0  # "activate ✓" shows on the cockpit
+        await pilot.press("2", "t")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert len(app.screen.query("Toast")) == 0  # and is gone from over the take confirmation

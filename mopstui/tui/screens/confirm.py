@@ -13,6 +13,8 @@ from mopstui.tui.screens.dialog import Dialog
 
 
 class ConfirmScreen(Dialog[bool]):
+    CLEARS_TOASTS = True
+
     BINDINGS = [
         Binding("y", "confirm", "Yes", id="confirm_yes"),
         Binding("n,escape", "cancel", "No", id="confirm_no"),

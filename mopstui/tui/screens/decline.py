@@ -32,6 +32,8 @@ class DeclineChoice:
 
 
 class DeclineScreen(Dialog[DeclineChoice | None]):
+    CLEARS_TOASTS = True
+
     DEFAULT_CSS = """
     #replies { height: auto; max-height: 8; }
     """

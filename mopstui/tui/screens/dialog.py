@@ -9,7 +9,7 @@ app.tcss may override them); each dialog adds only its own sizes in its DEFAULT_
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
@@ -56,6 +56,14 @@ class Dialog(ModalScreen[ResultT]):
         margin-left: 2;
     }
     """
+
+    #: An action's box (confirm, decline) clears the toasts of the actions before it: the user has
+    #: moved on, and at 80x24 they would cover its text and its keys.
+    CLEARS_TOASTS: ClassVar[bool] = False
+
+    def on_mount(self) -> None:
+        if self.CLEARS_TOASTS:
+            self.app.clear_notifications()
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         """Answer once. A second answer queued before the first was handled (two enters in one

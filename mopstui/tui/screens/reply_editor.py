@@ -21,6 +21,8 @@ from mopstui.tui.screens.dialog import Dialog
 
 
 class ReplyEditorScreen(Dialog[str | None]):
+    CLEARS_TOASTS = True
+
     DEFAULT_CSS = """
     #reply-editor { height: 90%; max-height: 26; }
     #reply-editor > .dialog-title { dock: top; }

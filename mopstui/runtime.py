@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Mapping
 from functools import partial
 
 from mopstui import paths
@@ -33,6 +34,7 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
             secret=partial(_resolve, name),
             replies=config.replies,
             shared_options=sc.shared_options,
+            revisions=_revisions(memory, name),
         )
         source = sc.cls(name, sc.options, context)
         handles[name] = SourceHandle(
@@ -44,6 +46,12 @@ def build_cockpit(config: Config, *, read_only: bool = False, memory: object | N
         audit=audit_log(),
         memory=memory,  # type: ignore[arg-type]
     )
+
+
+def _revisions(memory: object | None, source: str) -> Callable[[], Mapping[str, str] | None] | None:
+    """The kept definitions' revisions of `source`, when memory keeps them (see mopstui.core.drift)."""
+    known = getattr(memory, "known_revisions", None)
+    return partial(known, source) if callable(known) else None
 
 
 def _resolve(source: str, field: str) -> str:

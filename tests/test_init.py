@@ -236,6 +236,7 @@ def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeyp
         "",
         "",
         "",
+        "",  # definition_reads: the default
         "token-1",
         "secret-1",  # the two secrets
         "n",

@@ -29,6 +29,7 @@ def request(method: str, path: str, params: dict[str, Any] | None = None, **kw: 
         ("GET", "/rest/asset/v1/smartCampaigns.json", {"isActive": "true"}),
         ("GET", "/rest/asset/v1/emails.json", {"maxReturn": 200, "offset": 0, "status": "approved"}),
         ("GET", "/rest/asset/v1/smartCampaign/1.json", None),
+        ("GET", "/rest/asset/v1/smartCampaign/1/smartList.json", {"includeRules": "true"}),
         ("POST", "/rest/asset/v1/smartCampaign/1/activate.json", None),
         ("POST", "/rest/asset/v1/smartCampaign/1/deactivate.json", None),
         ("GET", "/rest/v1/stats/usage.json", None),
@@ -61,6 +62,7 @@ def test_literal_paths_win_over_templates() -> None:
         ("GET", "/rest/asset/v1/smartCampaigns.json", [("offset", "0"), ("offset", "200")], "given 2 times"),
         ("GET", "/rest/asset/v1/emails.json", {"status": "pending"}, "is not one of ['approved', 'draft']"),
         ("GET", "/rest/asset/v1/smartCampaign/abc.json", None, "id='abc' is not an int32"),
+        ("GET", "/rest/asset/v1/smartCampaign/1/smartList.json", {"includeRules": "yes"}, "is not a boolean"),
         (
             "GET",
             "/identity/oauth/token",

@@ -28,6 +28,7 @@ from itertools import islice
 from typing import Any
 
 from mopstui.core.audit import AuditLog
+from mopstui.core.drift import Change, Drift
 from mopstui.core.models import SEVERITY_RANK, Request, WorkflowProblem, WorkflowState
 from mopstui.core.receipt import OK, UNCONFIRMED
 from mopstui.core.service import SourceResult
@@ -109,6 +110,8 @@ class Memory:
         self._baseline_ids: dict[str, int | None] = {}
         self._current: dict[str, SourceResult] = {}
         self._deactivations: dict[str, dict[str, tuple[datetime, datetime]]] = {}
+        #: Workflow definitions and their changes (the `changed` problem).
+        self.drift = Drift(store, audit, self.clock)
 
     # -- the Memory protocol --------------------------------------------------------------------
     def annotate(self, result: SourceResult) -> SourceResult:
@@ -129,6 +132,7 @@ class Memory:
         observed = self._observe_deactivations(result, latest, now)
         self._deactivations[name] = observed
         problems = list(result.problems) + self._deactivation_problems(result, observed, now)
+        problems += self.drift.observe(name, result.definitions, now)
         base = baseline[1] if baseline else {}
         seen = set(base.get("problems", {})) | set(base.get("requests", {}))
         keys = frozenset([p.key for p in problems] + [r.key for r in result.requests])
@@ -162,6 +166,7 @@ class Memory:
             observed = self._deactivations.get(name)
             if observed is None:  # recorded without annotate: work it out now
                 observed = self._observe_deactivations(result, self.store.latest_snapshot(name, details=False), now)
+                self.drift.observe(name, result.definitions, now)
             head: list[str] = []
             requests: list[str] = []
             for part, into in snapshot_json(result):
@@ -185,6 +190,7 @@ class Memory:
                 self.store.add_snapshot(name, now, snapshot, requests, origin=self.origin)
                 self.store.set_daily(name, daily, _local_day(now))
                 self.store.set_deactivations(name, observed)
+                self.drift.save(name)
 
     # -- baseline, since last check -------------------------------------------------------------
     def baseline(self, source: str) -> tuple[datetime, dict[str, Any]] | None:
@@ -259,6 +265,15 @@ class Memory:
                 )
             )
         return out
+
+    # -- workflow definitions (see mopstui.core.drift) -----------------------------------------
+    def known_revisions(self, source: str) -> dict[str, str] | None:
+        """id -> revision of the definitions kept for `source` (SourceContext.revisions)."""
+        return self.drift.revisions(source)
+
+    def definition_change(self, source: str, workflow_id: str) -> Change | None:
+        """The last definition change of a workflow, old and new (the `changed` problem's diff)."""
+        return self.drift.change(source, workflow_id)
 
     # -- reviewed marks (kept for the day) ------------------------------------------------------
     def mark_reviewed(self, key: str) -> None:

@@ -15,7 +15,7 @@ from typing import Literal
 
 Severity = Literal["critical", "warning", "info", "ok"]
 #: Open sets. Built in: kinds trigger, batch, flow; problems invalid, inactive, unapproved-asset,
-#: failed-run, stalled. An adapter may add its own: the TUI and the report show any name.
+#: failed-run, stalled, changed. An adapter may add its own: the TUI and the report show any name.
 WorkflowKind = str
 ProblemKind = str
 
@@ -60,11 +60,29 @@ class WorkflowState:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkflowDefinition:
+    """A workflow's definition in normal form, read again only when its `revision` moved (Marketo's
+    `updatedAt`, HubSpot's `revisionId`): `facts` are (label, value) pairs in reading order, each
+    label once ("trigger 'Fills Out Form'", "qualification"). Memory compares it with the last one
+    (see mopstui.core.drift)."""
+
+    id: str
+    name: str
+    kind: WorkflowKind
+    revision: str
+    facts: tuple[tuple[str, str], ...]
+    url: str = ""
+    program: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowScan:
-    """What one workflow fetch returns: the problems found and the active state of each workflow."""
+    """What one workflow fetch returns: the problems found, the active state of each workflow and
+    the definitions read again because their revision moved."""
 
     problems: list[WorkflowProblem] = field(default_factory=list)
     states: list[WorkflowState] = field(default_factory=list)
+    definitions: list[WorkflowDefinition] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from mopstui.core.models import (
     ActionOutcome,
     QualityMetric,
     Request,
+    WorkflowDefinition,
     WorkflowProblem,
     WorkflowScan,
     WorkflowState,
@@ -55,6 +56,8 @@ class SourceResult:
     requests: list[Request] = field(default_factory=list)
     metrics: list[QualityMetric] = field(default_factory=list)
     states: list[WorkflowState] = field(default_factory=list)
+    #: Workflow definitions read again this refresh (their revision moved; see mopstui.core.drift).
+    definitions: list[WorkflowDefinition] = field(default_factory=list)
     #: Keys (item.key) of problems and requests not present at the previous snapshot.
     new_keys: frozenset[str] = frozenset()
     #: metric key -> change in count since the previous snapshot (None the first time).
@@ -211,7 +214,8 @@ class Cockpit:
             return self._error(name, f"unexpected error: {type(exc).__name__}: {exc}")
         status = self._status(name, "ok", fetched_at=self.clock(), calls=source.calls, health=redact(source.health))
         # A secret pasted into platform data goes no further: memory and the screen get it redacted.
-        return SourceResult(status, *redact_fetched(list(scan.problems), requests, metrics, list(scan.states)))
+        fetched = redact_fetched(list(scan.problems), requests, metrics, list(scan.states))
+        return SourceResult(status, *fetched, definitions=list(scan.definitions))
 
     def _error(self, name: str, message: str) -> SourceResult:
         source = self.handles[name].source

@@ -29,6 +29,8 @@ class SourceContext:
     `memory` carries what the last snapshot knew for this source (e.g. last fetch time), so an
     adapter can fetch incrementally. `replies` are the canned decline replies by id.
     `shared_options` is the source's `SharedOptions` as the config set them (None: the defaults).
+    `revisions()` gives workflow id -> the revision of the definition memory keeps (see
+    WorkflowDefinition); None (no memory, or one that cannot keep them): read no definitions.
     """
 
     state_dir: Path | None = None
@@ -36,6 +38,11 @@ class SourceContext:
     memory: dict[str, Any] = field(default_factory=dict)
     replies: Mapping[str, str] = field(default_factory=dict)
     shared_options: Any = None
+    revisions: Callable[[], Mapping[str, str] | None] | None = None
+
+    def known_revisions(self) -> Mapping[str, str] | None:
+        """What `revisions` answers, None without it (definitions are then not read at all)."""
+        return self.revisions() if self.revisions is not None else None
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,11 @@ CREATE TABLE IF NOT EXISTS deactivations (
     PRIMARY KEY (source, id)
 );
 CREATE TABLE IF NOT EXISTS reviewed (key TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (key, day));
+CREATE TABLE IF NOT EXISTS definitions (
+    source TEXT NOT NULL, id TEXT NOT NULL, revision TEXT NOT NULL, read_at TEXT NOT NULL,
+    head TEXT NOT NULL, facts BLOB NOT NULL, before BLOB, changed_at TEXT, change TEXT,
+    PRIMARY KEY (source, id)
+);
 """
 
 
@@ -446,6 +451,22 @@ class StateStore:
             rows = self._conn.execute("SELECT key FROM reviewed WHERE day = ?", (day.isoformat(),)).fetchall()
         return {str(r[0]) for r in rows}
 
+    # -- workflow definitions (see mopstui.core.drift, which owns their rows) ----------------------
+    def definition_rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a SELECT on the `definitions` table; [] from a store made before it existed."""
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return []
+                raise
+
+    def write_definitions(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """One statement on the `definitions` table for each of `rows`, in one transaction."""
+        with self._write() as conn:
+            conn.executemany(sql, rows)
+
     # -- key/value facts ------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         with self._lock:
@@ -573,6 +594,16 @@ def _shape_problem(data: dict[str, Any]) -> str:
             if section == "metrics" and (isinstance(item.get("count"), bool) or not isinstance(item.get("count"), int)):
                 return f"metric {key!r} has no whole-number count"
     return ""
+
+
+def pack(text: str) -> bytes:
+    """Text as the store keeps big values: zlib-compressed UTF-8."""
+    return _pack(text)
+
+
+def unpack(value: str | bytes | None) -> str | None:
+    """What `pack` kept, None when it cannot be read."""
+    return _unpack(value)
 
 
 def _pack(text: str) -> bytes:

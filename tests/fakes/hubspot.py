@@ -111,6 +111,15 @@ class FakeHubSpot(RecordingServer):
         for flow in flows:
             self.flows[flow["id"]] = flow
 
+    def edit_flow(self, flow_id: str, **changes: Any) -> dict[str, Any]:
+        """A user saves the flow in HubSpot's editor: its body changes and its revisionId moves on
+        (apis.md, HubSpot "Workflows": the listing's `revisionId`, which a PUT must carry; each save
+        makes a new revision, as the fake's PUT does)."""
+        flow = self.flows[flow_id]
+        flow.update(copy.deepcopy(changes))
+        flow["revisionId"] = str(int(flow["revisionId"]) + 1)
+        return flow
+
     # -- the network ------------------------------------------------------------------------------
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self._travel)

@@ -6,6 +6,8 @@ activate/deactivate, emails browse and stats/usage, all in the HTTP-200 `success
 It rejects the access token as a query parameter, expires tokens on its own clock, enforces the
 daily quota (607), and can be told to fail the next matching calls (`fail_next`). An approved email
 that is edited (`edit_email`) has two versions under one id, listed in either order (`drafts_first`).
+A campaign's smart list with its rules (`smart_list`, `edit_smart_list`) answers
+`GET /rest/asset/v1/smartCampaign/{id}/smartList.json?includeRules=true`.
 Every request is checked against Adobe's Swagger (fakes.marketo_contract) before it is served.
 Use `fake.transport()` as a MarketoSource's `transport=`.
 """
@@ -93,6 +95,8 @@ class FakeMarketo:
         self.refusals: dict[int, tuple[str, str]] = {}
         #: activation acknowledged but the campaign stays as it was (for the confirm path)
         self.ignore_activation: set[int] = set()
+        #: campaign id -> its smart list's `rules` (filterMatchType, triggers, filters)
+        self.smart_lists: dict[int, dict[str, Any]] = {}
         self.tokens: dict[str, float] = {}  # token -> expiry on self.clock
         self.calls: list[tuple[str, str, dict[str, str]]] = []
         self.failures: list[Failure] = []
@@ -196,6 +200,29 @@ class FakeMarketo:
             rows.extend(reversed(versions) if self.drafts_first else versions)
         return rows
 
+    def smart_list(
+        self,
+        cid: int,
+        *,
+        triggers: list[dict[str, Any]] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        match: str = "all",
+    ) -> dict[str, Any]:
+        """Give campaign `cid` smart list rules, as Adobe's Smart Lists page shows them ("Smartlist
+        Rules", `GET /rest/asset/v1/smartList/{id}.json?includeRules=true`: `rules` with
+        `filterMatchType` "all", `triggers` [], `filters` [{id, name, ruleTypeId, ruleType,
+        operator, conditions: [{activityAttributeId, activityAttributeName, operator, values,
+        isPrimary}]}]); the Swagger's SmartListRules lists `triggers` too, here shaped like filters."""
+        rules = {"filterMatchType": match, "triggers": triggers or [], "filters": filters or []}
+        self.smart_lists[cid] = rules
+        return rules
+
+    def edit_smart_list(self, cid: int, **changes: Any) -> None:
+        """A user edits the smart list in Marketo's UI: the campaign's updatedAt moves (issue 17:
+        "campaigns whose updatedAt moved": the listing is how drift is noticed; unverified in Adobe's docs)."""
+        self.smart_lists[cid].update(changes)
+        self.touch(cid)
+
     def touch(self, cid: int, **changes: Any) -> None:
         """Change a campaign as a Marketo user would, bumping its updatedAt to `now`."""
         self.campaigns[cid].update(changes)
@@ -263,6 +290,9 @@ class FakeMarketo:
             return self._ok(
                 [{"date": self.now.strftime("%Y-%m-%dT00:00:00Z"), "total": self.usage_today, "users": users}]
             )
+        rules = re.fullmatch(r"/rest/asset/v1/smartCampaign/(\d+)/smartList\.json", path)
+        if rules and method == "GET":
+            return self._smart_list(int(rules.group(1)), params)
         match = re.fullmatch(r"/rest/asset/v1/smartCampaign/(\d+)(?:/(activate|deactivate))?\.json", path)
         if match:
             cid, verb = int(match.group(1)), match.group(2)
@@ -274,6 +304,28 @@ class FakeMarketo:
             if verb is not None and method == "POST":
                 return self._activation(campaign, verb)
         return self._error("610")
+
+    def _smart_list(self, cid: int, params: dict[str, str]) -> httpx.Response:
+        """Swagger getSmartListBySmartCampaignIdUsingGET: one SmartListResponseWithRules in `result`
+        (id, name, description, createdAt, updatedAt, url, folder, workspace; `rules` only with
+        includeRules=true: "Set true to populate smart list rules. Default false")."""
+        campaign = self.campaigns.get(cid)
+        if campaign is None:
+            return self._error("610")  # error-codes.md: 610 "Requested resource not found"
+        sid = campaign["smartListId"]
+        record: dict[str, Any] = {
+            "id": sid,
+            "name": campaign["name"],
+            "description": "",
+            "createdAt": campaign["createdAt"],
+            "updatedAt": campaign["updatedAt"],
+            "url": f"https://app-sjqe.marketo.com/#SL{sid}A1LA1",
+            "folder": campaign["folder"],
+            "workspace": "Default",
+        }
+        if params.get("includeRules") == "true":
+            record["rules"] = self.smart_lists.get(cid) or {"filterMatchType": "all", "triggers": [], "filters": []}
+        return self._ok([record])
 
     def _activation(self, campaign: dict[str, Any], verb: str) -> httpx.Response:
         cid = campaign["id"]
@@ -341,6 +393,33 @@ class FakeMarketo:
         return httpx.Response(200, json={"requestId": self._request_id(), "success": False, "errors": [error]})
 
 
+def condition(
+    attribute: str, operator: str, *values: str, primary: bool = True, attribute_id: int = 1
+) -> dict[str, Any]:
+    """One smart list condition (Swagger SmartListConditions; Smart Lists page sample)."""
+    return {
+        "activityAttributeId": attribute_id,
+        "activityAttributeName": attribute,
+        "operator": operator,
+        "values": list(values),
+        "isPrimary": primary,
+    }
+
+
+def rule(
+    name: str, *conditions: dict[str, Any], id: int = 459, rule_type: str = "Activity", operator: str = "is"
+) -> dict[str, Any]:
+    """One smart list trigger or filter (Swagger SmartListFilters; Smart Lists page sample)."""
+    return {
+        "id": id,
+        "name": name,
+        "ruleTypeId": 1,
+        "ruleType": rule_type,
+        "operator": operator,
+        "conditions": list(conditions),
+    }
+
+
 def marketo_source(
     fake: FakeMarketo,
     clock: Any,
@@ -354,11 +433,12 @@ def marketo_source(
     from mopstui.adapters.marketo import MarketoOptions, MarketoSource
     from mopstui.core.source import SourceContext
 
+    revisions = options.pop("revisions", None)
     opts = MarketoOptions(base_url=BASE_URL, client_id=options.pop("client_id", CLIENT_ID), **options)
     return MarketoSource(
         name,
         opts,
-        SourceContext(secret=secret),
+        SourceContext(secret=secret, revisions=revisions),
         transport=transport or fake.transport(),
         clock=clock,
         sleep=clock.sleep,

@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from mopstui.adapters.demo import bulk, days
+from mopstui.adapters.demo import bulk, days, definitions
 from mopstui.adapters.demo import workspace as ws_mod
 from mopstui.core.errors import BadAnswerError, UnreachableError
 from mopstui.core.models import (
     ActionOutcome,
     QualityMetric,
     Request,
+    WorkflowDefinition,
     WorkflowProblem,
     WorkflowScan,
     WorkflowState,
@@ -170,7 +171,20 @@ class DemoSource(Source):
             problem = self._problem(c, url)
             if problem is not None:
                 problems.append(problem)
-        return WorkflowScan(problems, states)
+        return WorkflowScan(problems, states, self._definitions())
+
+    def _definitions(self) -> list[WorkflowDefinition]:
+        """The smart lists whose revision moved since the kept definitions, when memory keeps them
+        (read with the campaigns: the demo counts one simulated call per fetch)."""
+        known = self.context.known_revisions()
+        if known is None:
+            return []
+        out = []
+        for cid, smart_list in self.workspace.smart_lists.items():
+            c = self.workspace.campaigns[cid]
+            if known.get(cid) != smart_list.revision(c.status):
+                out.append(definitions.definition(c, smart_list, f"{ws_mod.BASE_URL}/campaigns/{c.id}"))
+        return out
 
     def _problem(self, c: ws_mod.Campaign, url: str) -> WorkflowProblem | None:
         if c.status != "Invalid" and not c.expect_active and not c.problem:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from mopstui.adapters.demo import definitions
 from mopstui.adapters.demo import workspace as w
 from mopstui.core.models import Request
 
@@ -113,6 +114,7 @@ def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int
     rng = random.Random(seed)
     ws = w.Workspace(source)
     w._plant_campaigns(ws, now)
+    definitions.plant(ws)
     # Item by item up to HAND_SIZED, then the fast filler (same default demo, quick at scale).
     extra = max(0, campaigns - len(ws.campaigns))
     w._fill_campaigns(ws, rng, now, len(ws.campaigns) + min(extra, HAND_SIZED))

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mopstui.adapters.demo import definitions
 from mopstui.adapters.demo import workspace as w
 from mopstui.core import quality as q
 from mopstui.core.private import open_private, private_dir
@@ -153,12 +154,14 @@ _URGENT = [
 
 def plant_night(ws: w.Workspace, seed: int, number: int, at: datetime) -> None:
     """Night `number` (1, 2...) as it would have happened before `at`: a trigger switched off by a
-    bulk edit, a new Highest request at 00:14, duplicates regrown by a list import."""
+    bulk edit, a new Highest request at 00:14, duplicates regrown by a list import; the first night
+    also edits two smart lists (see demo.definitions)."""
     rng = random.Random(seed * 7919 + number)
     midnight = at.astimezone().replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     _switch_off_a_trigger(ws, rng, midnight - timedelta(minutes=8))
     _urgent_request(ws, number, min(midnight + timedelta(minutes=14), at), at)
     _regrow_duplicates(ws.contacts, rng, REGROWN_DUPLICATES, min(midnight + timedelta(minutes=40), at))
+    definitions.drift_overnight(ws, midnight - timedelta(hours=1, minutes=37))
 
 
 def _switch_off_a_trigger(ws: w.Workspace, rng: random.Random, when: datetime) -> None:

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import and_, or_
+from typing import Any
 
 from mopstui.core import quality as q
 from mopstui.core.models import OverdueRule, Request
@@ -95,6 +96,8 @@ class Workspace:
     #: ticket id -> final status ("Done", "Won't Do") of the tickets closed from the cockpit
     closed: dict[str, str] = field(default_factory=dict)
     contacts: Contacts = field(default_factory=Contacts)
+    #: campaign id -> its smart list (demo.definitions.SmartList), for drift
+    smart_lists: dict[str, Any] = field(default_factory=dict)
 
     def ticket(
         self,

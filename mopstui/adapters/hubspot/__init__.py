@@ -11,6 +11,7 @@ token (every source on that token shares the pace).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import re
@@ -29,6 +30,7 @@ from mopstui.adapters.http import (
     parse_retry_after,
 )
 from mopstui.adapters.http.limits import ArrivalLimiter, shared_limiter
+from mopstui.adapters.hubspot import definitions as flow_definitions
 from mopstui.adapters.hubspot.filters import QualityCount, parse_quality
 from mopstui.core.errors import (
     AuthError,
@@ -42,6 +44,7 @@ from mopstui.core.errors import (
 from mopstui.core.models import (
     ActionOutcome,
     QualityMetric,
+    WorkflowDefinition,
     WorkflowProblem,
     WorkflowScan,
     WorkflowState,
@@ -77,8 +80,13 @@ class HubSpotOptions:
     required_properties: list[str] = field(default_factory=list, metadata={"suggest": "email, country, lifecyclestage"})
     #: `[sources.NAME.quality.<metric>]` tables: filter_groups, optional label, warning, critical.
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Flows read in full per refresh at most, for the `changed` problem (revisionId moved first,
+    #: then the baselines still missing); 0 turns drift off.
+    definition_reads: int = 25
 
     def __post_init__(self) -> None:
+        if not 0 <= self.definition_reads <= 200:
+            raise ValueError("definition_reads: expected 0 to 200 flows read per refresh (0: no drift)")
         if not self.base_url.startswith(("https://", "http://")):
             raise ValueError(f"base_url: expected an address like https://api.hubapi.com, got {self.base_url!r}")
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
@@ -266,7 +274,37 @@ class HubSpotSource(HttpSource):
                         actions=("activate",),
                     )
                 )
-        return WorkflowScan(problems, states)
+        known = self.context.known_revisions()
+        if known is None or not self.options.definition_reads:
+            return WorkflowScan(problems, states)
+        urls = {s.id: s.url for s in states}
+        wanted = flow_definitions.to_read(flows, known, self.options.definition_reads)
+        return WorkflowScan(problems, states, await self._read_definitions(wanted, urls))
+
+    async def _read_definitions(self, wanted: list[str], urls: Mapping[str, str]) -> list[WorkflowDefinition]:
+        """The full bodies of the flows whose revisionId moved: one call each, the unchanged cost none."""
+        unreadable: list[str] = []
+
+        async def one(flow_id: str) -> WorkflowDefinition | None:
+            try:
+                flow = await self.http.get(f"{FLOWS}/{flow_id}")
+            except NotFoundError:
+                return None  # deleted since the listing
+            except BadAnswerError as exc:
+                unreadable.append(str(exc).removeprefix(self.name + ": "))
+                return None
+            if str(flow.get("id") or "") != flow_id or "revisionId" not in flow:
+                unreadable.append(f"flow {flow_id} came back without its id or revisionId")
+                return None
+            return flow_definitions.definition(flow, urls.get(flow_id, ""))
+
+        async with asyncio.TaskGroup() as group:  # the client paces them (90 per 10 s, 5 at a time)
+            jobs = [group.create_task(one(fid)) for fid in wanted]
+        if unreadable:
+            more = f" and {len(unreadable) - 1} more" if len(unreadable) > 1 else ""
+            note = f"flow definition unreadable ({unreadable[0]}{more})"
+            self.health = f"{self.health}; {note}" if self.health else note
+        return [d for d in (job.result() for job in jobs) if d is not None]
 
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         if action not in ("activate", "deactivate"):

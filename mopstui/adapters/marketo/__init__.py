@@ -8,6 +8,7 @@ token's life asks only for what changed since the last one (`earliestUpdatedAt`)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
+from mopstui.adapters.marketo import smartlists
 from mopstui.adapters.marketo.auth import TokenKeeper
 from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns, version_key
 from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
@@ -28,7 +30,7 @@ from mopstui.adapters.marketo.envelope import (
     no_assets,
 )
 from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
-from mopstui.core.models import ActionOutcome, WorkflowScan
+from mopstui.core.models import ActionOutcome, WorkflowDefinition, WorkflowScan
 from mopstui.core.receipt import accepted, unconfirmed
 from mopstui.core.source import SourceContext
 
@@ -58,6 +60,9 @@ class MarketoOptions:
     daily_quota: int = 50000
     #: Look for draft-only emails (the `unapproved-asset` problem); off saves the email listing.
     check_emails: bool = True
+    #: Smart lists read per refresh at most, for the `changed` problem (one call each: the campaigns
+    #: whose updatedAt moved first, then the baselines still missing); 0 turns drift off.
+    definition_reads: int = 25
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -73,6 +78,8 @@ class MarketoOptions:
             raise ValueError("max_concurrency: expected 1 to 10 (the instance's limit is 10)")
         if self.daily_quota < 1:
             raise ValueError("daily_quota: expected a positive number of calls")
+        if not 0 <= self.definition_reads <= 200:
+            raise ValueError("definition_reads: expected 0 to 200 smart lists read per refresh (0: no drift)")
 
 
 class MarketoSource(HttpSource):
@@ -184,7 +191,44 @@ class MarketoSource(HttpSource):
         self._campaigns.update((str(c["id"]), c) for c in campaigns)
         self._emails.update((version_key(e), e) for e in emails)
         self._last_fetch = started
-        return scan_campaigns(self.name, self._campaigns.values(), self._emails.values(), self.options.expect_active)
+        scan = scan_campaigns(self.name, self._campaigns.values(), self._emails.values(), self.options.expect_active)
+        known = self.context.known_revisions()
+        if known is None or not self.options.definition_reads:
+            return scan
+        programs = {s.id: s.program for s in scan.states}
+        return dataclasses.replace(scan, definitions=await self._read_definitions(known, programs))
+
+    async def _read_definitions(
+        self, known: Mapping[str, str], programs: Mapping[str, str]
+    ) -> list[WorkflowDefinition]:
+        """The smart lists of the campaigns whose updatedAt moved since the kept definition (then the
+        missing baselines), `definition_reads` at most: one call each, the unchanged cost none."""
+        wanted = smartlists.to_read(self._campaigns, known, self.options.definition_reads)
+
+        async def one(cid: str) -> WorkflowDefinition | None:
+            where = f"{self.name}: campaign {cid}"
+            try:
+                data = await self.api("GET", smartlists.SMART_LIST.format(id=cid), params={"includeRules": "true"})
+                if data.get("result") is None and no_assets(data):
+                    return None  # deleted since the listing
+                rules = smartlists.smart_list_rules(data, where)
+            except MarketoRefused:
+                return None  # gone since the listing, or not readable: tried again next refresh
+            except BadAnswerError as exc:
+                unreadable.append(str(exc).removeprefix(self.name + ": "))
+                return None
+            return smartlists.definition(self._campaigns[cid], rules, program=programs.get(cid, ""))
+
+        unreadable: list[str] = []
+        try:
+            async with asyncio.TaskGroup() as group:  # the client paces them (max_concurrency, calls per 20 s)
+                jobs = [group.create_task(one(cid)) for cid in wanted]
+        except BaseExceptionGroup as group_exc:
+            raise _first(group_exc) from None
+        if unreadable:
+            note = f"smart list unreadable ({unreadable[0]}{f' and {len(unreadable) - 1} more' if len(unreadable) > 1 else ''})"
+            self.health = f"{self.health}; {note}" if self.health else note
+        return [d for d in (job.result() for job in jobs) if d is not None]
 
     async def _refresh_usage(self) -> None:
         """Calls used today, into `self.health`; trouble here never fails the fetch (except 607)."""

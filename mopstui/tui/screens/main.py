@@ -403,6 +403,11 @@ class MainScreen(Screen[None]):
 
             self.app.push_screen(DrilldownScreen(source, item))
             return
+        if isinstance(item, WorkflowProblem) and item.problem == "changed":
+            from mopstui.tui.screens.diff import DiffScreen, change_of
+
+            self.app.push_screen(DiffScreen(item, change_of(self.memory, item), self.keymap), self._act_from_detail)
+            return
         from mopstui.tui.screens.detail import DetailScreen
 
         detail = DetailScreen(item_title(item), item, DETAIL_ACTIONS[self.active], self.keymap)

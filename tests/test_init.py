@@ -236,6 +236,8 @@ def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeyp
         "",
         "",
         "",
+        "",
+        "",  # database_size, database_smart_list_id: unknown
         "token-1",
         "secret-1",  # the two secrets
         "n",

@@ -66,14 +66,14 @@ class ExportJobs:
         sleep: Sleep,
         *,
         kind: str = "leads",
-        poll_seconds: float = POLL_SECONDS,
+        poll_seconds: float | None = None,
         max_polls: int = MAX_POLLS,
     ) -> None:
         self.source = source
         self.api = api
         self.sleep = sleep
         self.base = f"/bulk/v1/{kind}/export"
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
         self.max_polls = max_polls
         #: Jobs this runner created and has not seen end (cancelled if the runner is stopped).
         self.open: set[str] = set()

@@ -59,6 +59,8 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     replies: dict[str, str] = field(default_factory=dict)
     notify: dict[str, Any] = field(default_factory=dict)
+    #: Above this share of the database (%), activating a campaign asks for its audience typed.
+    audience_guard_percent: float = 25.0
     #: True when running on the built-in demo because no config file exists (show the banner).
     is_default_demo: bool = False
 
@@ -80,6 +82,7 @@ TOP_LEVEL: dict[str, tuple[Any, Any]] = {
     "read_only": (bool, False),
     "timeout_seconds": (float, 30.0),
     "theme": (str, None),
+    "audience_guard_percent": (float, 25.0),
 }
 NOTIFY_KEYS: dict[str, Any] = {"only_on_change": bool, "max_items": int}
 MAX_NOTIFY_ITEMS = 100
@@ -197,6 +200,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     top = {k: _coerce(data.get(k, d), t, where, k) if k in data else d for k, (t, d) in TOP_LEVEL.items()}
     _in_range(top["refresh_minutes"], MAX_REFRESH_MINUTES, "minutes", where, "refresh_minutes")
     _in_range(top["timeout_seconds"], MAX_TIMEOUT_SECONDS, "seconds", where, "timeout_seconds")
+    if not 0 <= top["audience_guard_percent"] <= 100:
+        raise ConfigError(
+            where, "audience_guard_percent", f"expected a percentage, 0 to 100, got {top['audience_guard_percent']:g}"
+        )
     keys = _str_table(data.get("keys", {}), where, "keys")
     replies = _str_table(data.get("replies", {}), where, "replies")
     notify = _table(data.get("notify", {}), where, "notify")

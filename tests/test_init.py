@@ -237,6 +237,8 @@ def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeyp
         "",
         "",
         "",  # definition_reads: the default
+        "",
+        "",  # database_size, database_smart_list_id: unknown
         "token-1",
         "secret-1",  # the two secrets
         "n",

@@ -68,7 +68,8 @@ def test_posts_counts_and_new_items_with_links(slack: FakeSlack, sample, capsys)
     text = payload["text"]
     assert text.startswith("*mopstui check: CRITICAL*")
     # the demo's overdue count follows the wall clock, so only its shape is checked
-    assert re.search(r"3 critical · 2 warning workflow problems · 24 open requests \(\d+ overdue\)", text)
+    # 4 warnings: the VP's blocked campaign and "send to everyone" (adapters/demo/sends.py) among them
+    assert re.search(r"3 critical · 4 warning workflow problems · 24 open requests \(\d+ overdue\)", text)
     assert "<https://demo.mopstui.invalid/campaigns/1001|Lead Routing - Inbound MQL>" in text
     assert "…and " in text  # more new items than the default five
     assert sum(line.startswith("• ") for line in text.splitlines()) == 5

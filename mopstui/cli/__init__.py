@@ -13,7 +13,7 @@ from mopstui.core.errors import ConfigError
 from mopstui.runtime import warm_secrets
 
 #: Subcommands, each a module `mopstui.cli.<name>_command` with `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS: list[str] = ["check", "log", "auth", "init", "config", "screenshot"]
+COMMANDS: list[str] = ["check", "log", "auth", "init", "config", "screenshot", "why"]
 
 #: One line per subcommand for `mopstui --help`, so listing them imports none of them.
 COMMAND_HELP: dict[str, str] = {
@@ -23,6 +23,7 @@ COMMAND_HELP: dict[str, str] = {
     "init": "guided set-up: write config.toml and store secrets",
     "config": "validate the config (check) or print where it is looked for (path)",
     "screenshot": "write SVG screenshots of the cockpit into screenshots/",
+    "why": "why won't it send? every check of one campaign or flow; exit 0 nothing blocks it, 1 blocked",
 }
 
 

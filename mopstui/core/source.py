@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from mopstui.core.diagnosis import Audience, Diagnosis
 from mopstui.core.errors import MopstuiError
 from mopstui.core.models import ActionOutcome, QualityMetric, Request, WorkflowScan
 
-CAPABILITIES = ("workflows", "requests", "quality", "actions", "drilldown")
+CAPABILITIES = ("workflows", "requests", "quality", "actions", "drilldown", "why")
 
 
 class AdapterError(MopstuiError):
@@ -101,6 +102,15 @@ class Source:
 
     async def export_rows(self, metric: str, path: Path) -> int:
         """Write every offending row of `metric` to the CSV `path`; return how many ("drilldown")."""
+        raise NotImplementedError
+
+    async def diagnose(self, target: str) -> Diagnosis:
+        """Why the workflow `target` would not send: every check, failing first ("why")."""
+        raise NotImplementedError
+
+    async def count_audience(self, target: str) -> Audience:
+        """How many people the workflow `target` reaches, against the database ("why"). Costly:
+        called on demand (a diagnosis, an activation), never on a refresh."""
         raise NotImplementedError
 
     async def check_connection(self) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from fakes.marketo_contract import LEDGER
+from fakes.marketo_more import MoreMarketo
 
 CLIENT_ID = "fake-client-id"
 CLIENT_SECRET = "fake-client-secret-5ecret"
@@ -67,7 +68,7 @@ class Failure:
     message: str | None = None
 
 
-class FakeMarketo:
+class FakeMarketo(MoreMarketo):
     """In-memory Marketo instance. `calls` records (method, path, params) of every request."""
 
     def __init__(
@@ -102,6 +103,7 @@ class FakeMarketo:
         self.failures: list[Failure] = []
         self._token_seq = itertools.count(1)
         self._request_seq = itertools.count(1)
+        self.init_more()  # programs, approvals, schedules, bulk exports (fakes.marketo_more)
 
     # -- building the instance ------------------------------------------------------------------
     def add_campaign(
@@ -143,7 +145,14 @@ class FakeMarketo:
         return campaign
 
     def add_email(
-        self, name: str, *, program: int, program_name: str = "", status: str = "approved", id: int | None = None
+        self,
+        name: str,
+        *,
+        program: int,
+        program_name: str = "",
+        status: str = "approved",
+        id: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         eid = id if id is not None else 2000 + len(self.emails)
         email = {
@@ -157,6 +166,10 @@ class FakeMarketo:
             "workspace": "Default",
             "version": 2,
         }
+        # emails.md "Browse" sample: subject, fromName, fromEmail, replyEmail as {type, value}
+        values = {"subject": f"{name}", "fromName": "Acme", "fromEmail": "news@acme.com", "replyEmail": "news@acme.com"}
+        values.update(headers or {})
+        email.update({key: {"type": "Text", "value": value} for key, value in values.items()})
         self.emails[eid] = email
         return email
 
@@ -278,7 +291,8 @@ class FakeMarketo:
         if self.usage_today >= self.daily_quota:
             return self._error("607")
         self.usage_today += 1
-        return self._route(request.method, path, params)
+        more = self.route_more(request)
+        return more if more is not None else self._route(request.method, path, params)
 
     def _route(self, method: str, path: str, params: dict[str, str]) -> httpx.Response:
         if method == "GET" and path == "/rest/asset/v1/smartCampaigns.json":

@@ -52,12 +52,27 @@ class Operation:
         return {p["name"]: p for p in self.parameters if p.get("in") == where}
 
 
+def _errata(spec_name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Where Adobe's Swagger contradicts Adobe's own page, the page wins, one erratum each:
+    - ExportLeadFilter lists all six filters as required, while bulk-lead-extract.md, "Filters",
+      says "Each export job can use only one filter type" (and its sample sends only createdAt)."""
+    definitions = spec.get("definitions", {})
+    if spec_name == "swagger-mapi.json" and "ExportLeadFilter" in definitions:
+        definitions["ExportLeadFilter"] = {
+            **definitions["ExportLeadFilter"],
+            "required": [],
+            "minProperties": 1,
+            "maxProperties": 1,
+        }
+    return spec
+
+
 @lru_cache(maxsize=1)
 def operations() -> tuple[Operation, ...]:
     """Every operation of the three files, literal paths before templated ones (byName before {id})."""
     found: list[Operation] = []
     for spec_name in SPECS:
-        spec = json.loads((CONTRACTS / spec_name).read_text(encoding="utf-8"))
+        spec = _errata(spec_name, json.loads((CONTRACTS / spec_name).read_text(encoding="utf-8")))
         base = spec.get("basePath", "/").rstrip("/")
         for template, item in spec["paths"].items():
             shared = item.get("parameters", [])

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from mopstui.adapters.demo import bulk, days, definitions
+from mopstui.adapters.demo import bulk, days, definitions, sends
 from mopstui.adapters.demo import workspace as ws_mod
-from mopstui.core.errors import BadAnswerError, UnreachableError
+from mopstui.core.diagnosis import Audience, Diagnosis
+from mopstui.core.errors import BadAnswerError, NotFoundError, UnreachableError
 from mopstui.core.models import (
     ActionOutcome,
     QualityMetric,
@@ -57,13 +58,16 @@ class DemoOptions:
 class DemoSource(Source):
     kind = "demo"
     Options = DemoOptions
-    capabilities = frozenset({"workflows", "requests", "quality", "actions"})
+    capabilities = frozenset({"workflows", "requests", "quality", "actions", "why"})
     action_labels = {
         "activate": "Activate",
         "deactivate": "Deactivate",
         "take": "Take (assign to me)",
         "decline": "Decline",
         "done": "Mark done",
+        "approve_email": "Approve draft email",
+        "approve_program": "Approve email program",
+        "schedule": "Schedule batch campaign",
     }
 
     def __init__(self, name: str, options: DemoOptions, context=None, *, clock=None) -> None:  # type: ignore[no-untyped-def]
@@ -72,6 +76,8 @@ class DemoSource(Source):
         self._ws: ws_mod.Workspace | None = None
         self._diary: days.Diary | None = None
         self._quality: tuple[int, dict[str, int]] | None = None
+        #: Programs, emails and audiences of each workspace built (see sends), by id of the workspace.
+        self._sends: dict[int, sends.Sends] = {}
 
     @property
     def workspace(self) -> ws_mod.Workspace:
@@ -248,8 +254,32 @@ class DemoSource(Source):
             self._keep()
         return outcome
 
+    # -- why won't it send ------------------------------------------------------------------------
+    def _sends_of(self, ws: ws_mod.Workspace) -> sends.Sends:
+        if id(ws) not in self._sends:
+            self._sends = {id(ws): sends.make(ws, self.clock())}
+        return self._sends[id(ws)]
+
+    async def diagnose(self, target: str) -> Diagnosis:
+        await self._call()
+        ws = self.workspace
+        diagnosis = sends.diagnose(ws, self._sends_of(ws), self.name, target, self.clock())
+        if diagnosis is None:
+            raise NotFoundError(f"{self.name}: no campaign {target} in the demo workspace")
+        return diagnosis
+
+    async def count_audience(self, target: str) -> Audience:
+        for _ in range(3):  # create, enqueue, one poll: as Marketo's id-only export would
+            await self._call()
+        ws = self.workspace
+        if target not in ws.campaigns:
+            raise NotFoundError(f"{self.name}: no campaign {target} in the demo workspace")
+        return sends.audience(ws, self._sends_of(ws), target)
+
     def _act(self, ws: ws_mod.Workspace, action: str, target: str, at: datetime) -> ActionOutcome:
         """Do `action` on the workspace, as of `at` (also when a diary is replayed)."""
+        if action in sends.ACTIONS:
+            return sends.act(ws, self._sends_of(ws), action, target, at)
         if action in ("activate", "deactivate"):
             c = ws.campaigns.get(target)
             if c is None:

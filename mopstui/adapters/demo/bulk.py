@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from mopstui.adapters.demo import definitions
+from mopstui.adapters.demo import definitions, sends
 from mopstui.adapters.demo import workspace as w
 from mopstui.core.models import Request
 
@@ -123,5 +123,7 @@ def build(seed: int, now: datetime, campaigns: int, requests: int, contacts: int
     w._fill_tickets(ws, rng, now, len(ws.tickets) + min(extra_tickets, HAND_SIZED))
     fill_campaigns(ws, seed, now, HAND_SIZED, extra, 1100 + HAND_SIZED)
     fill_tickets(ws, seed, now, HAND_SIZED, extra_tickets)
+    # After the fillers, so every other item stays as it was: the VP's campaign, "send to everyone"
+    sends.plant_campaigns(ws, now)
     ws.contacts = w._contacts(seed, now, contacts)
     return ws

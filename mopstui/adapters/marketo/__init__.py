@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
-from mopstui.adapters.marketo import smartlists
+from mopstui.adapters.marketo import doctor, smartlists
 from mopstui.adapters.marketo.auth import TokenKeeper
 from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns, version_key
 from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
@@ -29,6 +29,7 @@ from mopstui.adapters.marketo.envelope import (
     make_classifier,
     no_assets,
 )
+from mopstui.core.diagnosis import Audience, Diagnosis
 from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
 from mopstui.core.models import ActionOutcome, WorkflowDefinition, WorkflowScan
 from mopstui.core.receipt import accepted, unconfirmed
@@ -63,6 +64,10 @@ class MarketoOptions:
     #: Smart lists read per refresh at most, for the `changed` problem (one call each: the campaigns
     #: whose updatedAt moved first, then the baselines still missing); 0 turns drift off.
     definition_reads: int = 25
+    #: People in the database (Marketo's Database tab), for the audience guard; 0: unknown.
+    database_size: int = 0
+    #: Or a smart list of everyone, counted once a session by an id-only bulk export; 0: none.
+    database_smart_list_id: int = 0
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -80,6 +85,8 @@ class MarketoOptions:
             raise ValueError("daily_quota: expected a positive number of calls")
         if not 0 <= self.definition_reads <= 200:
             raise ValueError("definition_reads: expected 0 to 200 smart lists read per refresh (0: no drift)")
+        if self.database_size < 0 or self.database_smart_list_id < 0:
+            raise ValueError("database_size, database_smart_list_id: expected 0 (unknown) or a positive number")
 
 
 class MarketoSource(HttpSource):
@@ -88,8 +95,14 @@ class MarketoSource(HttpSource):
     kind = "marketo"
     Options = MarketoOptions
     secret_fields = ("client_secret",)
-    capabilities = frozenset({"workflows", "actions"})
-    action_labels = {"activate": "Activate trigger campaign", "deactivate": "Deactivate trigger campaign"}
+    capabilities = frozenset({"workflows", "actions", "why"})
+    action_labels = {
+        "activate": "Activate trigger campaign",
+        "deactivate": "Deactivate trigger campaign",
+        "approve_email": "Approve draft email",
+        "approve_program": "Approve email program",
+        "schedule": "Schedule batch campaign",
+    }
 
     def __init__(self, name: str, options: MarketoOptions, context: SourceContext | None = None, **seams: Any) -> None:
         """`seams` are HttpSource's test seams (`now` is the wall clock of quota resets and earliestUpdatedAt)."""
@@ -107,6 +120,8 @@ class MarketoSource(HttpSource):
         self._emails: dict[tuple[str, bool], dict[str, Any]] = {}
         self._cache_generation = -1
         self._last_fetch: datetime | None = None
+        #: People in `database_smart_list_id`, counted once a session (see doctor.database_size).
+        self.database_people: int | None = None
 
     def build_client(self) -> HttpClient:
         options = self.options
@@ -261,12 +276,28 @@ class MarketoSource(HttpSource):
         hours = max(0.0, (until - self.now()).total_seconds() / 3600)
         return f"{QUOTA_MESSAGE} (in {hours:.1f} h); no calls until then"
 
+    # -- why won't it send ----------------------------------------------------------------------
+    async def diagnose(self, target: str) -> Diagnosis:
+        return await doctor.diagnose(self, target)
+
+    async def count_audience(self, target: str) -> Audience:
+        return await doctor.count_audience(self, target)
+
+    def remember_campaign(self, campaign: dict[str, Any]) -> None:
+        self._campaigns[str(campaign.get("id"))] = campaign
+
+    def known_campaign(self, target: str) -> dict[str, Any] | None:
+        return self._campaigns.get(target)
+
     # -- actions --------------------------------------------------------------------------------
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         if action not in self.action_labels:
             return ActionOutcome(False, f"Marketo does not support {action}")
         if not target.isdigit():
-            return ActionOutcome(False, f"'{target}' is not a Marketo smart campaign id")
+            return ActionOutcome(False, f"'{target}' is not a Marketo id")
+        fix = {"approve_email": doctor.approve_email, "approve_program": doctor.approve_program}.get(action)
+        if fix is not None or action == "schedule":
+            return await (fix or doctor.schedule)(self, target)
         known = self._campaigns.get(target, {})
         label = f"'{known.get('name')}'" if known.get("name") else f"campaign {target}"
         want_active = action == "activate"

@@ -29,6 +29,7 @@ from mopstui.core.models import QualityMetric, Request, WorkflowProblem
 from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui import actions as words
+from mopstui.tui import why_keys
 from mopstui.tui.colours import Colours
 from mopstui.tui.item_views import (
     DETAIL_ACTIONS,
@@ -79,6 +80,7 @@ class MainScreen(Screen[None]):
         Binding("f", "scope", "Requests scope: all / unassigned / mine", show=False, id="scope"),
         Binding("e", "export", "Export rows", show=False, id="export"),
         Binding("space", "review", "Reviewed", show=False, id="review"),
+        Binding("w", "why", "Why won't it send?", show=False, id="why"),
     ]
 
     def __init__(
@@ -235,7 +237,18 @@ class MainScreen(Screen[None]):
             self.notify(refusal, severity="warning")
             return
         title, body = words.workflow_confirmation(item, action)
+        if action == "activate" and why_keys.can_diagnose(self, item) and not self.cockpit.is_read_only(item.source):
+            why_keys.confirm_activation(self, item, title, body)  # who it reaches, and the audience guard
+            return
         self._confirm("workflows", item, action, title, body)
+
+    def action_why(self) -> None:
+        """`w`: why won't the selected campaign or flow send? (screens/why.py)"""
+        why_keys.open_why(self)
+
+    def run_confirmed(self, pane: str, item: Any, action: str) -> None:
+        """Run an action the user confirmed on a screen of its own (the guarded activation)."""
+        self._perform(pane, item, action, {})
 
     def _selected_request(self, verb: str) -> Request | None:
         item = self.pane("requests").selected()

@@ -1,0 +1,208 @@
+"""The fake Marketo's programs, email approval, batch scheduling and bulk lead exports.
+
+A mixin of `fakes.marketo.FakeMarketo` (its `route_more` is asked before the campaign routes).
+Every behaviour cites Adobe's page in shared/reference/marketo/ (copied under tests/contracts/).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+NO_ASSETS = "No assets found for the given search criteria."
+
+#: emails.md, "Approve": "The `from name`, `from email`, `reply to email`, and `subject` must be
+#: populated before approval." The docs give no refusal sample: code 709 is error-codes.md's
+#: "Business Rule Violation"; the message names the empty field as the UI's approval check does.
+APPROVAL_FIELDS = {
+    "fromName": "From Name",
+    "fromEmail": "From Email",
+    "replyEmail": "Reply Email",
+    "subject": "Subject",
+}
+
+
+@dataclass
+class ExportJob:
+    """One bulk lead export job (bulk-lead-extract.md: Created -> Queued -> Processing -> Completed)."""
+
+    export_id: str
+    smart_list: int | None
+    fields: list[str]
+    status: str = "Created"
+    polls: int = 0
+
+
+class MoreMarketo:
+    """Programs, approvals, schedules and bulk exports; state lives on the FakeMarketo."""
+
+    now: datetime
+
+    def init_more(self) -> None:
+        self.programs: dict[int, dict[str, Any]] = {}
+        #: smart list id -> the people in it (the answer of an id-only export's numberOfRecords)
+        self.smart_lists: dict[int, int] = {}
+        self.exports: dict[str, ExportJob] = {}
+        #: Status polls a job spends Queued and then Processing before it is Completed.
+        self.export_queued_polls = 1
+        self.export_processing_polls = 1
+        #: error-codes.md 1035: "In some subscriptions, the following Bulk Lead Extract filter types are
+        #: not supported: updatedAt, smartListId, smartListName."
+        self.smart_list_filter_enabled = True
+        #: error-codes.md 1029: "a maximum of 10 bulk extract jobs in the queue at any given time".
+        self.max_queued = 10
+        self.scheduled: list[int] = []
+        self._export_seq = itertools.count(1)
+
+    # -- building -------------------------------------------------------------------------------
+    def add_program(
+        self, name: str, *, id: int, type: str = "Email", status: str = "unlocked", start: datetime | None = None
+    ) -> dict[str, Any]:
+        """A program as programs.json lists it (swagger ProgramResponse: status locked/unlocked/on/off,
+        "Only valid for Email and engagement program types"; startDate for email programs)."""
+        from fakes.marketo import marketo_date  # (imported late: fakes.marketo imports this module)
+
+        program: dict[str, Any] = {
+            "id": id,
+            "name": name,
+            "description": "",
+            "createdAt": marketo_date(self.now - timedelta(days=10)),
+            "updatedAt": marketo_date(self.now - timedelta(days=1)),
+            "url": f"https://app-sjqe.marketo.com/#ME{id}A1",
+            "type": type,
+            "channel": "Email Send",
+            "folder": {"type": "Folder", "value": 12, "folderName": "Campaigns"},
+            "status": status if type in ("Email", "Engagement") else "",
+            "workspace": "Default",
+            "tags": [],
+            "costs": [],
+        }
+        if start is not None:
+            program["startDate"] = marketo_date(start)
+        self.programs[id] = program
+        return program
+
+    # -- routes ---------------------------------------------------------------------------------
+    def route_more(self, request: httpx.Request) -> httpx.Response | None:
+        method, path, params = request.method, request.url.path, dict(request.url.params)
+        if method == "GET" and path == "/rest/asset/v1/programs.json":
+            rows = [self.programs[k] for k in sorted(self.programs)]
+            if params.get("filterType") == "id":
+                wanted = {int(v) for v in params.get("filterValues", "").split(",") if v}
+                rows = [r for r in rows if r["id"] in wanted]
+            return self._browse(rows, params)
+        if method == "GET" and path == "/rest/asset/v1/emails.json" and "folder" in params:
+            folder = json.loads(params["folder"])  # emails.md "Browse": `folder`, a JSON object with id and type
+            rows = [r for r in self.email_records() if r["folder"]["value"] == folder["id"]]
+            return self._browse(rows, params)
+        match = re.fullmatch(r"/rest/asset/v1/program/(\d+)\.json", path)
+        if match and method == "GET":  # Get Program by Id: one ProgramResponse, or the "No assets" warning
+            program = self.programs.get(int(match.group(1)))
+            return self._ok([program]) if program else self._ok(None, warnings=[NO_ASSETS])
+        match = re.fullmatch(r"/rest/asset/v1/email/(\d+)(/approveDraft)?\.json", path)
+        if match:
+            return self._email(method, int(match.group(1)), bool(match.group(2)))
+        match = re.fullmatch(r"/rest/asset/v1/program/(\d+)/approve\.json", path)
+        if match and method == "POST":
+            return self._approve_program(int(match.group(1)))
+        match = re.fullmatch(r"/rest/v1/campaigns/(\d+)/schedule\.json", path)
+        if match and method == "POST":
+            return self._schedule(int(match.group(1)))
+        if path.startswith("/bulk/v1/leads/export/"):
+            return self._export(method, path, request)
+        return None
+
+    def _email(self, method: str, eid: int, approve: bool) -> httpx.Response:
+        email = self.emails.get(eid)
+        if email is None:
+            return self._error("610")
+        if not approve and method == "GET":
+            # emails.md "Get Email by Id": the approved version for an approved email, else the draft
+            return self._ok([email])
+        draft = self.email_drafts.get(eid) or email
+        if draft["status"] != "draft":
+            return self._error("709", "Email has no draft to approve")
+        for key, words in APPROVAL_FIELDS.items():
+            field = draft.get(key) or {}
+            if not str(field.get("value") or "").strip():
+                return self._error("709", f"Cannot approve email: {words} is empty")
+        approved = dict(draft, status="approved")
+        self.emails[eid] = approved
+        self.email_drafts.pop(eid, None)
+        return self._ok([{"id": eid}])
+
+    def _approve_program(self, pid: int) -> httpx.Response:
+        program = self.programs.get(pid)
+        if program is None:
+            return self._error("610")
+        # An email program whose email is still a draft cannot be approved (the UI's rule; 709)
+        drafts = [e for e in self.emails.values() if e["folder"]["value"] == pid and e["status"] == "draft"]
+        if drafts:
+            return self._error("709", f"Cannot approve program: email '{drafts[0]['name']}' is not approved")
+        program["status"] = "locked"
+        return self._ok([{"id": pid}])
+
+    def _schedule(self, cid: int) -> httpx.Response:
+        campaign = self.campaigns.get(cid)
+        if campaign is None:
+            return self._error("610")
+        if campaign["type"] != "batch":
+            return self._error("709", "Cannot schedule a trigger campaign")
+        self.scheduled.append(cid)
+        self.touch(cid, status="Single Run")
+        return self._ok([{"id": cid}])
+
+    # -- bulk lead export (bulk-lead-extract.md) ------------------------------------------------
+    def _export(self, method: str, path: str, request: httpx.Request) -> httpx.Response:
+        if method == "POST" and path.endswith("/create.json"):
+            body = json.loads(request.content or b"{}")
+            filt = body.get("filter", {})
+            if "smartListId" in filt and not self.smart_list_filter_enabled:
+                return self._error("1035", "Unsupported filter type for target subscription")
+            job = ExportJob(
+                f"ce45a7a1-f19d-4ce2-882c-{next(self._export_seq):012d}", filt.get("smartListId"), body["fields"]
+            )
+            self.exports[job.export_id] = job
+            return self._ok([self._job_row(job)])
+        match = re.fullmatch(r"/bulk/v1/leads/export/([^/]+)/(enqueue|status|cancel)\.json", path)
+        job = self.exports.get(match.group(1)) if match else None
+        if match is None or job is None:
+            return self._error("1003", "Export id not found")
+        verb = match.group(2)
+        if verb == "enqueue":
+            if job.status != "Created":
+                return self._error("1029", "Job already queued")
+            waiting = sum(1 for j in self.exports.values() if j.status in ("Queued", "Processing"))
+            if waiting >= self.max_queued:
+                return self._error("1029", "Too many jobs in queue")
+            job.status = "Queued"
+        elif verb == "cancel":
+            job.status = "Cancelled"  # the cancel sample's spelling
+        elif job.status in ("Queued", "Processing"):
+            job.polls += 1
+            if job.polls > self.export_queued_polls + self.export_processing_polls:
+                job.status = "Completed"
+            elif job.polls > self.export_queued_polls:
+                job.status = "Processing"
+        return self._ok([self._job_row(job)])
+
+    def _job_row(self, job: ExportJob) -> dict[str, Any]:
+        """swagger-mapi ExportResponse: numberOfRecords and fileSize "only when status is Completed"."""
+        row: dict[str, Any] = {
+            "exportId": job.export_id,
+            "status": job.status,
+            "format": "CSV",
+            "createdAt": "2026-03-02T14:00:00Z",
+        }
+        if job.status != "Created":
+            row["queuedAt"] = "2026-03-02T14:00:10Z"
+        if job.status == "Completed":
+            people = self.smart_lists.get(job.smart_list or 0, 0)
+            row.update(numberOfRecords=people, fileSize=3 + people * 9, finishedAt="2026-03-02T14:02:00Z")
+        return row

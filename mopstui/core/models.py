@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 Severity = Literal["critical", "warning", "info", "ok"]
-WorkflowKind = Literal["trigger", "batch", "flow"]
-ProblemKind = Literal["invalid", "inactive", "unapproved-asset", "failed-run", "stalled"]
+WorkflowKind = Literal["trigger", "batch", "flow", "integration"]
+ProblemKind = Literal["invalid", "inactive", "unapproved-asset", "failed-run", "stalled", "api-limit", "setup-change"]
 
 SEVERITY_RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2, "ok": 3}
 PRIORITY_RANK: dict[str, int] = {"Highest": 0, "High": 1, "Medium": 2, "Low": 3, "Lowest": 4}

@@ -78,6 +78,14 @@ class HttpPolicy:
     max_response_mb: float = DEFAULT_MAX_RESPONSE_MB
 
 
+@dataclass(frozen=True)
+class RawAnswer:
+    """A 2xx answer's bytes and headers, for `request(..., raw=True)` (a CSV page, a file)."""
+
+    content: bytes
+    headers: Mapping[str, str]
+
+
 class Transient(Exception):
     """Raised (by the client or a response hook) for a failure worth retrying after a pause.
 
@@ -214,13 +222,15 @@ class HttpClient:
         expect: type | tuple[type, ...] | None = dict,
         use_hook: bool = True,
         limiter: ArrivalLimiter | None = None,
+        raw: bool = False,
     ) -> Any:
         """Send one logical request (retrying transient failures) and return its parsed JSON.
 
         `idempotent` (default: true for GET/PUT/DELETE) decides whether a timeout or a 5xx may be
         retried: a POST that timed out may already have happened. `expect` checks the top-level
         JSON type (None for any, including an empty 204 body). `limiter`: every attempt, retries
-        included, holds a place under it while it is sent and answered.
+        included, holds a place under it while it is sent and answered. `raw`: return a
+        `RawAnswer` (body bytes and headers, still capped at `max_response_mb`) instead of JSON.
         """
         method = method.upper()
         if idempotent is None:
@@ -228,7 +238,9 @@ class HttpClient:
         attempt = 0
         while True:
             try:
-                return await self._once(method, url, params, json, data, headers, idempotent, expect, use_hook, limiter)
+                return await self._once(
+                    method, url, params, json, data, headers, idempotent, expect, use_hook, limiter, raw
+                )
             except Transient as transient:
                 limit = self.policy.retries
                 if transient.max_retries is not None:
@@ -267,6 +279,7 @@ class HttpClient:
         expect: type | tuple[type, ...] | None,
         use_hook: bool,
         limiter: ArrivalLimiter | None,
+        raw: bool = False,
     ) -> Any:
         self._check_quota_stop()
         if self._limiter is not None:
@@ -303,6 +316,8 @@ class HttpClient:
         if use_hook and self.response_hook is not None:
             self.response_hook(response, body)
         self._check_status(response, body, idempotent)
+        if raw:
+            return RawAnswer(response.content, response.headers)
         if body is NO_JSON:
             if not response.content.strip():
                 if expect is None:

@@ -170,7 +170,7 @@ class SalesforceSource(SalesforceApi):
                 await self._mapping(sobject)
                 found = await self._file_source(sobject).fetch_quality()
                 metrics.extend(self._relabel(sobject, m) for m in found)
-                if sobject not in self._object_status and found:
+                if sobject not in self._jobs and found:
                     age = self._age_hours(self.export_path(sobject)) or 0.0
                     self._object_status[sobject] = f"{sobject} {found[0].total or 0:,} rows, exported {age:.0f} h ago"
                 elif sobject in self._jobs and found:

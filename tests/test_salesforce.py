@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import csv
 import stat
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from mopstui.adapters.files import FileOptions, FileSource
-from mopstui.adapters.salesforce import SalesforceOptions, SalesforceSource
+from mopstui.adapters.salesforce import SalesforceOptions
 from mopstui.core.errors import AuthError, QuotaError, SourceError
-from mopstui.core.source import SourceContext
 
-from fakes.clock import FakeClock
-from fakes.salesforce import CLIENT_ID, CLIENT_SECRET, LEAD_FIELDS, FakeObject, FakeSalesforce
-
-NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-TODAY = date(2026, 12, 3)
+from fakes.salesforce import (
+    CLIENT_SECRET,
+    LEAD_FIELDS,
+    NOW,
+    TODAY,
+    FakeObject,
+    FakeSalesforce,
+    Wall,
+    by_metric,
+    make_source,
+)
 
 LEADS = [
     {"Id": "00Q1", "FirstName": "Ann", "LastName": "Lee", "Email": "ann@acme.com", "Country": "US",
@@ -35,45 +40,8 @@ LEADS = [
 ]  # fmt: skip
 
 
-class Wall:
-    """The wall clock a test moves (export ages)."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def make_fake(**kw: object) -> FakeSalesforce:
-    fake = FakeSalesforce(objects={"Lead": FakeObject.of(LEAD_FIELDS, LEADS)}, **kw)  # type: ignore[arg-type]
-    return fake
-
-
-def make_source(fake: FakeSalesforce, tmp_path: Path, wall: Wall | None = None, **opts: object) -> SalesforceSource:
-    options = SalesforceOptions(
-        instance_url="https://acme.my.salesforce.com",
-        client_id=CLIENT_ID,
-        objects=opts.pop("objects", ["Lead"]),  # type: ignore[arg-type]
-        **opts,  # type: ignore[arg-type]
-    )
-    context = SourceContext(state_dir=tmp_path / "state", secret=lambda field: CLIENT_SECRET)
-    clock = FakeClock()
-    return SalesforceSource(
-        "sfdc",
-        options,
-        context,
-        transport=fake.transport(),
-        clock=clock,
-        sleep=clock.sleep,
-        now=wall or Wall(),
-        today=lambda: TODAY,
-        cache_dir=tmp_path / "cache",
-    )
-
-
-def by_metric(metrics: list) -> dict[str, int]:  # type: ignore[type-arg]
-    return {m.metric: m.count for m in metrics}
+    return FakeSalesforce(objects={"Lead": FakeObject.of(LEAD_FIELDS, LEADS)}, **kw)  # type: ignore[arg-type]
 
 
 async def file_counts(tmp_path: Path, rows: list[dict[str, str]], required: list[str]) -> dict[str, int]:

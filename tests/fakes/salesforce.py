@@ -34,17 +34,25 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 
+from mopstui.adapters.salesforce import SalesforceOptions, SalesforceSource
+from mopstui.core.source import SourceContext
+
+from fakes.clock import FakeClock
 from fakes.server import RecordingServer
 
 CLIENT_ID = "3MVG9fake.consumer.key"
 CLIENT_SECRET = "F4KE5ECRET0123456789ABCDEF"
 VERSION = "v62.0"
 DATA = f"/services/data/{VERSION}"
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 12, 3)
 LEAD_FIELDS = [
     "Id", "FirstName", "LastName", "Email", "Company", "Country", "LeadSource", "LastActivityDate",
     "HasOptedOutOfEmail", "CreatedDate",
@@ -249,3 +257,75 @@ class FakeSalesforce(RecordingServer):
         locator = str(stop) if stop < obj.count else "null"
         headers = {"Content-Type": "text/csv", "Sforce-Locator": locator, "Sforce-NumberOfRecords": str(stop - start)}
         return httpx.Response(200, content="".join(lines).encode(), headers=headers)
+
+
+def synthetic_lead(i: int) -> dict[str, str]:
+    """Lead number `i` of a deterministic org of any size: every rule has rows to count (duplicates
+    that differ in case and spacing, invalid, role, free-mail and test addresses, test names, blank
+    countries, stale and impossible dates, opted-out rows), and quotes and commas to escape."""
+    k = (i * 2654435761) % 4294967296
+    kind = k % 50
+    if kind == 0:
+        email = ""
+    elif kind == 1:
+        email = f"not-an-email-{i}"
+    elif kind == 2:
+        email = f"info@co{i % 100}.com"
+    elif kind < 8:
+        email = f"p{i}@gmail.com"
+    elif kind == 8:
+        email = "test@example.com"
+    elif kind == 9:
+        email = f"  User{i % 1000}@Dup.COM "
+    else:
+        email = f"u{i % 700_000}@c{i % 500}.com"
+    first, last = ("Mickey", "Mouse") if k % 997 == 0 else (f'Ann "{i % 10}"', f"Lee, {i % 7}")
+    activity = ("2019-05-01", "", "2026-06-01", "2024-02-30")[k % 4]
+    return {
+        "Id": f"00Q{i:012d}",
+        "FirstName": first,
+        "LastName": last,
+        "Email": email,
+        "Company": f"Co {i % 100}",
+        "Country": "" if k % 13 == 0 else ("US", "DE", "FR")[k % 3],
+        "LeadSource": "" if k % 11 == 0 else "Web",
+        "LastActivityDate": activity,
+        "HasOptedOutOfEmail": "true" if k % 20 == 0 else "false",
+        "CreatedDate": "2025-01-01T00:00:00.000Z",
+    }
+
+
+class Wall:
+    """The wall clock a test moves (export ages)."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def make_source(fake: FakeSalesforce, tmp_path: Path, wall: Wall | None = None, **opts: object) -> SalesforceSource:
+    options = SalesforceOptions(
+        instance_url="https://acme.my.salesforce.com",
+        client_id=CLIENT_ID,
+        objects=opts.pop("objects", ["Lead"]),  # type: ignore[arg-type]
+        **opts,  # type: ignore[arg-type]
+    )
+    context = SourceContext(state_dir=tmp_path / "state", secret=lambda field: CLIENT_SECRET)
+    clock = FakeClock()
+    return SalesforceSource(
+        "sfdc",
+        options,
+        context,
+        transport=fake.transport(),
+        clock=clock,
+        sleep=clock.sleep,
+        now=wall or Wall(),
+        today=lambda: TODAY,
+        cache_dir=tmp_path / "cache",
+    )
+
+
+def by_metric(metrics: list) -> dict[str, int]:  # type: ignore[type-arg]
+    return {m.metric: m.count for m in metrics}

@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -257,6 +257,62 @@ class HttpClient:
                     self._limiter.penalise(delay)
                 await self._sleep(delay)
                 attempt += 1
+
+    async def download(
+        self,
+        url: str,
+        out: IO[bytes],
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int,
+    ) -> Mapping[str, str]:
+        """GET `url` and write its body to `out` as it arrives (a platform's export file, too big to
+        hold in memory); return the answer's headers. Errors map as for `request`; a body larger
+        than `max_bytes` fails. Not retried: part of the body may already be written."""
+        self._check_quota_stop()
+        if self._limiter is not None:
+            await self._limiter.acquire()
+        async with self._gate:
+            self.calls += 1
+            if self._on_call is not None:
+                self._on_call()
+            client = self._http()
+            try:
+                streamed = await client.send(
+                    client.build_request("GET", url, params=params, headers=headers), stream=True
+                )
+            except httpx.HTTPError as exc:
+                raise self.error(UnreachableError, f"cannot download from {self.host} ({_reason(exc)})") from None
+            try:
+                if streamed.status_code >= 300:
+                    content = await self._read_capped(streamed)
+                    response = httpx.Response(streamed.status_code, content=content, request=streamed.request)
+                    body = _parse(response)
+                    if self.response_hook is not None:
+                        self.response_hook(response, body)
+                    try:
+                        self._check_status(response, body, True)
+                    except Transient as transient:
+                        raise transient.error from None
+                    raise self.error(SourceError, f"{self.host} answered HTTP {streamed.status_code} for a download")
+                size = 0
+                try:
+                    async for chunk in streamed.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise self.error(
+                                BadAnswerError,
+                                f"the file from {self.host} is larger than {max_bytes / (1 << 20):,.0f} MB",
+                            )
+                        out.write(chunk)
+                except httpx.HTTPError as exc:
+                    raise self.error(
+                        UnreachableError, f"download from {self.host} broke off ({_reason(exc)})"
+                    ) from None
+                return dict(streamed.headers)
+            finally:
+                await streamed.aclose()
 
     async def get(self, url: str, **kw: Any) -> Any:
         return await self.request("GET", url, **kw)

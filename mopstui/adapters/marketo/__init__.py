@@ -8,14 +8,17 @@ token's life asks only for what changed since the last one (`earliestUpdatedAt`)
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from mopstui import paths
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.adapters.marketo.auth import TokenKeeper
 from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns, version_key
@@ -27,8 +30,11 @@ from mopstui.adapters.marketo.envelope import (
     make_classifier,
     no_assets,
 )
+from mopstui.adapters.marketo.export_options import check_export_options
+from mopstui.adapters.marketo.quality_export import MAX_FILE_BYTES, QualityExport
 from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
-from mopstui.core.models import ActionOutcome, WorkflowScan
+from mopstui.core.models import ActionOutcome, QualityMetric, WorkflowScan
+from mopstui.core.private import open_private
 from mopstui.core.receipt import accepted, unconfirmed
 from mopstui.core.source import SourceContext
 
@@ -58,6 +64,10 @@ class MarketoOptions:
     daily_quota: int = 50000
     #: Look for draft-only emails (the `unapproved-asset` problem); off saves the email listing.
     check_emails: bool = True
+    #: Data quality from a bulk lead export of the whole database (see quality_export.py).
+    quality_export: bool = False
+    export_since: str = "2010-01-01"
+    required_fields: list[str] = field(default_factory=lambda: ["email"])
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -73,6 +83,7 @@ class MarketoOptions:
             raise ValueError("max_concurrency: expected 1 to 10 (the instance's limit is 10)")
         if self.daily_quota < 1:
             raise ValueError("daily_quota: expected a positive number of calls")
+        check_export_options(self)
 
 
 class MarketoSource(HttpSource):
@@ -100,6 +111,10 @@ class MarketoSource(HttpSource):
         self._emails: dict[tuple[str, bool], dict[str, Any]] = {}
         self._cache_generation = -1
         self._last_fetch: datetime | None = None
+        self.quality: QualityExport | None = None
+        if options.quality_export:
+            self.capabilities = self.capabilities | {"quality"}  # type: ignore[misc]  # this source's own
+            self.quality = quality_export(self)
 
     def build_client(self) -> HttpClient:
         options = self.options
@@ -217,6 +232,33 @@ class MarketoSource(HttpSource):
         hours = max(0.0, (until - self.now()).total_seconds() / 3600)
         return f"{QUOTA_MESSAGE} (in {hours:.1f} h); no calls until then"
 
+    # -- data quality (quality_export = true) ----------------------------------------------------
+    async def fetch_quality(self) -> list[QualityMetric]:
+        if self.quality is None:
+            return []
+        return await self.quality.fetch()
+
+    @property
+    def health(self) -> str:
+        """The API usage (set by the workflow fetch), then the export's progress when there is one."""
+        quality: QualityExport | None = getattr(self, "quality", None)
+        return "; ".join(p for p in (self._usage, quality.status if quality else "") if p)
+
+    @health.setter
+    def health(self, text: str) -> None:
+        self._usage = text
+
+    async def download(self, path: str, dest: Path) -> None:
+        """A bulk export file into `dest` (0600), streamed; an error envelope instead of a file is raised."""
+        token = await self.tokens.token()
+        with open_private(dest, "wb") as out:
+            await self.http.download(path, out, headers={"Authorization": f"Bearer {token}"}, max_bytes=MAX_FILE_BYTES)
+        with dest.open("rb") as fh:
+            head = fh.read(1)
+        if head == b"{":
+            dest.unlink(missing_ok=True)
+            raise BadAnswerError(f"{self.name}: Marketo sent an error instead of the export file for {path}")
+
     # -- actions --------------------------------------------------------------------------------
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         if action not in self.action_labels:
@@ -260,6 +302,21 @@ class MarketoSource(HttpSource):
         await self.tokens.token()
         await self._refresh_usage()
         return f"Marketo at {self.http.host}: token ok; {self.health or 'usage unknown'}"
+
+
+def quality_export(source: MarketoSource) -> QualityExport:
+    """The bulk-export run of a source with `quality_export = true`, caching in the user cache dir."""
+    cache = paths.cache_dir() / "marketo" / re.sub(r"[^A-Za-z0-9_.-]", "-", source.name)
+    return QualityExport(
+        source.name,
+        source.api,
+        source.download,
+        source.options,
+        cache,
+        source.context,
+        now=source.now,
+        clock=source.clock,
+    )
 
 
 def _first(group: BaseExceptionGroup) -> BaseException:

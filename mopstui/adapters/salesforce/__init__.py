@@ -158,6 +158,8 @@ class SalesforceSource(SalesforceApi):
                 fields = list(dict.fromkeys(self._mappings[sobject].values()))
                 part.write_text(",".join(f'"{f}"' for f in fields) + "\n", encoding="utf-8")
             part.replace(path)  # the new export supersedes the old one, which is gone
+            stamp = self.now().timestamp()  # its age is read on the source's clock
+            os.utime(path, (stamp, stamp))
             del self._jobs[sobject]
             self._object_status.pop(sobject, None)
 

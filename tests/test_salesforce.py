@@ -266,3 +266,13 @@ def test_options_are_checked_in_one_line() -> None:
         SalesforceOptions(instance_url="https://a.my.salesforce.com", client_id="x", api_version="62")
     with pytest.raises(ValueError, match="columns.colour"):
         SalesforceOptions(instance_url="https://a.my.salesforce.com", client_id="x", columns={"colour": "X"})
+
+
+async def test_a_hostile_error_message_reaches_no_terminal_raw(tmp_path: Path) -> None:
+    fake = make_fake(fail_with="bad\x1b]0;pwned\x07 query\nsecond line")
+    source = make_source(fake, tmp_path)
+    with pytest.raises(SourceError) as caught:
+        await source.fetch_quality()
+    message = str(caught.value)
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    assert "pwned" in message  # shown, but harmless

@@ -48,6 +48,12 @@ def state_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_state_dir(APP))
 
 
+def cache_dir() -> Path:
+    """`$MOPSTUI_CACHE_DIR`, else the platform's user cache dir (platform exports kept for counting)."""
+    override = os.environ.get("MOPSTUI_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP))
+
+
 def exports_dir() -> Path:
     """Where drill-down exports go: `exports/` inside the state dir (created when first used)."""
     return state_dir() / "exports"

@@ -63,7 +63,7 @@ def test_resolution_order(write_config, tmp_path, monkeypatch):
         ("[sources.a]\nkind='demo'\nlatencyy=1\n", "sources.a.latencyy", "unknown key for kind 'demo'"),
         ("[sources.a]\nkind='demo'\nlatency='fast'\n", "sources.a.latency", "expected a number, got 'fast'"),
         ("[sources.a]\nkind='demo'\nfail='sometimes'\n", "sources.a.fail", "expected one of 'none', 'error'"),
-        ("[sources.a]\nkind='salesforce'\n", "sources.a.kind", "unknown kind 'salesforce'"),
+        ("[sources.a]\nkind='pardot'\n", "sources.a.kind", "unknown kind 'pardot'"),
         ("[sources.a]\nlatency=1\n", "sources.a.kind", "missing"),
         ("refresh_minutes = 0\n[sources.a]\nkind='demo'\n", "refresh_minutes", "above 0"),
         ("read_only = 'yes'\n[sources.a]\nkind='demo'\n", "read_only", "expected true or false"),

@@ -239,6 +239,9 @@ def test_wizard_offers_sensible_suggestions_for_jira_and_marketo(capsys, monkeyp
         "",  # definition_reads: the default
         "",
         "",  # database_size, database_smart_list_id: unknown
+        "",
+        "",
+        "",  # quality_export, export_since, required_fields: defaults
         "token-1",
         "secret-1",  # the two secrets
         "n",

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 Severity = Literal["critical", "warning", "info", "ok"]
-#: Open sets. Built in: kinds trigger, batch, flow; problems invalid, inactive, unapproved-asset,
-#: failed-run, stalled, changed. An adapter may add its own: the TUI and the report show any name.
+#: Open sets. Built in: kinds trigger, batch, flow, integration; problems invalid, inactive, unapproved-asset,
+#: failed-run, stalled, changed, api-limit,
+#: setup-change. An adapter may add its own: the TUI and the report show any name.
 WorkflowKind = str
 ProblemKind = str
 

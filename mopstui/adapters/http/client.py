@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -76,6 +76,14 @@ class HttpPolicy:
     max_retry_after: float = 60.0
     #: Answers larger than this (decompressed) fail the call; set per source by `max_response_mb`.
     max_response_mb: float = DEFAULT_MAX_RESPONSE_MB
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """A 2xx answer's bytes and headers, for `request(..., raw=True)` (a CSV page, a file)."""
+
+    content: bytes
+    headers: Mapping[str, str]
 
 
 class Transient(Exception):
@@ -214,13 +222,15 @@ class HttpClient:
         expect: type | tuple[type, ...] | None = dict,
         use_hook: bool = True,
         limiter: ArrivalLimiter | None = None,
+        raw: bool = False,
     ) -> Any:
         """Send one logical request (retrying transient failures) and return its parsed JSON.
 
         `idempotent` (default: true for GET/PUT/DELETE) decides whether a timeout or a 5xx may be
         retried: a POST that timed out may already have happened. `expect` checks the top-level
         JSON type (None for any, including an empty 204 body). `limiter`: every attempt, retries
-        included, holds a place under it while it is sent and answered.
+        included, holds a place under it while it is sent and answered. `raw`: return a
+        `RawAnswer` (body bytes and headers, still capped at `max_response_mb`) instead of JSON.
         """
         method = method.upper()
         if idempotent is None:
@@ -228,7 +238,9 @@ class HttpClient:
         attempt = 0
         while True:
             try:
-                return await self._once(method, url, params, json, data, headers, idempotent, expect, use_hook, limiter)
+                return await self._once(
+                    method, url, params, json, data, headers, idempotent, expect, use_hook, limiter, raw
+                )
             except Transient as transient:
                 limit = self.policy.retries
                 if transient.max_retries is not None:
@@ -245,6 +257,62 @@ class HttpClient:
                     self._limiter.penalise(delay)
                 await self._sleep(delay)
                 attempt += 1
+
+    async def download(
+        self,
+        url: str,
+        out: IO[bytes],
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int,
+    ) -> Mapping[str, str]:
+        """GET `url` and write its body to `out` as it arrives (a platform's export file, too big to
+        hold in memory); return the answer's headers. Errors map as for `request`; a body larger
+        than `max_bytes` fails. Not retried: part of the body may already be written."""
+        self._check_quota_stop()
+        if self._limiter is not None:
+            await self._limiter.acquire()
+        async with self._gate:
+            self.calls += 1
+            if self._on_call is not None:
+                self._on_call()
+            client = self._http()
+            try:
+                streamed = await client.send(
+                    client.build_request("GET", url, params=params, headers=headers), stream=True
+                )
+            except httpx.HTTPError as exc:
+                raise self.error(UnreachableError, f"cannot download from {self.host} ({_reason(exc)})") from None
+            try:
+                if streamed.status_code >= 300:
+                    content = await self._read_capped(streamed)
+                    response = httpx.Response(streamed.status_code, content=content, request=streamed.request)
+                    body = _parse(response)
+                    if self.response_hook is not None:
+                        self.response_hook(response, body)
+                    try:
+                        self._check_status(response, body, True)
+                    except Transient as transient:
+                        raise transient.error from None
+                    raise self.error(SourceError, f"{self.host} answered HTTP {streamed.status_code} for a download")
+                size = 0
+                try:
+                    async for chunk in streamed.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise self.error(
+                                BadAnswerError,
+                                f"the file from {self.host} is larger than {max_bytes / (1 << 20):,.0f} MB",
+                            )
+                        out.write(chunk)
+                except httpx.HTTPError as exc:
+                    raise self.error(
+                        UnreachableError, f"download from {self.host} broke off ({_reason(exc)})"
+                    ) from None
+                return dict(streamed.headers)
+            finally:
+                await streamed.aclose()
 
     async def get(self, url: str, **kw: Any) -> Any:
         return await self.request("GET", url, **kw)
@@ -267,6 +335,7 @@ class HttpClient:
         expect: type | tuple[type, ...] | None,
         use_hook: bool,
         limiter: ArrivalLimiter | None,
+        raw: bool = False,
     ) -> Any:
         self._check_quota_stop()
         if self._limiter is not None:
@@ -303,6 +372,8 @@ class HttpClient:
         if use_hook and self.response_hook is not None:
             self.response_hook(response, body)
         self._check_status(response, body, idempotent)
+        if raw:
+            return RawAnswer(response.content, response.headers)
         if body is NO_JSON:
             if not response.content.strip():
                 if expect is None:

@@ -18,10 +18,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import httpx
 
+from mopstui import paths
 from mopstui.adapters.http import (
     HttpClient,
     HttpPolicy,
@@ -32,6 +35,7 @@ from mopstui.adapters.http import (
 from mopstui.adapters.http.limits import ArrivalLimiter, shared_limiter
 from mopstui.adapters.hubspot import definitions as flow_definitions
 from mopstui.adapters.hubspot.filters import QualityCount, parse_quality
+from mopstui.adapters.hubspot.quality_export import MAX_FILE_BYTES, ContactsExport
 from mopstui.core.errors import (
     AuthError,
     BadAnswerError,
@@ -50,6 +54,7 @@ from mopstui.core.models import (
     WorkflowState,
 )
 from mopstui.core.patterns import matching_pattern
+from mopstui.core.private import open_private
 from mopstui.core.quality import make_metric
 from mopstui.core.receipt import unconfirmed
 from mopstui.core.source import SourceContext
@@ -83,6 +88,8 @@ class HubSpotOptions:
     #: Flows read in full per refresh at most, for the `changed` problem (revisionId moved first,
     #: then the baselines still missing); 0 turns drift off.
     definition_reads: int = 25
+    #: Data quality from a CRM contacts export counted by the file rules (see quality_export.py).
+    quality_export: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.definition_reads <= 200:
@@ -134,6 +141,11 @@ class HubSpotSource(HttpSource):
         self._search_key = ""
         self._search_limiter: ArrivalLimiter | None = None
         self._portal: tuple[str, int | None] | None = None
+        self.export: ContactsExport | None = None
+        if options.quality_export:
+            cache = paths.cache_dir() / "hubspot" / re.sub(r"[^A-Za-z0-9_.-]", "-", name)
+            required = options.required_properties or ["email"]
+            self.export = ContactsExport(name, self._call, self.download, required, cache, self.context, now=self.now)
 
     def build_client(self) -> HttpClient:
         token = self.secret("token")
@@ -366,7 +378,36 @@ class HubSpotSource(HttpSource):
         self._search_limiter = limiter  # holds the shared entry for as long as this source lives
         return limiter
 
+    async def _call(self, method: str, path: str, **kw: Any) -> Any:
+        return await self.http.request(method, path, **kw)  # the client is built on first use
+
+    @property
+    def health(self) -> str:
+        """The daily limit's use (from HubSpot's headers), then the export's progress when there is one."""
+        export: ContactsExport | None = getattr(self, "export", None)
+        return "; ".join(p for p in (self._limits_seen, export.status if export else "") if p)
+
+    @health.setter
+    def health(self, text: str) -> None:
+        self._limits_seen = text
+
+    async def download(self, url: str, dest: Path) -> None:
+        """HubSpot's signed export file into `dest` (0600), streamed, from its own host without our token."""
+        parts = urlsplit(url)
+        client = self.make_client(f"{parts.scheme}://{parts.netloc}", policy=HttpPolicy(read_timeout=120.0))
+        try:
+            with open_private(dest, "wb") as out:
+                await client.download(
+                    parts.path + (f"?{parts.query}" if parts.query else ""), out, max_bytes=MAX_FILE_BYTES
+                )
+        finally:
+            await client.aclose()
+
     async def fetch_quality(self) -> list[QualityMetric]:
+        if self.export is not None:
+            exported = await self.export.fetch()
+            if exported is not None:
+                return exported
         total = await self.count([])
         metrics = []
         for count in self.options.counts:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from mopstui import paths
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.adapters.marketo import doctor, smartlists
 from mopstui.adapters.marketo.auth import TokenKeeper
@@ -29,9 +32,12 @@ from mopstui.adapters.marketo.envelope import (
     make_classifier,
     no_assets,
 )
+from mopstui.adapters.marketo.export_options import check_export_options
+from mopstui.adapters.marketo.quality_export import MAX_FILE_BYTES, QualityExport
 from mopstui.core.diagnosis import Audience, Diagnosis
 from mopstui.core.errors import AuthError, BadAnswerError, QuotaError, SourceError
-from mopstui.core.models import ActionOutcome, WorkflowDefinition, WorkflowScan
+from mopstui.core.models import ActionOutcome, QualityMetric, WorkflowDefinition, WorkflowScan
+from mopstui.core.private import open_private
 from mopstui.core.receipt import accepted, unconfirmed
 from mopstui.core.source import SourceContext
 
@@ -68,6 +74,10 @@ class MarketoOptions:
     database_size: int = 0
     #: Or a smart list of everyone, counted once a session by an id-only bulk export; 0: none.
     database_smart_list_id: int = 0
+    #: Data quality from a bulk lead export of the whole database (see quality_export.py).
+    quality_export: bool = False
+    export_since: str = "2010-01-01"
+    required_fields: list[str] = field(default_factory=lambda: ["email"])
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -87,6 +97,7 @@ class MarketoOptions:
             raise ValueError("definition_reads: expected 0 to 200 smart lists read per refresh (0: no drift)")
         if self.database_size < 0 or self.database_smart_list_id < 0:
             raise ValueError("database_size, database_smart_list_id: expected 0 (unknown) or a positive number")
+        check_export_options(self)
 
 
 class MarketoSource(HttpSource):
@@ -122,6 +133,10 @@ class MarketoSource(HttpSource):
         self._last_fetch: datetime | None = None
         #: People in `database_smart_list_id`, counted once a session (see doctor.database_size).
         self.database_people: int | None = None
+        self.quality: QualityExport | None = None
+        if options.quality_export:
+            self.capabilities = self.capabilities | {"quality"}  # type: ignore[misc]  # this source's own
+            self.quality = quality_export(self)
 
     def build_client(self) -> HttpClient:
         options = self.options
@@ -289,6 +304,33 @@ class MarketoSource(HttpSource):
     def known_campaign(self, target: str) -> dict[str, Any] | None:
         return self._campaigns.get(target)
 
+    # -- data quality (quality_export = true) ----------------------------------------------------
+    async def fetch_quality(self) -> list[QualityMetric]:
+        if self.quality is None:
+            return []
+        return await self.quality.fetch()
+
+    @property
+    def health(self) -> str:
+        """The API usage (set by the workflow fetch), then the export's progress when there is one."""
+        quality: QualityExport | None = getattr(self, "quality", None)
+        return "; ".join(p for p in (self._usage, quality.status if quality else "") if p)
+
+    @health.setter
+    def health(self, text: str) -> None:
+        self._usage = text
+
+    async def download(self, path: str, dest: Path) -> None:
+        """A bulk export file into `dest` (0600), streamed; an error envelope instead of a file is raised."""
+        token = await self.tokens.token()
+        with open_private(dest, "wb") as out:
+            await self.http.download(path, out, headers={"Authorization": f"Bearer {token}"}, max_bytes=MAX_FILE_BYTES)
+        with dest.open("rb") as fh:
+            head = fh.read(1)
+        if head == b"{":
+            dest.unlink(missing_ok=True)
+            raise BadAnswerError(f"{self.name}: Marketo sent an error instead of the export file for {path}")
+
     # -- actions --------------------------------------------------------------------------------
     async def perform(self, action: str, target: str, params: Mapping[str, str]) -> ActionOutcome:
         if action not in self.action_labels:
@@ -335,6 +377,21 @@ class MarketoSource(HttpSource):
         await self.tokens.token()
         await self._refresh_usage()
         return f"Marketo at {self.http.host}: token ok; {self.health or 'usage unknown'}"
+
+
+def quality_export(source: MarketoSource) -> QualityExport:
+    """The bulk-export run of a source with `quality_export = true`, caching in the user cache dir."""
+    cache = paths.cache_dir() / "marketo" / re.sub(r"[^A-Za-z0-9_.-]", "-", source.name)
+    return QualityExport(
+        source.name,
+        source.api,
+        source.download,
+        source.options,
+        cache,
+        source.context,
+        now=source.now,
+        clock=source.clock,
+    )
 
 
 def _first(group: BaseExceptionGroup) -> BaseException:

@@ -19,6 +19,8 @@ PROBLEM_LABEL = {
     "unapproved-asset": "draft asset",
     "failed-run": "failed run",
     "stalled": "stalled",
+    "api-limit": "API limit",
+    "setup-change": "setup change",
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

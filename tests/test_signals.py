@@ -122,6 +122,8 @@ def start_an_action(cockpit: Cockpit) -> None:
     cockpit.wait_for("first answers", lambda: b"sources ok" in cockpit.output)
     cockpit.type(b"a")
     cockpit.wait_for("confirmation", lambda: b"Yes, do it" in cockpit.output)
+    # the confirmation counts who the campaign reaches first: `y` waits for the count
+    cockpit.wait_for("the audience count", lambda: b"in the database" in cockpit.output)
     cockpit.type(b"y")
     cockpit.wait_for("the attempt in the audit log", lambda: any(e["outcome"] == "attempt" for e in cockpit.audit()))
 

@@ -3,14 +3,31 @@ screens they open (the main screen binds the keys; see screens/main.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from mopstui.config import Config
 from mopstui.core import why
 from mopstui.core.models import ActionOutcome, WorkflowProblem
+from mopstui.core.service import Cockpit
 from mopstui.tui.messages import ActionFinished
 
-if TYPE_CHECKING:
-    from mopstui.tui.screens.main import MainScreen
+
+class MainScreen(Protocol):
+    """What these keys use of the cockpit screen (screens/main.py), named here without importing it."""
+
+    cockpit: Cockpit
+    config: Config
+
+    @property
+    def app(self) -> Any: ...
+
+    def pane(self, name: str) -> Any: ...
+
+    def notify(self, message: str, *, severity: Any = ...) -> None: ...
+
+    def post_message(self, message: Any) -> bool: ...
+
+    def run_confirmed(self, pane: str, item: Any, action: str) -> None: ...
 
 
 def can_diagnose(screen: MainScreen, item: object) -> bool:

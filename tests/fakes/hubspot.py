@@ -100,6 +100,12 @@ class FakeHubSpot(RecordingServer):
     search_arrivals: list[float] = field(default_factory=list)
     #: Arrival times of the searches answered with a SECONDLY 429.
     throttled: list[float] = field(default_factory=list)
+    #: flow id -> the marketing email ids its send steps use (GET /automation/v4/flows/email-campaigns)
+    flow_emails: dict[str, list[str]] = field(default_factory=dict)
+    #: marketing email id -> the email (GET /marketing/v3/emails/{emailId})
+    emails: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: list id -> list record (GET /crm/v3/lists/{listId})
+    lists: dict[str, dict[str, Any]] = field(default_factory=dict)
     _connected: bool = field(default=False, init=False, repr=False)
 
     def busiest_second(self) -> int:
@@ -158,6 +164,9 @@ class FakeHubSpot(RecordingServer):
             )
         if path == "/automation/v4/flows" and request.method == "GET":
             return self._list(request)
+        more = self._why(request)
+        if more is not None:
+            return more
         m = re.fullmatch(r"/automation/v4/flows/([^/]+)", path)
         if m:
             flow = self.flows.get(m.group(1))
@@ -173,6 +182,34 @@ class FakeHubSpot(RecordingServer):
         if path == "/crm/v3/objects/contacts/search" and request.method == "POST":
             return self._search(json.loads(request.content))
         return error(404, f"No route {request.method} {path}", "OBJECT_NOT_FOUND")
+
+    def _why(self, request: httpx.Request) -> httpx.Response | None:
+        """What a diagnosis reads: a flow's emails, each email, each list."""
+        path = request.url.path
+        if path == "/automation/v4/flows/email-campaigns" and request.method == "GET":
+            # developers.hubspot.com, automation v4 "Retrieve workflow email campaigns": results of
+            # {emailCampaignId, emailContentId, flowId}, filtered by flowId, paged by paging.next.after
+            flow_id = request.url.params.get("flowId", "")
+            rows = [
+                {"emailCampaignId": f"9{email_id}", "emailContentId": email_id, "flowId": flow_id}
+                for email_id in self.flow_emails.get(flow_id, [])
+            ]
+            return httpx.Response(200, json={"results": rows})
+        m = re.fullmatch(r"/marketing/v3/emails/([^/]+)", path)
+        if m and request.method == "GET":
+            # marketing emails v3 "Get the details of a specified marketing email": name, state, isPublished
+            email = self.emails.get(m.group(1))
+            if email is None:
+                return error(404, f"Email {m.group(1)} not found", "OBJECT_NOT_FOUND")
+            return httpx.Response(200, json=email)
+        m = re.fullmatch(r"/crm/v3/lists/([^/]+)", path)
+        if m and request.method == "GET":
+            # lists v3 "Fetch List by ID": {"list": {listId, name, size, processingType, ...}}
+            found = self.lists.get(m.group(1))
+            if found is None:
+                return error(404, f"List {m.group(1)} not found", "OBJECT_NOT_FOUND")
+            return httpx.Response(200, json={"list": found})
+        return None
 
     def _list(self, request: httpx.Request) -> httpx.Response:
         limit = min(int(request.url.params.get("limit", 20)), self.page_cap)
@@ -283,3 +320,22 @@ def rate_limited(policy: str) -> httpx.Response:
         errorType="RATE_LIMIT",
         policyName=policy,
     )
+
+
+def make_email(email_id: str, name: str, *, published: bool = True) -> dict[str, Any]:
+    """A marketing email as `GET /marketing/v3/emails/{id}` gives it (the fields a diagnosis reads)."""
+    state = "AUTOMATED" if published else "AUTOMATED_DRAFT"
+    return {"id": email_id, "name": name, "state": state, "isPublished": published, "type": "AUTOMATED_EMAIL"}
+
+
+def in_list(flow: dict[str, Any], *list_ids: str) -> dict[str, Any]:
+    """`flow` enrolling the members of `list_ids` (v4 enrollment criteria: IN_LIST filters)."""
+    flow["enrollmentCriteria"]["listFilterBranch"]["filterBranches"] = [
+        {
+            "filterBranchType": "AND",
+            "filterBranches": [],
+            "filters": [{"filterType": "IN_LIST", "listId": lid, "operator": "IN_LIST"}],
+        }
+        for lid in list_ids
+    ]
+    return flow

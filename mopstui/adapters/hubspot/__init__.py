@@ -34,8 +34,10 @@ from mopstui.adapters.http import (
 )
 from mopstui.adapters.http.limits import ArrivalLimiter, shared_limiter
 from mopstui.adapters.hubspot import definitions as flow_definitions
+from mopstui.adapters.hubspot import why
 from mopstui.adapters.hubspot.filters import QualityCount, parse_quality
 from mopstui.adapters.hubspot.quality_export import MAX_FILE_BYTES, ContactsExport
+from mopstui.core.diagnosis import Audience, Diagnosis
 from mopstui.core.errors import (
     AuthError,
     BadAnswerError,
@@ -132,7 +134,7 @@ class HubSpotSource(HttpSource):
     kind = "hubspot"
     Options = HubSpotOptions
     secret_fields = ("token",)
-    capabilities = frozenset({"workflows", "quality", "actions"})
+    capabilities = frozenset({"workflows", "quality", "actions", "why"})
     action_labels = {"activate": "Activate (turn the workflow on)", "deactivate": "Deactivate (turn the workflow off)"}
 
     def __init__(self, name: str, options: HubSpotOptions, context: SourceContext | None = None, **seams: Any) -> None:
@@ -158,7 +160,7 @@ class HubSpotSource(HttpSource):
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             response_hook=self._classify,
             auth_hint=f"{fix} with a valid private app access token",
-            access_hint=f"give the private app the automation and crm.objects.contacts.read scopes, or {fix}",
+            access_hint=f"give the private app the automation and crm.objects.contacts.read scopes (and content, crm.lists.read for `w`), or {fix}",
         )
 
     # -- answers ----------------------------------------------------------------------------------
@@ -352,6 +354,13 @@ class HubSpotSource(HttpSource):
         if enabled is not want:
             return ActionOutcome(False, f"HubSpot accepted the change but '{name}' is still {'off' if want else 'on'}")
         return ActionOutcome(True, f"{'Activated' if want else 'Deactivated'} '{name}'", confirmed=True)
+
+    # -- why won't it send (see why.py) -----------------------------------------------------------
+    async def diagnose(self, target: str) -> Diagnosis:
+        return await why.diagnose(self, target)
+
+    async def count_audience(self, target: str) -> Audience:
+        return await why.count_audience(self, target)
 
     # -- data quality -----------------------------------------------------------------------------
     async def count(self, filter_groups: list[dict[str, Any]]) -> int:

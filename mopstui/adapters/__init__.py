@@ -22,6 +22,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "hubspot": "mopstui.adapters.hubspot:HubSpotSource",
     "jira": "mopstui.adapters.jira:JiraSource",
     "file": "mopstui.adapters.files:FileSource",
+    "warehouse": "mopstui.adapters.warehouse:WarehouseSource",
 }
 
 

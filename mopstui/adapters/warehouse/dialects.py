@@ -71,10 +71,10 @@ def valid_date_sql(x: str) -> str:
 def table_expression(table: str, dialect: Dialect) -> exp.Table:
     """The `table` option, read as a table name in the dialect's own quoting (`db.schema.table`)."""
     try:
-        parsed = exp.to_table(table, dialect=dialect)
+        parsed = sqlglot.parse_one(table, into=exp.Table, read=dialect)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         parsed = None
-    if not isinstance(parsed, exp.Table) or not parsed.name:
+    if not isinstance(parsed, exp.Table) or not isinstance(parsed.this, exp.Identifier) or parsed.alias:
         raise ValueError(f"table: expected a table name such as analytics.contacts, got {table!r}")
     return parsed
 

@@ -23,6 +23,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "jira": "mopstui.adapters.jira:JiraSource",
     "file": "mopstui.adapters.files:FileSource",
     "salesforce": "mopstui.adapters.salesforce:SalesforceSource",
+    "warehouse": "mopstui.adapters.warehouse:WarehouseSource",
 }
 
 

@@ -1,0 +1,119 @@
+"""What a warehouse source asks of a database driver, and the parts every driver shares.
+
+A `Connection` is blocking and used from one worker thread; only `cancel` is called from another
+(the event loop's, when a fetch times out or the cockpit stops). Drivers are imported when a
+source first connects, never with this module, and a missing one is a one-line SourceError
+naming the extra to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Protocol
+
+from mopstui.core.errors import SourceError
+
+#: dialect -> (the driver's module, the pip extra that brings it).
+DRIVERS: dict[str, tuple[str, str]] = {
+    "postgres": ("psycopg", "postgres"),
+    "snowflake": ("snowflake.connector", "snowflake"),
+    "bigquery": ("google.cloud.bigquery", "bigquery"),
+    "duckdb": ("duckdb", ""),
+}
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What the engine says one query cost, where it says anything."""
+
+    query_id: str = ""
+    bytes_scanned: int | None = None
+    credits: float | None = None
+    cached: bool = False
+
+
+class Connection(Protocol):
+    """One open connection to a warehouse."""
+
+    def columns(self, table: str) -> list[str]:
+        """The table's column names, in its order."""
+        ...
+
+    def fetch_one(self, sql: str) -> tuple[Sequence[Any], Cost]:
+        """The one row an aggregate query answers, and what it cost."""
+        ...
+
+    def stream(self, sql: str, batch: int) -> tuple[list[str], Iterator[Sequence[Sequence[Any]]]]:
+        """Column names and the rows in batches of at most `batch`, fetched as they are read."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the query running now (called from another thread)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def import_driver(dialect: str) -> ModuleType:
+    module, extra = DRIVERS[dialect]
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise SourceError(
+            f"the {dialect} driver ({module}) is not installed; run: pip install 'mopstui[{extra}]'"
+        ) from None
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """A driver's message as one short line (drivers answer in paragraphs, with hints and carets)."""
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+class Job:
+    """One query's connection, reachable from the event loop so it can be cancelled.
+
+    The connection is opened in the worker thread; a cancel that comes before it is open makes the
+    thread close it at once instead of running anything.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._connection: Connection | None = None
+        self.cancelled = False
+
+    def attach(self, connection: Connection) -> None:
+        with self._lock:
+            if not self.cancelled:
+                self._connection = connection
+                return
+        connection.close()
+        raise SourceError("query cancelled")
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            connection = self._connection
+        if connection is not None:
+            try:
+                connection.cancel()
+            except Exception:  # the query had just finished, or the connection is gone
+                pass
+
+    def run(self, connect: Callable[[], Connection], work: Callable[[Connection], Any]) -> Any:
+        connection = connect()
+        self.attach(connection)
+        try:
+            return work(connection)
+        finally:
+            with self._lock:
+                self._connection = None
+            try:
+                connection.close()
+            except Exception:
+                pass

@@ -17,7 +17,7 @@ from mopstui.core.service import Cockpit, SourceHandle, SourceResult
 from mopstui.core.source import SourceContext
 from mopstui.core.store import StateStore
 
-from fakes.clock import FakeClock
+from fakes.clock import FakeClock, WallClock
 from fakes.hubspot import TOKEN, FakeHubSpot, make_flow
 
 NAME = "hubspot"
@@ -54,17 +54,9 @@ def lifecycle_is(*stages: str) -> dict[str, Any]:
     }
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class Session:
     def __init__(self, fake: FakeHubSpot, store: StateStore, audit: AuditLog | None = None) -> None:
-        self.when = Clock(MORNING)
+        self.when = WallClock(MORNING)
         self.memory = Memory(store, clock=self.when, audit=audit)
         time = FakeClock()
         fake.clock, fake.sleep = time, time.sleep

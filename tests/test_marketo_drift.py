@@ -17,7 +17,7 @@ from mopstui.core.memory import Memory
 from mopstui.core.service import Cockpit, SourceHandle, SourceResult
 from mopstui.core.store import StateStore
 
-from fakes.clock import FakeClock
+from fakes.clock import FakeClock, WallClock
 from fakes.marketo import CLIENT_SECRET, FakeMarketo, condition, marketo_source, rule
 from fakes.marketo_contract import swagger_contract  # noqa: F401  (autouse: each request against Adobe's Swagger)
 
@@ -29,14 +29,6 @@ def secret(field: str) -> str:
     if field == "client_secret":
         return CLIENT_SECRET
     raise CredentialError(f"no {field}")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -70,7 +62,7 @@ class Session:
 
     def __init__(self, fake: FakeMarketo, clock: FakeClock, store: StateStore, audit: AuditLog | None = None) -> None:
         self.fake, self.clock, self.store, self.audit = fake, clock, store, audit
-        self.when = Clock(MORNING)
+        self.when = WallClock(MORNING)
         self.memory = Memory(store, clock=self.when, audit=audit)
         self.source = self._source()
         self.cockpit = Cockpit({NAME: SourceHandle(self.source)}, memory=self.memory, clock=self.when, audit=audit)

@@ -16,20 +16,13 @@ from mopstui.core.service import Cockpit, SourceHandle, SourceResult
 from mopstui.core.source import NoOptions
 from mopstui.core.store import StateStore
 
+from fakes.clock import WallClock
 from fakes.scripted import SCRIPTS, Script, ScriptedSource, metric, problem, request, state
 
 # local wall-clock times: the memory speaks in the user's time zone
 YESTERDAY_0630 = datetime(2024, 3, 11, 6, 30).astimezone()
 YESTERDAY_0912 = datetime(2024, 3, 11, 9, 12).astimezone()
 TODAY_0630 = datetime(2024, 3, 12, 6, 30).astimezone()
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -44,7 +37,7 @@ def store(tmp_path: Path) -> StateStore:
     return StateStore(tmp_path / "state.db")
 
 
-async def check(store: StateStore, clock: Clock, audit: AuditLog | None = None) -> tuple[SourceResult, Memory]:
+async def check(store: StateStore, clock: WallClock, audit: AuditLog | None = None) -> tuple[SourceResult, Memory]:
     """One cron-style check: a fresh Memory and cockpit, one refresh."""
     memory = Memory(store, clock=clock, audit=audit)
     cockpit = Cockpit({"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory, clock=clock)
@@ -56,7 +49,7 @@ async def test_first_check_everything_is_new_and_deltas_are_none(store: StateSto
     script.problems = [problem("1001")]
     script.requests = [request("MOPS-1")]
     script.metrics = [metric("duplicates", 40)]
-    result, memory = await check(store, Clock(YESTERDAY_0630))
+    result, memory = await check(store, WallClock(YESTERDAY_0630))
     assert result.new_keys == {"mkto:1001:invalid", "mkto:MOPS-1"}
     assert result.deltas == {"duplicates": None}
     assert result.trends == {"duplicates": [40]}
@@ -67,12 +60,12 @@ async def test_second_check_says_what_is_new_resolved_and_how_counts_moved(store
     script.problems = [problem("1001"), problem("1002", "warning", "failed-run")]
     script.requests = [request("MOPS-1"), request("MOPS-2")]
     script.metrics = [metric("duplicates", 40), metric("invalid_email", 12)]
-    await check(store, Clock(YESTERDAY_0630))
+    await check(store, WallClock(YESTERDAY_0630))
 
     script.problems = [problem("1001"), problem("1003", name="Webinar - Send Recording")]
     script.requests = [request("MOPS-2"), request("MOPS-3")]
     script.metrics = [metric("duplicates", 52), metric("invalid_email", 9), metric("missing:country", 3)]
-    result, memory = await check(store, Clock(TODAY_0630))
+    result, memory = await check(store, WallClock(TODAY_0630))
 
     assert result.new_keys == {"mkto:1003:invalid", "mkto:MOPS-3"}
     assert result.deltas == {"duplicates": 12, "invalid_email": -3, "missing:country": None}
@@ -88,22 +81,22 @@ async def test_second_check_says_what_is_new_resolved_and_how_counts_moved(store
 
 async def test_a_failed_source_records_nothing_so_nothing_looks_resolved(store: StateStore, script: Script) -> None:
     script.problems = [problem("1001")]
-    await check(store, Clock(YESTERDAY_0630))
+    await check(store, WallClock(YESTERDAY_0630))
     script.error = "cannot reach mkto (connection refused)"
-    failed, memory = await check(store, Clock(YESTERDAY_0912))
+    failed, memory = await check(store, WallClock(YESTERDAY_0912))
     assert failed.status.state == "error"
     assert memory.since_last_check().failed == ["mkto"]
     script.error = ""
-    result, memory = await check(store, Clock(TODAY_0630))
+    result, memory = await check(store, WallClock(TODAY_0630))
     assert result.new_keys == frozenset()
     assert memory.since_last_check().resolved == []
 
 
 async def test_cockpit_session_keeps_its_new_marks_across_refreshes(store: StateStore, script: Script) -> None:
     script.problems = [problem("1001")]
-    await check(store, Clock(YESTERDAY_0630))
+    await check(store, WallClock(YESTERDAY_0630))
     script.problems = [problem("1001"), problem("1002")]
-    clock = Clock(TODAY_0630)
+    clock = WallClock(TODAY_0630)
     memory = Memory(store, clock=clock)
     cockpit = Cockpit({"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory, clock=clock)
     [first] = await cockpit.refresh()
@@ -113,7 +106,7 @@ async def test_cockpit_session_keeps_its_new_marks_across_refreshes(store: State
 
 
 async def test_trend_keeps_one_value_per_day_for_fourteen_days(store: StateStore, script: Script) -> None:
-    clock = Clock(TODAY_0630 - timedelta(days=19))
+    clock = WallClock(TODAY_0630 - timedelta(days=19))
     for day in range(20):
         script.metrics = [metric("duplicates", 100 + day)]
         await check(store, clock)
@@ -128,10 +121,10 @@ async def test_trigger_active_yesterday_and_inactive_now_is_a_critical_problem(
     store: StateStore, script: Script
 ) -> None:
     script.states = [state("1001", active=True), state("1007", active=True)]
-    await check(store, Clock(YESTERDAY_0630))
+    await check(store, WallClock(YESTERDAY_0630))
 
     script.states = [state("1001", active=False), state("1007", active=True)]
-    cockpit_time = Clock(YESTERDAY_0912)  # the cockpit refreshed at 09:12 and saw it off
+    cockpit_time = WallClock(YESTERDAY_0912)  # the cockpit refreshed at 09:12 and saw it off
     result, _ = await check(store, cockpit_time)
     [deactivated] = result.problems
     assert (deactivated.id, deactivated.problem, deactivated.severity) == ("1001", "inactive", "critical")
@@ -139,7 +132,7 @@ async def test_trigger_active_yesterday_and_inactive_now_is_a_critical_problem(
     assert deactivated.actions == ("activate",)
 
     # the next morning it is still off: still a problem, still dated from 09:12 yesterday
-    result, _ = await check(store, Clock(TODAY_0630))
+    result, _ = await check(store, WallClock(TODAY_0630))
     [still] = result.problems
     assert "deactivated since 09:12 yesterday" in still.detail
     assert "still active at 06:30 yesterday" in still.detail
@@ -147,26 +140,26 @@ async def test_trigger_active_yesterday_and_inactive_now_is_a_critical_problem(
 
     # switched back on: the problem is resolved
     script.states = [state("1001", active=True), state("1007", active=True)]
-    result, memory = await check(store, Clock(TODAY_0630 + timedelta(hours=1)))
+    result, memory = await check(store, WallClock(TODAY_0630 + timedelta(hours=1)))
     assert result.problems == []
     assert [i.id for i in memory.since_last_check().resolved] == ["1001"]
 
 
 async def test_flows_follow_the_same_rule_whatever_the_platform(store: StateStore, script: Script) -> None:
     script.states = [state("flow-9", active=True, kind="flow")]
-    await check(store, Clock(YESTERDAY_0630))
+    await check(store, WallClock(YESTERDAY_0630))
     script.states = [state("flow-9", active=False, kind="flow")]
-    result, _ = await check(store, Clock(TODAY_0630))
+    result, _ = await check(store, WallClock(TODAY_0630))
     [p] = result.problems
     assert p.kind == "flow" and p.problem == "inactive" and p.detail.startswith("Flow deactivated since 06:30 today")
 
 
 async def test_the_adapters_own_inactive_problem_is_not_duplicated(store: StateStore, script: Script) -> None:
     script.states = [state("1001", active=True)]
-    await check(store, Clock(YESTERDAY_0630))
+    await check(store, WallClock(YESTERDAY_0630))
     script.states = [state("1001", active=False)]
     script.problems = [problem("1001", problem="inactive")]
-    result, _ = await check(store, Clock(TODAY_0630))
+    result, _ = await check(store, WallClock(TODAY_0630))
     assert [(p.id, p.detail) for p in result.problems] == [("1001", "Campaign 1001 is inactive.")]
 
 
@@ -176,7 +169,7 @@ async def test_a_trigger_deactivated_from_mopstui_on_purpose_is_not_a_problem(
 ) -> None:
     audit = AuditLog(tmp_path / "audit.jsonl")
     script.states = [state("1006", active=True)]
-    clock = Clock(datetime.now().astimezone() - timedelta(minutes=10))
+    clock = WallClock(datetime.now().astimezone() - timedelta(minutes=10))
     await check(store, clock, audit)
     audit.append("mkto", "deactivate", "1006", outcome, "Deactivated 'Nurture stream 3'")
     script.states = [state("1006", active=False)]
@@ -186,7 +179,7 @@ async def test_a_trigger_deactivated_from_mopstui_on_purpose_is_not_a_problem(
 
 
 async def test_reviewed_marks_last_for_the_day(store: StateStore) -> None:
-    clock = Clock(YESTERDAY_0912)
+    clock = WallClock(YESTERDAY_0912)
     memory = Memory(store, clock=clock)
     memory.mark_reviewed("mkto:MOPS-1")
     assert memory.is_reviewed("mkto:MOPS-1")
@@ -222,9 +215,9 @@ async def test_a_big_snapshot_is_saved_whole_and_keeps_the_event_loop_turning(
     script.problems = [problem("1001"), problem("1002")]
     script.requests = [request(f"MOPS-{i}") for i in range(10_000)]
     script.metrics = [metric("duplicates", 40)]
-    memory = Memory(store, clock=Clock(YESTERDAY_0630))
+    memory = Memory(store, clock=WallClock(YESTERDAY_0630))
     cockpit = Cockpit(
-        {"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory, clock=Clock(YESTERDAY_0630)
+        {"mkto": SourceHandle(ScriptedSource("mkto", NoOptions()))}, memory=memory, clock=WallClock(YESTERDAY_0630)
     )
     results = await cockpit.refresh(record=False)
     pieces = list(memory_mod.snapshot_json(results[0]))
@@ -249,6 +242,6 @@ async def test_a_big_snapshot_is_saved_whole_and_keeps_the_event_loop_turning(
     # 20 slices of requests: the loop had turns while encoding, not only once the thread wrote
     assert turns_before_write and turns_before_write[0] >= 10
 
-    result, memory = await check(store, Clock(TODAY_0630))
+    result, memory = await check(store, WallClock(TODAY_0630))
     assert result.new_keys == frozenset()
     assert memory.since_last_check().resolved == []

@@ -1,6 +1,9 @@
-"""Fake time for HTTP tests: `sleep` advances `now` instantly, and remembers every pause."""
+"""Fake time: `FakeClock` for HTTP tests (`sleep` advances `now` instantly, and remembers every
+pause), `WallClock` for the memory's local time (a test sets `now`)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class FakeClock:
@@ -19,3 +22,13 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+class WallClock:
+    """The time of day the memory and the cockpit see: whatever the test set `now` to."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

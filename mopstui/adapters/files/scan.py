@@ -6,7 +6,6 @@ while it works, so the cockpit's event loop keeps drawing.
 
 from __future__ import annotations
 
-import csv
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -17,8 +16,7 @@ from mopstui.adapters.files.options import FileOptions
 from mopstui.adapters.files.reader import ExportFile
 from mopstui.adapters.files.rules_sql import RulePlan
 from mopstui.core.errors import SourceError
-from mopstui.core.private import open_private, private_dir
-from mopstui.core.safe_text import csv_cell
+from mopstui.core.rows_csv import write_rows_csv
 
 if TYPE_CHECKING:
     import duckdb
@@ -88,29 +86,15 @@ def sample(
 def export_csv(con: duckdb.DuckDBPyConnection, export: ExportFile, layout: Layout, metric: str, path: Path) -> int:
     """Write every offending row, with every column of the file, to the CSV `path`; return how many."""
     _check_metric(layout, metric)
-    private_dir(path.parent)
     sql = layout.plan.rows_sql(layout.table(export), metric, layout.columns)
-    partial = path.with_name(path.name + ".part")
     try:
         cursor = con.execute(sql)
-        written = 0
-        # Written through Python's csv module, batch by batch: memory stays flat and the file is
-        # quoted the way spreadsheets expect, no cell a formula (csv_cell), readable by the user
-        # alone (contact rows). Renamed into place only once complete.
-        with open_private(partial, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([csv_cell(d[0]) for d in cursor.description or []])
-            while batch := cursor.fetchmany(10_000):
-                writer.writerows([csv_cell(v) for v in r] for r in batch)
-                written += len(batch)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SourceError(f"cannot write {path} ({exc.strerror or exc})") from None
+        names = [d[0] for d in cursor.description or []]
+        return write_rows_csv(path, names, iter(lambda: cursor.fetchmany(10_000), []))
+    except SourceError:
+        raise
     except Exception as exc:
-        partial.unlink(missing_ok=True)
         raise export.error(exc) from None
-    return written
 
 
 def _check_metric(layout: Layout, metric: str) -> None:

@@ -15,7 +15,7 @@ import asyncio
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,22 +240,30 @@ class HubSpotSource(HttpSource):
 
     async def list_flows(self) -> list[dict[str, Any]]:
         flows: list[dict[str, Any]] = []
+        async for results in self.pages(FLOWS, {"limit": PAGE_SIZE}, ("flow list", "flows"), MAX_PAGES):
+            flows.extend(r for r in results if isinstance(r, dict))
+        return flows
+
+    async def pages(
+        self, path: str, params: dict[str, Any], what: tuple[str, str], max_pages: int
+    ) -> AsyncIterator[list[Any]]:
+        """Each page's `results` of a listing paged by `paging.next.after` (HubSpot's CRM and
+        automation listings), until a page has no next; BadAnswerError past `max_pages`.
+        `what`: (the answer, the things listed) for the errors, e.g. ("flow list", "flows")."""
+        answer, things = what
         after: str | None = None
-        for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"limit": PAGE_SIZE}
-            if after:
-                params["after"] = after
-            page = await self.http.get(FLOWS, params=params)
+        for _ in range(max_pages):
+            page = await self.http.get(path, params={**params, "after": after} if after else params)
             results = page.get("results")
             if not isinstance(results, list):
-                raise BadAnswerError(f"{self.name}: HubSpot's flow list has no results")
-            flows.extend(r for r in results if isinstance(r, dict))
+                raise BadAnswerError(f"{self.name}: HubSpot's {answer} has no results")
+            yield results
             paging = page.get("paging")
             nxt = paging.get("next") if isinstance(paging, dict) else None
             after = nxt.get("after") if isinstance(nxt, dict) else None
             if not after:
-                return flows
-        raise BadAnswerError(f"{self.name}: HubSpot kept paging flows past {MAX_PAGES} pages")
+                return
+        raise BadAnswerError(f"{self.name}: HubSpot kept paging {things} past {max_pages} pages")
 
     async def fetch_workflows(self) -> WorkflowScan:
         flows = await self.list_flows()

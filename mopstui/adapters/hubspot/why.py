@@ -40,24 +40,13 @@ async def flow(source: HubSpotSource, flow_id: str) -> dict[str, Any]:
 
 async def flow_email_ids(source: HubSpotSource, flow_id: str) -> list[str]:
     ids: list[str] = []
-    after: str | None = None
-    for _ in range(MAX_PAGES):
-        params: dict[str, Any] = {"flowId": flow_id}
-        if after:
-            params["after"] = after
-        page = await source.http.get(EMAIL_CAMPAIGNS, params=params)
-        results = page.get("results")
-        if not isinstance(results, list):
-            raise BadAnswerError(f"{source.name}: HubSpot's flow email campaigns answer has no results")
+    async for results in source.pages(
+        EMAIL_CAMPAIGNS, {"flowId": flow_id}, ("flow email campaigns answer", "flow emails"), MAX_PAGES
+    ):
         for row in results:
             if isinstance(row, dict) and row.get("emailContentId") and str(row["emailContentId"]) not in ids:
                 ids.append(str(row["emailContentId"]))
-        paging = page.get("paging")
-        nxt = paging.get("next") if isinstance(paging, dict) else None
-        after = nxt.get("after") if isinstance(nxt, dict) else None
-        if not after:
-            return ids
-    raise BadAnswerError(f"{source.name}: HubSpot kept paging flow emails past {MAX_PAGES} pages")
+    return ids
 
 
 def flow_check(body: dict[str, Any], flow_id: str) -> Check:

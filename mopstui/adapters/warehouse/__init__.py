@@ -17,7 +17,6 @@ cancelled when its fetch times out or the cockpit stops.
 from __future__ import annotations
 
 import asyncio
-import csv
 import time
 from collections.abc import Callable
 from datetime import date
@@ -31,9 +30,8 @@ from mopstui.adapters.warehouse.connection import Connection, Cost, Job
 from mopstui.adapters.warehouse.options import WarehouseOptions
 from mopstui.core.errors import CredentialError, SourceError
 from mopstui.core.models import QualityMetric
-from mopstui.core.private import open_private, private_dir
 from mopstui.core.quality import make_metric
-from mopstui.core.safe_text import csv_cell
+from mopstui.core.rows_csv import write_rows_csv
 from mopstui.core.source import Source, SourceContext
 
 __all__ = ["WarehouseOptions", "WarehouseSource"]
@@ -178,7 +176,7 @@ class WarehouseSource(Source):
         def work(connection: Connection) -> int:
             columns, plan = self._plan(connection)
             names, batches = connection.stream(self._rows_sql(plan, metric, columns, None), EXPORT_BATCH)
-            return write_csv(path, names, batches)
+            return write_rows_csv(path, names, batches)
 
         async with self._lock:
             written = await self._blocking(work)
@@ -211,25 +209,3 @@ def human_bytes(n: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{n} B"  # not reached
-
-
-def write_csv(path: Path, names: list[str], batches: Any) -> int:
-    """Rows to a private CSV, batch by batch, no cell a formula; renamed into place once complete."""
-    private_dir(path.parent)
-    partial = path.with_name(path.name + ".part")
-    written = 0
-    try:
-        with open_private(partial, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([csv_cell(n) for n in names])
-            for batch in batches:
-                writer.writerows([csv_cell(v) for v in r] for r in batch)
-                written += len(batch)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise SourceError(f"cannot write {path} ({exc.strerror or exc})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return written

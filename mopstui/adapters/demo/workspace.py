@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from operator import and_, or_
 from typing import Any
 
 from mopstui.core import quality as q
@@ -412,26 +411,52 @@ def _contacts(seed: int, now: datetime, size: int) -> Contacts:
     return out
 
 
+#: The rules quality_counts counts, in the order the pane lists them.
+QUALITY_KEYS = (
+    "duplicates",
+    "invalid_email",
+    "missing:email",
+    "missing:country",
+    "missing:lead_source",
+    "role_email",
+    "personal_email",
+    "test_record",
+    "stale",
+    "unsubscribed_marketable",
+)
+
+
 def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> tuple[int, dict[str, int]]:
-    """Counts of every quality rule over the generated contacts (see mopstui.core.quality), a column
-    at a time: each rule is mapped down its column, and the counting is left to C."""
+    """Counts of every quality rule over the generated contacts (see mopstui.core.quality), in one
+    pass down the rows."""
     c = contacts
-    # one column per email rule (five empty ones when there are no contacts)
-    normalised, invalid, role, personal, test_mailbox = (
-        tuple(zip(*map(q.email_checks, c.email), strict=False)) or ((),) * 5
-    )
-    filled = [e for e in normalised if e]
+    counts = dict.fromkeys(QUALITY_KEYS, 0)
+    seen: set[str] = set()
     cutoff = now - timedelta(days=stale_days)
-    counts = {
-        "duplicates": len(filled) - len(set(filled)),  # every copy after the first
-        "invalid_email": sum(invalid),
-        "missing:email": len(normalised) - len(filled),
-        "missing:country": sum(map(q.is_blank, c.country)),
-        "missing:lead_source": sum(map(q.is_blank, c.lead_source)),
-        "role_email": sum(role),
-        "personal_email": sum(personal),
-        "test_record": sum(map(or_, test_mailbox, map(q.is_test_name, c.first_name, c.last_name))),
-        "stale": sum(map(cutoff.__gt__, c.last_activity)),
-        "unsubscribed_marketable": sum(map(and_, c.unsubscribed, c.marketable)),
-    }
+    for email, first, last, country, source, unsub, marketable, activity in zip(
+        c.email,
+        c.first_name,
+        c.last_name,
+        c.country,
+        c.lead_source,
+        c.unsubscribed,
+        c.marketable,
+        c.last_activity,
+        strict=True,
+    ):
+        checks = q.email_checks(email)
+        if not checks.normalised:
+            counts["missing:email"] += 1
+        elif checks.normalised in seen:
+            counts["duplicates"] += 1  # every copy after the first
+        else:
+            seen.add(checks.normalised)
+        counts["invalid_email"] += checks.invalid
+        counts["role_email"] += checks.role
+        counts["personal_email"] += checks.personal
+        counts["test_record"] += checks.test_mailbox or q.is_test_name(first, last)
+        counts["missing:country"] += q.is_blank(country)
+        counts["missing:lead_source"] += q.is_blank(source)
+        counts["stale"] += activity < cutoff
+        counts["unsubscribed_marketable"] += unsub and marketable
     return len(c), counts

@@ -6,7 +6,9 @@ source's, checked by the same code; the connection options depend on the dialect
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from mopstui.adapters.files.options import FileOptions
 from mopstui.adapters.warehouse.dialects import DIALECTS, Dialect, table_expression
@@ -26,6 +28,17 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "bigquery": (),
     "duckdb": ("database",),
 }
+
+
+def dsn_has_password(dsn: str) -> bool:
+    """A libpq connection string with a password in it: `password=...` (keyword form or URI query)
+    or `postgresql://user:secret@host` (libpq docs, "Connection URIs")."""
+    if "password=" in re.sub(r"\s", "", dsn).lower():
+        return True
+    try:
+        return bool(urlsplit(dsn.strip()).password)
+    except ValueError:  # not a URI (a keyword string, or one urllib cannot read)
+        return False
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ class WarehouseOptions:
         for key in REQUIRED_KEYS[self.dialect]:
             if not getattr(self, key).strip():
                 raise ValueError(f"{key}: required for dialect {self.dialect!r}")
-        if "password=" in self.dsn.replace(" ", "").lower():
+        if dsn_has_password(self.dsn):
             raise ValueError("dsn: holds a password; keep it in the keyring (`mopstui auth set NAME password`)")
 
     @property

@@ -24,7 +24,7 @@ GENERIC_TESTS = ("not_null", "unique", "accepted_values", "relationships")
 #: Thresholds mirroring dbt's severity: any failure of an `error` test is critical, of a `warn` one a warning.
 THRESHOLDS = {"error": Thresholds(1.0, 1.0), "warn": Thresholds(1.0, math.inf)}
 ERRORS = ("error", "runtime error")
-_ERROR_HEADER = re.compile(r"^[\w ]*Error in \w+ ")
+_ERROR_HEADER = re.compile(r"[\w ]*Error(?: in \w+ .*)?")
 
 
 def metrics(source: str, run: RunResults, manifest: Manifest) -> list[QualityMetric]:
@@ -167,13 +167,13 @@ def known_relations(results: Iterable[NodeResult]) -> set[str]:
 
 
 def first_line(message: str) -> str:
-    """A message's first line, cleaned and capped; a bare "Database Error in model x (path)" header
-    takes the line after it, which says what went wrong."""
+    """A message's first line, cleaned and capped; a bare header ("Database Error", "Database Error in
+    model x (path)") takes the line after it, which says what went wrong."""
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     if not lines:
         return ""
     text = lines[0]
-    if len(lines) > 1 and _ERROR_HEADER.match(text):
+    if len(lines) > 1 and _ERROR_HEADER.fullmatch(text):
         text = f"{text}: {lines[1]}"
     text = visible(text)
     return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"

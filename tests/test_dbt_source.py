@@ -241,6 +241,13 @@ def test_a_passed_test_is_an_ok_metric_at_zero_and_errors_or_skips_are_not_metri
     assert len(got) == 3  # the errored and the skipped test are not counts; models never are
 
 
+def test_thresholds_follow_the_severity_dbt_gives_the_test(tmp_path: Path) -> None:
+    results = [result("test.analytics.unique_stg_contacts_contact_id.1a2b3c4d", "pass"), result(TEST_ID, "pass")]
+    got = metrics(make(project(tmp_path, results=results)))
+    assert got["test.analytics.unique_stg_contacts_contact_id.1a2b3c4d"].thresholds.critical == float("inf")  # warn
+    assert got[TEST_ID].thresholds.critical == 1.0  # error: one failing row is critical
+
+
 def test_labels_without_a_manifest_come_from_the_test_name_and_the_models_run(tmp_path: Path) -> None:
     got = metrics(make(project(tmp_path, manifest=False)))
     assert got[TEST_ID].label == "not_null · stg_contacts.email"

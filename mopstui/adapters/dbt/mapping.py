@@ -24,6 +24,8 @@ GENERIC_TESTS = ("not_null", "unique", "accepted_values", "relationships")
 #: Thresholds mirroring dbt's severity: any failure of an `error` test is critical, of a `warn` one a warning.
 THRESHOLDS = {"error": Thresholds(1.0, 1.0), "warn": Thresholds(1.0, math.inf)}
 ERRORS = ("error", "runtime error")
+#: A test's status as our severity.
+TEST_SEVERITY: dict[str, Severity] = {"pass": "ok", "warn": "warning", "fail": "critical"}
 _ERROR_HEADER = re.compile(r"[\w ]*Error(?: in \w+ .*)?")
 
 
@@ -32,12 +34,14 @@ def metrics(source: str, run: RunResults, manifest: Manifest) -> list[QualityMet
     models = known_relations(run.results)
     out = []
     for result in run.results:
-        if not result.unique_id.startswith("test.") or result.status not in ("pass", "warn", "fail"):
+        if not result.unique_id.startswith("test.") or result.status not in TEST_SEVERITY:
             continue
         node = manifest.get(result.unique_id)
-        severity: Severity = {"pass": "ok", "warn": "warning", "fail": "critical"}[result.status]  # type: ignore[assignment]
-        configured = node.severity if node is not None and node.severity in THRESHOLDS else "error"
-        if result.status != "pass":
+        severity = TEST_SEVERITY[result.status]
+        # a passed test keeps the severity its config gives a failure; warn and fail say it themselves
+        if result.status == "pass":
+            configured = node.severity if node is not None and node.severity in THRESHOLDS else "error"
+        else:
             configured = "warn" if result.status == "warn" else "error"
         out.append(
             QualityMetric(

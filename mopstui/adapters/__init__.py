@@ -24,6 +24,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "file": "mopstui.adapters.files:FileSource",
     "salesforce": "mopstui.adapters.salesforce:SalesforceSource",
     "warehouse": "mopstui.adapters.warehouse:WarehouseSource",
+    "dbt": "mopstui.adapters.dbt:DbtSource",
 }
 
 

@@ -246,6 +246,13 @@ def test_thresholds_follow_the_severity_dbt_gives_the_test(tmp_path: Path) -> No
     got = metrics(make(project(tmp_path, results=results)))
     assert got["test.analytics.unique_stg_contacts_contact_id.1a2b3c4d"].thresholds.critical == float("inf")  # warn
     assert got[TEST_ID].thresholds.critical == 1.0  # error: one failing row is critical
+    from rich.console import Console
+
+    from mopstui.tui.screens.detail import describe
+
+    console = Console(width=200, record=True)
+    console.print(describe(got["test.analytics.unique_stg_contacts_contact_id.1a2b3c4d"]))
+    assert "never critical" in console.export_text() and "inf" not in console.export_text()
 
 
 def test_labels_without_a_manifest_come_from_the_test_name_and_the_models_run(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import datetime
@@ -64,7 +65,8 @@ def describe(item: Any) -> Table:
         table.add_row(f.name.replace("_", " "), Text(visible(shown, keep_newlines=True)))
     thresholds = getattr(item, "thresholds", None)
     if thresholds is not None:
-        table.add_row("thresholds", f"warning ≥ {thresholds.warning:g}%, critical ≥ {thresholds.critical:g}%")
+        critical = f"critical ≥ {thresholds.critical:g}%" if math.isfinite(thresholds.critical) else "never critical"
+        table.add_row("thresholds", f"warning ≥ {thresholds.warning:g}%, {critical}")
     return table
 
 

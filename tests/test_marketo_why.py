@@ -37,7 +37,7 @@ def fake(clock: FakeClock) -> FakeMarketo:
     fake.add_campaign("VP Launch - Send", id=VP, type="batch", program=PROGRAM)
     fake.add_email("VP Launch Email", program=PROGRAM, status="draft", id=2101)
     fake.add_email("VP Launch Reminder", program=PROGRAM, id=2102)
-    fake.smart_lists[5000 + VP] = 48_211
+    fake.list_people[5000 + VP] = 48_211
     return fake
 
 
@@ -182,7 +182,7 @@ async def test_leaving_cancels_the_export_it_started(fake: FakeMarketo, clock: F
 
 
 async def test_the_database_smart_list_is_counted_once_a_session(fake: FakeMarketo, clock: FakeClock) -> None:
-    fake.smart_lists[9999] = 79_000
+    fake.list_people[9999] = 79_000
     cp = cockpit(fake, clock, database_size=0, database_smart_list_id=9999)
     first = await why.count_audience(cp, NAME, str(VP))
     second = await why.count_audience(cp, NAME, str(VP))

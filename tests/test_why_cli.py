@@ -72,7 +72,7 @@ def marketo(monkeypatch: pytest.MonkeyPatch, memory_keyring, write_config):  # t
     fake.add_program("Scoring", id=7002, type="Default")
     fake.add_campaign("Scoring - Web", id=1400, program=7002)
     fake.add_email("Score Alert", program=7002, id=2201)
-    fake.smart_lists[6400] = 1200
+    fake.list_people[6400] = 1200
     memory_keyring.set_password("mopstui", "marketo-prod.client_secret", CLIENT_SECRET)
     monkeypatch.setattr(http_client, "transport_factory", lambda source: fake.transport())
     monkeypatch.setattr(bulk, "POLL_SECONDS", 0.0)  # Adobe's once-a-minute status, without the wait

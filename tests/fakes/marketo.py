@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from fakes.marketo_bulk import BulkExports
 from fakes.marketo_contract import LEDGER
 from fakes.marketo_more import MoreMarketo
 
@@ -68,7 +69,7 @@ class Failure:
     message: str | None = None
 
 
-class FakeMarketo(MoreMarketo):
+class FakeMarketo(MoreMarketo, BulkExports):
     """In-memory Marketo instance. `calls` records (method, path, params) of every request."""
 
     def __init__(
@@ -79,6 +80,7 @@ class FakeMarketo(MoreMarketo):
         token_ttl: int = 3600,
         daily_quota: int = 50000,
         usage_today: int = 1200,
+        leads: list[dict[str, Any]] | None = None,
     ) -> None:
         self.clock = clock
         self.now = now or datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -103,7 +105,8 @@ class FakeMarketo(MoreMarketo):
         self.failures: list[Failure] = []
         self._token_seq = itertools.count(1)
         self._request_seq = itertools.count(1)
-        self.init_more()  # programs, approvals, schedules, bulk exports (fakes.marketo_more)
+        self.init_more()  # programs, approvals, schedules (fakes.marketo_more)
+        self.init_bulk(leads)  # bulk lead exports (fakes.marketo_bulk)
 
     # -- building the instance ------------------------------------------------------------------
     def add_campaign(
@@ -291,7 +294,7 @@ class FakeMarketo(MoreMarketo):
         if self.usage_today >= self.daily_quota:
             return self._error("607")
         self.usage_today += 1
-        more = self.route_more(request)
+        more = self.route_bulk(request) or self.route_more(request)
         return more if more is not None else self._route(request.method, path, params)
 
     def _route(self, method: str, path: str, params: dict[str, str]) -> httpx.Response:

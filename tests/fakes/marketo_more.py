@@ -1,4 +1,4 @@
-"""The fake Marketo's programs, email approval, batch scheduling and bulk lead exports.
+"""The fake Marketo's programs, email approval and batch scheduling (bulk exports: fakes.marketo_bulk).
 
 A mixin of `fakes.marketo.FakeMarketo` (its `route_more` is asked before the campaign routes).
 Every behaviour cites Adobe's page in shared/reference/marketo/ (copied under tests/contracts/).
@@ -6,10 +6,8 @@ Every behaviour cites Adobe's page in shared/reference/marketo/ (copied under te
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,37 +26,14 @@ APPROVAL_FIELDS = {
 }
 
 
-@dataclass
-class ExportJob:
-    """One bulk lead export job (bulk-lead-extract.md: Created -> Queued -> Processing -> Completed)."""
-
-    export_id: str
-    smart_list: int | None
-    fields: list[str]
-    status: str = "Created"
-    polls: int = 0
-
-
 class MoreMarketo:
-    """Programs, approvals, schedules and bulk exports; state lives on the FakeMarketo."""
+    """Programs, approvals and schedules; state lives on the FakeMarketo."""
 
     now: datetime
 
     def init_more(self) -> None:
         self.programs: dict[int, dict[str, Any]] = {}
-        #: smart list id -> the people in it (the answer of an id-only export's numberOfRecords)
-        self.smart_lists: dict[int, int] = {}
-        self.exports: dict[str, ExportJob] = {}
-        #: Status polls a job spends Queued and then Processing before it is Completed.
-        self.export_queued_polls = 1
-        self.export_processing_polls = 1
-        #: error-codes.md 1035: "In some subscriptions, the following Bulk Lead Extract filter types are
-        #: not supported: updatedAt, smartListId, smartListName."
-        self.smart_list_filter_enabled = True
-        #: error-codes.md 1029: "a maximum of 10 bulk extract jobs in the queue at any given time".
-        self.max_queued = 10
         self.scheduled: list[int] = []
-        self._export_seq = itertools.count(1)
 
     # -- building -------------------------------------------------------------------------------
     def add_program(
@@ -114,8 +89,6 @@ class MoreMarketo:
         match = re.fullmatch(r"/rest/v1/campaigns/(\d+)/schedule\.json", path)
         if match and method == "POST":
             return self._schedule(int(match.group(1)))
-        if path.startswith("/bulk/v1/leads/export/"):
-            return self._export(method, path, request)
         return None
 
     def _email(self, method: str, eid: int, approve: bool) -> httpx.Response:
@@ -157,52 +130,3 @@ class MoreMarketo:
         self.scheduled.append(cid)
         self.touch(cid, status="Single Run")
         return self._ok([{"id": cid}])
-
-    # -- bulk lead export (bulk-lead-extract.md) ------------------------------------------------
-    def _export(self, method: str, path: str, request: httpx.Request) -> httpx.Response:
-        if method == "POST" and path.endswith("/create.json"):
-            body = json.loads(request.content or b"{}")
-            filt = body.get("filter", {})
-            if "smartListId" in filt and not self.smart_list_filter_enabled:
-                return self._error("1035", "Unsupported filter type for target subscription")
-            job = ExportJob(
-                f"ce45a7a1-f19d-4ce2-882c-{next(self._export_seq):012d}", filt.get("smartListId"), body["fields"]
-            )
-            self.exports[job.export_id] = job
-            return self._ok([self._job_row(job)])
-        match = re.fullmatch(r"/bulk/v1/leads/export/([^/]+)/(enqueue|status|cancel)\.json", path)
-        job = self.exports.get(match.group(1)) if match else None
-        if match is None or job is None:
-            return self._error("1003", "Export id not found")
-        verb = match.group(2)
-        if verb == "enqueue":
-            if job.status != "Created":
-                return self._error("1029", "Job already queued")
-            waiting = sum(1 for j in self.exports.values() if j.status in ("Queued", "Processing"))
-            if waiting >= self.max_queued:
-                return self._error("1029", "Too many jobs in queue")
-            job.status = "Queued"
-        elif verb == "cancel":
-            job.status = "Cancelled"  # the cancel sample's spelling
-        elif job.status in ("Queued", "Processing"):
-            job.polls += 1
-            if job.polls > self.export_queued_polls + self.export_processing_polls:
-                job.status = "Completed"
-            elif job.polls > self.export_queued_polls:
-                job.status = "Processing"
-        return self._ok([self._job_row(job)])
-
-    def _job_row(self, job: ExportJob) -> dict[str, Any]:
-        """swagger-mapi ExportResponse: numberOfRecords and fileSize "only when status is Completed"."""
-        row: dict[str, Any] = {
-            "exportId": job.export_id,
-            "status": job.status,
-            "format": "CSV",
-            "createdAt": "2026-03-02T14:00:00Z",
-        }
-        if job.status != "Created":
-            row["queuedAt"] = "2026-03-02T14:00:10Z"
-        if job.status == "Completed":
-            people = self.smart_lists.get(job.smart_list or 0, 0)
-            row.update(numberOfRecords=people, fileSize=3 + people * 9, finishedAt="2026-03-02T14:02:00Z")
-        return row

@@ -23,6 +23,7 @@ from mopstui import paths
 from mopstui.adapters.http import HttpClient, HttpPolicy, HttpSource
 from mopstui.adapters.marketo import doctor, smartlists
 from mopstui.adapters.marketo.auth import TokenKeeper
+from mopstui.adapters.marketo.bulk_budget import BulkBudget
 from mopstui.adapters.marketo.campaigns import is_active, is_trigger, scan_campaigns, version_key
 from mopstui.adapters.marketo.dates import format_marketo_date, next_quota_reset
 from mopstui.adapters.marketo.envelope import (
@@ -133,6 +134,8 @@ class MarketoSource(HttpSource):
         self._last_fetch: datetime | None = None
         #: People in `database_smart_list_id`, counted once a session (see doctor.database_size).
         self.database_people: int | None = None
+        #: Adobe's bulk export limits, shared by the audience counts and the quality export.
+        self.bulk_budget = BulkBudget(self.cache_dir() / "bulk-budget.json", now=self.now)
         self.quality: QualityExport | None = None
         if options.quality_export:
             self.capabilities = self.capabilities | {"quality"}  # type: ignore[misc]  # this source's own
@@ -305,6 +308,10 @@ class MarketoSource(HttpSource):
         return self._campaigns.get(target)
 
     # -- data quality (quality_export = true) ----------------------------------------------------
+    def cache_dir(self) -> Path:
+        """This source's folder of export files in the user cache dir (created when first written)."""
+        return paths.cache_dir() / "marketo" / re.sub(r"[^A-Za-z0-9_.-]", "-", self.name)
+
     async def fetch_quality(self) -> list[QualityMetric]:
         if self.quality is None:
             return []
@@ -381,16 +388,16 @@ class MarketoSource(HttpSource):
 
 def quality_export(source: MarketoSource) -> QualityExport:
     """The bulk-export run of a source with `quality_export = true`, caching in the user cache dir."""
-    cache = paths.cache_dir() / "marketo" / re.sub(r"[^A-Za-z0-9_.-]", "-", source.name)
     return QualityExport(
         source.name,
         source.api,
         source.download,
         source.options,
-        cache,
+        source.cache_dir(),
         source.context,
         now=source.now,
         clock=source.clock,
+        budget=source.bulk_budget,
     )
 
 

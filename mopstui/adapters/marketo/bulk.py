@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mopstui.adapters.marketo.bulk_budget import BulkBudget
 from mopstui.adapters.marketo.envelope import MarketoRefused
 from mopstui.core.errors import BadAnswerError, SourceError
 
@@ -56,7 +57,8 @@ class ExportStatus:
 class ExportJobs:
     """Bulk export jobs of one kind (`leads`, `activities`...) for one Marketo source.
 
-    `api(method, path, **kw)` is the source's REST call (token, envelope, pacing); `sleep` its clock.
+    `api(method, path, **kw)` is the source's REST call (token, envelope, pacing); `sleep` its clock;
+    `budget` the source's share of the limits, shared with its other exports (a fresh one if none).
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class ExportJobs:
         kind: str = "leads",
         poll_seconds: float | None = None,
         max_polls: int = MAX_POLLS,
+        budget: BulkBudget | None = None,
     ) -> None:
         self.source = source
         self.api = api
@@ -75,8 +78,10 @@ class ExportJobs:
         self.base = f"/bulk/v1/{kind}/export"
         self.poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
         self.max_polls = max_polls
-        #: Jobs this runner created and has not seen end (cancelled if the runner is stopped).
-        self.open: set[str] = set()
+        self.budget = budget or BulkBudget()
+        #: Jobs created and not seen to end (cancelled if the runner is stopped), the source's other
+        #: exports' among them.
+        self.open = self.budget.in_flight
 
     async def count(self, filter: Mapping[str, Any]) -> ExportStatus:
         """An id-only export of `filter`, run to completion; its `records` is the count (no download)."""
@@ -88,6 +93,8 @@ class ExportJobs:
     async def run(self, fields: list[str], filter: Mapping[str, Any], format: str = "CSV") -> ExportStatus:
         """Create, enqueue and poll a job until it ends; Completed is returned, anything else raised.
         Cancelled (the caller's task) or out of polls, the job is cancelled at Marketo."""
+        if self.budget.spent:
+            raise BulkExportError(self._quota_words("our tally of today's files"))
         export_id = await self.create(fields, filter, format)
         self.open.add(export_id)
         try:
@@ -113,6 +120,7 @@ class ExportJobs:
 
     def _finished(self, status: ExportStatus) -> ExportStatus:
         if status.status == DONE:
+            self.budget.add(status.file_size)
             return status
         if status.status == FAILED:
             raise BulkExportError(
@@ -162,10 +170,8 @@ class ExportJobs:
             )
         if exc.code == "1029":
             if "quota" in reason:
-                return (
-                    f"{self.source}: Marketo's bulk export allowance for today ({DAILY_MB} MB of files) is spent "
-                    f"(1029 {exc.reason}); it resets at midnight US Central"
-                )
+                self.budget.refuse_until_reset()
+                return self._quota_words(f"1029 {exc.reason}")
             if "already queued" in reason:
                 return f"{self.source}: job already queued (1029 {exc.reason})"
             return (
@@ -173,6 +179,12 @@ class ExportJobs:
                 f"jobs wait and {MAX_PROCESSING} run per subscription; try again when other exports finish"
             )
         return f"{self.source}: Marketo refused the bulk export: {exc.reason} ({exc.code})"
+
+    def _quota_words(self, why: str) -> str:
+        return (
+            f"{self.source}: Marketo's bulk export allowance for today ({DAILY_MB} MB of files) is spent "
+            f"({why}); it resets at midnight US Central"
+        )
 
     def _parse(self, data: Mapping[str, Any]) -> ExportStatus:
         result = data.get("result")

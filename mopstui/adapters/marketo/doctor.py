@@ -98,7 +98,7 @@ async def count_audience(source: MarketoSource, target: str) -> Audience:
     smart_list = known.get("smartListId")
     if not isinstance(smart_list, int) or isinstance(smart_list, bool):
         return Audience(None, error="the campaign has no smart list id")
-    jobs = ExportJobs(source.name, source.api, source.sleep)
+    jobs = ExportJobs(source.name, source.api, source.sleep, budget=source.bulk_budget)
     counted = await jobs.count({"smartListId": smart_list})
     return Audience(
         counted.records,

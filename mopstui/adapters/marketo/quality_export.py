@@ -5,9 +5,10 @@ fields and one `createdAt` window of 31 days or fewer (`POST /bulk/v1/leads/expo
 enqueued (`.../{exportId}/enqueue.json`), polled (`.../status.json`, which "updates only once every
 60 seconds": Created, Queued, Processing, Completed, Failed, Canceled) and its file downloaded
 (`.../file.json`; an empty field reads `null`). The windows run back from now to `export_since`,
-at most 2 jobs of ours at a time (Marketo processes 2 and queues 10 per instance, shared with every
-other export); error 1029 means the queue is full (wait) or the day's 500 MB is spent (stop until
-midnight US Central). The window files are joined, `null` made empty, into one CSV in the user cache
+at most 2 jobs of ours at a time, audience counts included (the source's `BulkBudget`: Marketo
+processes 2 and queues 10 per instance); error 1029 means the queue is full (wait) or the day's
+500 MB is spent (stop until midnight US Central), which the budget's tally of today's files also
+foresees. The window files are joined, `null` made empty, into one CSV in the user cache
 dir (0600; it replaces the last one), counted by the `file` source's own code.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mopstui.adapters.files import FileOptions, FileSource
-from mopstui.adapters.marketo.dates import next_quota_reset
+from mopstui.adapters.marketo.bulk_budget import DAILY_BYTES, BulkBudget
 from mopstui.adapters.marketo.envelope import MarketoRefused
 from mopstui.core.errors import BadAnswerError, SourceError
 from mopstui.core.models import QualityMetric
@@ -34,12 +35,9 @@ from mopstui.core.source import SourceContext
 EXPORTS = "/bulk/v1/leads/export"
 #: Adobe: "The range must be 31 days or fewer"; the end is one second short of the next start.
 WINDOW = timedelta(days=31)
-#: Jobs of ours queued or processing at once (Marketo processes 2 per instance at a time).
-MAX_JOBS = 2
 POLL_SECONDS = 60.0
 #: A finished export is counted again, not re-exported, for a day.
 EXPORT_EVERY_HOURS = 24.0
-DAILY_BYTES = 500 * 1024 * 1024
 #: The largest window file read (a month of leads); above it the window is too dense to count.
 MAX_FILE_BYTES = DAILY_BYTES
 #: Our field -> Marketo's REST API field name, when `columns` does not say otherwise.
@@ -88,13 +86,13 @@ class QualityExport:
         now: Callable[[], datetime],
         clock: Callable[[], float],
         today: Callable[[], date] = date.today,
+        budget: BulkBudget | None = None,
     ) -> None:
         self.name, self.api, self.download, self.options = name, api, download, options
         self.cache, self.now, self.clock = cache, now, clock
         self.fields = {**DEFAULT_FIELDS, **{f: f for f in options.required_fields if f not in DEFAULT_FIELDS}}
         self.run: list[Window] | None = None
-        self.quota_until: datetime | None = None
-        self.bytes_today: tuple[datetime, int] = (next_quota_reset(now()), 0)
+        self.budget = budget or BulkBudget(now=now)
         self.status = ""
         self.file = self.cache / "leads.csv"
         file_options = FileOptions(
@@ -128,8 +126,7 @@ class QualityExport:
             if window.status in ("Queued", "Processing", "Created"):
                 await self._poll(window)
         for window in run:
-            busy = sum(w.status in ("Created", "Queued", "Processing") for w in run)
-            if busy >= MAX_JOBS or self._quota_spent():
+            if not self.budget.slot_free or self.budget.spent:
                 break
             if window.status == "Pending" and not await self._start(window):
                 break
@@ -140,20 +137,9 @@ class QualityExport:
             self.run = None
             return
         quota = (
-            "; the 500 MB daily export quota is spent, the rest after midnight US Central"
-            if self._quota_spent()
-            else ""
+            "; the 500 MB daily export quota is spent, the rest after midnight US Central" if self.budget.spent else ""
         )
         self.status = f"Marketo export {done} of {len(run)} windows done ({rows:,} leads so far){quota}"
-
-    def _quota_spent(self) -> bool:
-        if self.quota_until is not None and self.now() < self.quota_until:
-            return True
-        reset, used = self.bytes_today
-        if self.now() >= reset:
-            self.bytes_today = (next_quota_reset(self.now()), 0)
-            return False
-        return used >= DAILY_BYTES
 
     async def _start(self, window: Window) -> bool:
         body = {
@@ -164,6 +150,7 @@ class QualityExport:
         try:
             created = _job(self.name, await self.api("POST", f"{EXPORTS}/create.json", json=body, idempotent=False))
             window.export_id = created["exportId"]
+            self.budget.in_flight.add(window.export_id)
             queued = _job(
                 self.name, await self.api("POST", f"{EXPORTS}/{window.export_id}/enqueue.json", idempotent=False)
             )
@@ -171,7 +158,7 @@ class QualityExport:
             if exc.code != "1029":
                 raise
             if "quota" in exc.reason.lower():
-                self.quota_until = next_quota_reset(self.now())
+                self.budget.refuse_until_reset()
             window.status = "Created" if window.export_id else "Pending"  # a full queue: enqueue it later
             return False
         window.status = str(queued.get("status") or "Queued")
@@ -194,7 +181,7 @@ class QualityExport:
         job = _job(self.name, await self.api("GET", f"{EXPORTS}/{window.export_id}/status.json"))
         status = str(job.get("status") or "")
         if status in ("Failed", "Canceled", "Cancelled"):
-            self.run = None
+            self._forget(self.run or [])
             reason = visible(" ".join(str(job.get("errorMsg") or "no reason given").split()))[:160]
             raise SourceError(
                 f"{self.name}: Marketo's bulk lead export {window.export_id} ({iso(window.start)[:10]} to "
@@ -203,13 +190,19 @@ class QualityExport:
         window.status = status or window.status
         if status == "Completed":
             size = job.get("fileSize")
-            reset, used = self.bytes_today
-            self.bytes_today = (reset, used + (size if isinstance(size, int) else 0))
+            self.budget.in_flight.discard(window.export_id)
+            self.budget.add(size if isinstance(size, int) and not isinstance(size, bool) else None)
             private_dir(self.cache)
             await self.download(f"{EXPORTS}/{window.export_id}/file.json", self._window_file(window))
             records = job.get("numberOfRecords")
             window.records = records if isinstance(records, int) else 0
             window.status = "Done"
+
+    def _forget(self, run: list[Window]) -> None:
+        """The run is over (a job failed): its jobs no longer hold a slot; the next refresh starts anew."""
+        for window in run:
+            self.budget.in_flight.discard(window.export_id)
+        self.run = None
 
     def _window_file(self, window: Window) -> Path:
         return self.cache / f"window-{re.sub(r'[^0-9A-Za-z-]', '', window.export_id)}.csv"

@@ -252,7 +252,7 @@ def test_thresholds_follow_the_severity_dbt_gives_the_test(tmp_path: Path) -> No
 
     console = Console(width=200, record=True)
     console.print(describe(got["test.analytics.unique_stg_contacts_contact_id.1a2b3c4d"]))
-    assert "never critical" in console.export_text() and "inf" not in console.export_text()
+    assert "warning ≥ 1, never critical" in console.export_text() and "inf" not in console.export_text()
 
 
 def test_labels_without_a_manifest_come_from_the_test_name_and_the_models_run(tmp_path: Path) -> None:

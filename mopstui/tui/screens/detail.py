@@ -65,8 +65,11 @@ def describe(item: Any) -> Table:
         table.add_row(f.name.replace("_", " "), Text(visible(shown, keep_newlines=True)))
     thresholds = getattr(item, "thresholds", None)
     if thresholds is not None:
-        critical = f"critical ≥ {thresholds.critical:g}%" if math.isfinite(thresholds.critical) else "never critical"
-        table.add_row("thresholds", f"warning ≥ {thresholds.warning:g}%, {critical}")
+        unit = "%" if getattr(item, "total", None) else ""  # without a total, thresholds are counts
+        critical = (
+            f"critical ≥ {thresholds.critical:g}{unit}" if math.isfinite(thresholds.critical) else "never critical"
+        )
+        table.add_row("thresholds", f"warning ≥ {thresholds.warning:g}{unit}, {critical}")
     return table
 
 

@@ -48,6 +48,8 @@ async def test_counts_then_fifty_sample_rows_then_an_export(app: MopsApp) -> Non
         assert isinstance(screen, DrilldownScreen)
         table = screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 50)
+        caption = str(screen.query_one("#drilldown-status").render())
+        assert caption == "first 50 of 70 offending rows"  # a table has no file row numbers to explain
         await pilot.press("e")
         await wait_for(pilot, lambda: screen.exported is not None)
         assert screen.exported is not None and screen.exported.parent == paths.exports_dir()

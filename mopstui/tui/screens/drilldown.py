@@ -81,7 +81,8 @@ class DrilldownScreen(ModalScreen[None]):
         # Cells are the file's own text: show brackets as they are, never as markup nor controls.
         table.add_rows([[Text(visible(str(cell))) for cell in row] for row in rows])
         shown = f"first {len(rows)} of {self.metric.count:,}" if len(rows) < self.metric.count else f"all {len(rows)}"
-        status.update(f"{shown} offending rows; `row` is the data row in the file (1 = first after the header)")
+        note = "; `row` is the data row in the file (1 = first after the header)" if "row" in columns else ""
+        status.update(f"{shown} offending rows{note}")
         table.focus()
 
     def action_export(self) -> None:

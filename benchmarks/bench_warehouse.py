@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import statistics
 import sys
@@ -39,21 +38,8 @@ REQUIRED = ["email", "country", "lead_source"]
 
 
 def load(dsn: str, path: Path) -> float:
-    import psycopg
-
-    with open(path, encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
     started = time.perf_counter()
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA IF NOT EXISTS analytics")
-        conn.execute("DROP TABLE IF EXISTS analytics.contacts")
-        columns = ", ".join(f'"{c}" text' for c in header)
-        conn.execute(f"CREATE TABLE analytics.contacts ({columns})")
-        with conn.cursor().copy("COPY analytics.contacts FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-            with open(path, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    copy.write(block)
-        conn.execute("VACUUM ANALYZE analytics.contacts")
+    postgres_cluster.load_csv(dsn, "analytics.contacts", path)
     return time.perf_counter() - started
 
 

@@ -7,6 +7,7 @@ as the `postgres` system user (the package creates it), else as `nobody`.
 
 from __future__ import annotations
 
+import csv
 import glob
 import os
 import pwd
@@ -99,3 +100,21 @@ def start() -> Cluster:
         cwd=root,
     )
     return Cluster(root, user, pg_ctl)
+
+
+def load_csv(dsn: str, table: str, path: Path) -> None:
+    """`table` (replaced) with a text column per header of the CSV at `path`, loaded by COPY, analysed."""
+    import psycopg
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    columns = ", ".join(f'"{c}" text' for c in header)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS analytics")
+        conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+        conn.execute(f"CREATE TABLE {table} ({columns})")
+        with conn.cursor().copy(f"COPY {table} FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    copy.write(block)
+        conn.execute(f"ANALYZE {table}")

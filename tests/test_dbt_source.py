@@ -70,55 +70,33 @@ RESULTS = [
     result("test.analytics.relationships_stg_opportunities_contact_id.0a0b0c0d", "skipped", None, None),
 ]
 
-FRESHNESS = [
-    {
-        "unique_id": "source.analytics.crm.contacts",
-        "max_loaded_at": "2026-12-02T04:00:00+00:00",
+
+def freshness(
+    unique_id: str, loaded_at: str, age_seconds: float, status: str, error_after: int | None = 24
+) -> dict[str, Any]:
+    """One sources.json result (schema v3), checked at 06:00 with a 12-hour warn_after."""
+    return {
+        "unique_id": unique_id,
+        "max_loaded_at": loaded_at,
         "snapshotted_at": "2026-12-04T06:00:00+00:00",
-        "max_loaded_at_time_ago_in_s": 180000.0,
-        "status": "error",
+        "max_loaded_at_time_ago_in_s": age_seconds,
+        "status": status,
         "criteria": {
             "warn_after": {"count": 12, "period": "hour"},
-            "error_after": {"count": 24, "period": "hour"},
+            "error_after": {"count": error_after, "period": "hour" if error_after else None},
             "filter": None,
         },
         "adapter_response": {},
         "timing": timing(),
         "thread_id": "Thread-1",
         "execution_time": 0.2,
-    },
-    {
-        "unique_id": "source.analytics.crm.opportunities",
-        "max_loaded_at": "2026-12-03T16:00:00+00:00",
-        "snapshotted_at": "2026-12-04T06:00:00+00:00",
-        "max_loaded_at_time_ago_in_s": 50400.0,
-        "status": "warn",
-        "criteria": {
-            "warn_after": {"count": 12, "period": "hour"},
-            "error_after": {"count": 24, "period": "hour"},
-            "filter": None,
-        },
-        "adapter_response": {},
-        "timing": timing(),
-        "thread_id": "Thread-2",
-        "execution_time": 0.2,
-    },
-    {
-        "unique_id": "source.analytics.billing.invoices",
-        "max_loaded_at": "2026-12-04T05:00:00+00:00",
-        "snapshotted_at": "2026-12-04T06:00:00+00:00",
-        "max_loaded_at_time_ago_in_s": 3600.0,
-        "status": "pass",
-        "criteria": {
-            "warn_after": {"count": 12, "period": "hour"},
-            "error_after": {"count": None, "period": None},
-            "filter": None,
-        },
-        "adapter_response": {},
-        "timing": timing(),
-        "thread_id": "Thread-3",
-        "execution_time": 0.2,
-    },
+    }
+
+
+FRESHNESS = [
+    freshness("source.analytics.crm.contacts", "2026-12-02T04:00:00+00:00", 180000.0, "error"),
+    freshness("source.analytics.crm.opportunities", "2026-12-03T16:00:00+00:00", 50400.0, "warn"),
+    freshness("source.analytics.billing.invoices", "2026-12-04T05:00:00+00:00", 3600.0, "pass", error_after=None),
     {
         "unique_id": "source.analytics.ads.clicks",
         "error": "Database Error\n  permission denied for table clicks",

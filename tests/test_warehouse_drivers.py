@@ -89,12 +89,11 @@ class SnowCursor:
 
 
 class SnowConn:
-    def __init__(self, params: dict[str, Any]) -> None:
+    def __init__(self, params: dict[str, Any], refuse: str, history: bool) -> None:
         self.params_given = params
         self.sent: list[str] = []
         self.params: list[tuple[Any, ...]] = []
-        self.refuse = ""
-        self.history = True
+        self.refuse, self.history = refuse, history
         self.closed = False
 
     def cursor(self) -> SnowCursor:
@@ -104,16 +103,24 @@ class SnowConn:
         self.closed = True
 
 
+class SnowAccount(list[SnowConn]):
+    """The connections opened, newest last; `refuse` (a compilation error for every query) and
+    `history` (the query history has caught up) hold for the connections opened from then on."""
+
+    refuse = ""
+    history = True
+
+
 @pytest.fixture
-def snowflake(monkeypatch: pytest.MonkeyPatch) -> list[SnowConn]:
-    """A fake `snowflake.connector`; the connections it opened, newest last."""
-    opened: list[SnowConn] = []
+def snowflake(monkeypatch: pytest.MonkeyPatch) -> SnowAccount:
+    """A fake `snowflake.connector`."""
+    opened = SnowAccount()
     connector = types.ModuleType("snowflake.connector")
 
     def connect(**params: Any) -> SnowConn:
         if params.get("password") == "wrong":
             raise RuntimeError(f"250001: Incorrect username or password was specified for {params['user']}.")
-        opened.append(SnowConn(params))
+        opened.append(SnowConn(params, opened.refuse, opened.history))
         return opened[-1]
 
     connector.connect = connect  # type: ignore[attr-defined]
@@ -140,7 +147,7 @@ def snow_source(secrets: dict[str, str], **kw: Any) -> WarehouseSource:
     return WarehouseSource("dw", options, context, today=lambda: TODAY)
 
 
-def test_snowflake_count_is_one_tagged_query_and_its_credits_are_shown(snowflake: list[SnowConn]) -> None:
+def test_snowflake_count_is_one_tagged_query_and_its_credits_are_shown(snowflake: SnowAccount) -> None:
     source = snow_source({"password": SECRET})
     metrics = asyncio.run(source.fetch_quality())
     conn = snowflake[-1]
@@ -157,31 +164,27 @@ def test_snowflake_count_is_one_tagged_query_and_its_credits_are_shown(snowflake
     assert conn.closed
 
 
-def _plan_of(source: WarehouseSource, conn: SnowConn) -> Any:
+def _wrap(conn: SnowConn, query_id: str = "") -> Any:
+    """A SnowflakeConnection over a fake connection that is already open."""
     from mopstui.adapters.warehouse.snowflake import SnowflakeConnection
 
     wrapped = SnowflakeConnection.__new__(SnowflakeConnection)
-    wrapped.conn, wrapped.where, wrapped.query_id = conn, "dw", ""
-    return source._plan(wrapped)[1]
+    wrapped.conn, wrapped.where, wrapped.query_id = conn, "dw", query_id
+    return wrapped
 
 
-def test_snowflake_history_lag_leaves_the_cost_unknown(snowflake: list[SnowConn]) -> None:
+def _plan_of(source: WarehouseSource, conn: SnowConn) -> Any:
+    return source._plan(_wrap(conn))[1]
+
+
+def test_snowflake_history_lag_leaves_the_cost_unknown(snowflake: SnowAccount) -> None:
     source = snow_source({"password": SECRET})
-    original = SnowConn.__init__
-
-    def lagging(self: SnowConn, params: dict[str, Any]) -> None:
-        original(self, params)
-        self.history = False
-
-    SnowConn.__init__ = lagging  # type: ignore[method-assign]
-    try:
-        asyncio.run(source.fetch_quality())
-    finally:
-        SnowConn.__init__ = original  # type: ignore[method-assign]
+    snowflake.history = False
+    asyncio.run(source.fetch_quality())
     assert "credits" not in source.health and "rows counted" in source.health
 
 
-def test_snowflake_pem_key_is_sent_as_der_and_no_password(snowflake: list[SnowConn]) -> None:
+def test_snowflake_pem_key_is_sent_as_der_and_no_password(snowflake: SnowAccount) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -195,14 +198,14 @@ def test_snowflake_pem_key_is_sent_as_der_and_no_password(snowflake: list[SnowCo
     assert isinstance(given["private_key"], bytes) and given["private_key"].startswith(b"\x30")  # DER: a SEQUENCE
 
 
-def test_snowflake_without_a_secret_says_which_to_set(snowflake: list[SnowConn]) -> None:
+def test_snowflake_without_a_secret_says_which_to_set(snowflake: SnowAccount) -> None:
     with pytest.raises(SourceError) as caught:
         asyncio.run(snow_source({}).fetch_quality())
     assert "mopstui auth set dw private_key" in str(caught.value)
     assert not snowflake  # nothing was attempted
 
 
-def test_snowflake_refusals_are_one_line_without_the_secret(snowflake: list[SnowConn]) -> None:
+def test_snowflake_refusals_are_one_line_without_the_secret(snowflake: SnowAccount) -> None:
     with pytest.raises(SourceError) as caught:
         asyncio.run(snow_source({"password": "wrong"}).fetch_quality())
     message = str(caught.value)
@@ -210,34 +213,21 @@ def test_snowflake_refusals_are_one_line_without_the_secret(snowflake: list[Snow
     assert "\n" not in message and "wrong" not in message.replace("Incorrect", "")
 
     source = snow_source({"password": SECRET})
-    original = SnowConn.__init__
-
-    def refusing(self: SnowConn, params: dict[str, Any]) -> None:
-        original(self, params)
-        self.refuse = "002003 (42S02): SQL compilation error:\nObject 'ANALYTICS.CRM.CONTACTS' does not exist."
-
-    SnowConn.__init__ = refusing  # type: ignore[method-assign]
-    try:
-        with pytest.raises(SourceError) as caught:
-            asyncio.run(source.fetch_quality())
-    finally:
-        SnowConn.__init__ = original  # type: ignore[method-assign]
+    snowflake.refuse = "002003 (42S02): SQL compilation error:\nObject 'ANALYTICS.CRM.CONTACTS' does not exist."
+    with pytest.raises(SourceError) as caught:
+        asyncio.run(source.fetch_quality())
     assert str(caught.value).endswith("Snowflake refused the query (002003 (42S02): SQL compilation error:)")
     assert SECRET not in str(caught.value)
 
 
-def test_snowflake_drilldown_is_limited_and_cancel_names_the_query(snowflake: list[SnowConn]) -> None:
+def test_snowflake_drilldown_is_limited_and_cancel_names_the_query(snowflake: SnowAccount) -> None:
     source = snow_source({"password": SECRET})
     names, rows = asyncio.run(source.sample_rows("invalid_email"))
     assert len(rows) == 50 and names == HEADER[:3]
     sample_sql = snowflake[-1].sent[-1]
     assert "LIMIT 50" in sample_sql.upper()
 
-    from mopstui.adapters.warehouse.snowflake import SnowflakeConnection
-
-    wrapped = SnowflakeConnection.__new__(SnowflakeConnection)
-    wrapped.conn, wrapped.where, wrapped.query_id = snowflake[-1], "dw", "01b2-9"
-    wrapped.cancel()
+    _wrap(snowflake[-1], "01b2-9").cancel()
     assert snowflake[-1].sent[-1] == "SELECT SYSTEM$CANCEL_QUERY(%s)" and snowflake[-1].params[-1] == ("01b2-9",)
 
 

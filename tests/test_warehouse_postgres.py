@@ -84,21 +84,6 @@ def _generate(path: Path, rows: int) -> Path:
     return _benchmark_module("gen_contacts").generate(path, rows)  # type: ignore[no-any-return]
 
 
-def _load(cluster: postgres_cluster.Cluster, table: str, path: Path, columns: list[str]) -> None:
-    import psycopg
-
-    cols = ", ".join(f'"{c}" text' for c in columns)
-    with psycopg.connect(cluster.dsn, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA IF NOT EXISTS analytics")
-        conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
-        conn.execute(f"CREATE TABLE {table} ({cols})")
-        with conn.cursor().copy(f"COPY {table} FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-            with open(path, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    copy.write(block)
-        conn.execute(f"ANALYZE {table}")
-
-
 @pytest.fixture(scope="session")
 def million(cluster: postgres_cluster.Cluster, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One million generated contacts plus the edge rows, in a CSV and in analytics.contacts."""
@@ -107,7 +92,7 @@ def million(cluster: postgres_cluster.Cluster, tmp_path_factory: pytest.TempPath
         writer = csv.writer(fh)
         for i, (email, first, last, country, source, activity, unsub, mkt) in enumerate(EDGE_ROWS):
             writer.writerow([f"9{i}", first, last, email, "Edge", "", country, source, "", activity, unsub, mkt])
-    _load(cluster, "analytics.contacts", path, _header(path))
+    postgres_cluster.load_csv(cluster.dsn, "analytics.contacts", path)
     return path
 
 
@@ -156,7 +141,7 @@ def test_edge_rows_count_as_the_python_rules(cluster: postgres_cluster.Cluster, 
     path = tmp_path / "edge.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([HEADER, *rows])
-    _load(cluster, "analytics.edge", path, HEADER)
+    postgres_cluster.load_csv(cluster.dsn, "analytics.edge", path)
     source = warehouse(cluster, "analytics.edge", columns={}, required_fields=REQUIRED)
     assert counts(asyncio.run(source.fetch_quality())) == python_counts(rows)
 

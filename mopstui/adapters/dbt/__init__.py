@@ -55,11 +55,11 @@ class DbtSource(Source):
     ) -> None:
         super().__init__(name, options, context)
         self.now = now
-        self.files: dict[str, tuple[Artifact, bool]] = {}
+        self.files: list[Artifact] = []
         for what in READERS:
             path, shown, explicit = options.artifact(what)
             # run_results is needed; sources.json and manifest.json only when named in the config
-            self.files[what] = (Artifact(what, path, shown), explicit or what == "run_results")
+            self.files.append(Artifact(what, path, shown, needed=explicit or what == "run_results"))
         self._parsed: dict[str, tuple[FileKey, Any]] = {}
         #: The quality and workflow fetches of one refresh run together: one reads, the other waits.
         self._lock = asyncio.Lock()
@@ -69,10 +69,10 @@ class DbtSource(Source):
     async def _load(self) -> tuple[RunResults, SourcesResults | None, Manifest]:
         async with self._lock:
             loaded: dict[str, Any] = {}
-            for what, (artifact, needed) in self.files.items():
-                key = artifact.stat_key()
+            for artifact in self.files:
+                what, key = artifact.what, artifact.stat_key()
                 if key is None:
-                    if needed:
+                    if artifact.needed:
                         raise artifact.missing()
                     self._parsed.pop(what, None)
                     loaded[what] = None

@@ -88,10 +88,11 @@ Manifest = Mapping[str, TestNode]
 
 
 class Artifact:
-    """One artifact file: `what` (run_results, sources, manifest), its path and the path as configured."""
+    """One artifact file: `what` (run_results, sources, manifest), its path, the path as configured,
+    and whether a refresh needs it (a missing optional file is read as absent)."""
 
-    def __init__(self, what: str, path: Path, shown: str) -> None:
-        self.what, self.path, self.shown = what, path, shown
+    def __init__(self, what: str, path: Path, shown: str, needed: bool) -> None:
+        self.what, self.path, self.shown, self.needed = what, path, shown, needed
 
     def fail(self, problem: str) -> SourceError:
         return SourceError(f"dbt {self.what}: {self.shown} {problem}")
@@ -168,9 +169,13 @@ class Artifact:
             raise self.fail(f"{where}.{key}: expected a number")
         return float(value)
 
-    def time(self, value: Any, where: str, *, required: bool = True) -> datetime | None:
-        if value is None and not required:
-            return None
+    def optional_time(self, value: Any, where: str) -> datetime | None:
+        return None if value is None else self.time(value, where)
+
+    def generated_at(self, data: dict[str, Any]) -> datetime:
+        return self.time(data["metadata"].get("generated_at"), "metadata.generated_at")
+
+    def time(self, value: Any, where: str) -> datetime:
         if isinstance(value, str):
             try:
                 moment = datetime.fromisoformat(value)
@@ -183,8 +188,6 @@ class Artifact:
 
 def read_run_results(artifact: Artifact) -> RunResults:
     data = artifact.load()
-    generated = artifact.time(data["metadata"].get("generated_at"), "metadata.generated_at")
-    assert generated is not None
     results = []
     for n, item in enumerate(artifact.items(data, "results")):
         where = f"results[{n}]"
@@ -192,7 +195,7 @@ def read_run_results(artifact: Artifact) -> RunResults:
         completed = None
         timing = item.get("timing")
         if isinstance(timing, list) and timing and isinstance(timing[-1], dict):
-            completed = artifact.time(timing[-1].get("completed_at"), f"{where}.timing", required=False)
+            completed = artifact.optional_time(timing[-1].get("completed_at"), f"{where}.timing")
         results.append(
             NodeResult(
                 unique_id=artifact.text(item, "unique_id", where),
@@ -202,13 +205,11 @@ def read_run_results(artifact: Artifact) -> RunResults:
                 completed_at=completed,
             )
         )
-    return RunResults(generated, tuple(results))
+    return RunResults(artifact.generated_at(data), tuple(results))
 
 
 def read_sources(artifact: Artifact) -> SourcesResults:
     data = artifact.load()
-    generated = artifact.time(data["metadata"].get("generated_at"), "metadata.generated_at")
-    assert generated is not None
     results = []
     for n, item in enumerate(artifact.items(data, "results")):
         where = f"results[{n}]"
@@ -218,13 +219,13 @@ def read_sources(artifact: Artifact) -> SourcesResults:
                 unique_id=artifact.text(item, "unique_id", where),
                 status=artifact.text(item, "status", where),
                 age_seconds=artifact.number(item, "max_loaded_at_time_ago_in_s", where),
-                max_loaded_at=artifact.time(item.get("max_loaded_at"), f"{where}.max_loaded_at", required=False),
+                max_loaded_at=artifact.optional_time(item.get("max_loaded_at"), f"{where}.max_loaded_at"),
                 warn_after=_period(criteria.get("warn_after")),
                 error_after=_period(criteria.get("error_after")),
                 error=artifact.text(item, "error", where, required=False),
             )
         )
-    return SourcesResults(generated, tuple(results))
+    return SourcesResults(artifact.generated_at(data), tuple(results))
 
 
 def read_manifest(artifact: Artifact) -> dict[str, TestNode]:

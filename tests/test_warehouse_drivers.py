@@ -425,3 +425,47 @@ def test_a_missing_driver_names_the_extra(
     assert str(caught.value) == (
         f"the {dialect} driver ({module}) is not installed; run: pip install 'mopstui[{extra}]'"
     )
+
+
+# -- cancelling between statements ----------------------------------------------------------------
+def test_a_cancel_between_two_statements_stops_the_second() -> None:
+    """The engine cancels only the statement running then: one that comes while the columns are
+    read (and which that statement finishes anyway) must still keep the count from running."""
+    import threading
+
+    reading, cancelled = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    class Quick:
+        def columns(self, table: str) -> list[str]:
+            ran.append("columns")
+            reading.set()
+            cancelled.wait(10)  # the cancel lands now, and this statement ends normally
+            return ["email", "country"]
+
+        def fetch_one(self, sql: str) -> Any:
+            ran.append("count")
+            return (1, 0, 0, 0, 0, 0, 0), None
+
+        def stream(self, sql: str, batch: int) -> Any:
+            raise AssertionError("not used")
+
+        def cancel(self) -> None:
+            ran.append("cancel")
+
+        def close(self) -> None:
+            ran.append("close")
+
+    options = WarehouseOptions(dialect="duckdb", table="crm.contacts", database="dw.duckdb")
+    source = WarehouseSource("dw", options, today=lambda: TODAY, connect=Quick)
+
+    async def run() -> None:
+        task = asyncio.create_task(source.fetch_quality())
+        await asyncio.to_thread(reading.wait, 10)
+        await source.aclose()  # what the cockpit does when it quits
+        cancelled.set()
+        with pytest.raises(SourceError, match="query cancelled"):
+            await task
+
+    asyncio.run(run())
+    assert ran == ["columns", "cancel", "close"]  # the count never ran

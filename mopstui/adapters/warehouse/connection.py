@@ -109,7 +109,7 @@ class Job:
         connection = connect()
         self.attach(connection)
         try:
-            return work(connection)
+            return work(Checked(connection, self))
         finally:
             with self._lock:
                 self._connection = None
@@ -117,3 +117,48 @@ class Job:
                 connection.close()
             except Exception:
                 pass
+
+
+class Checked:
+    """A job's connection that runs no statement once the job is cancelled.
+
+    The engine's cancel stops only the statement running at that moment: one that arrives between
+    two statements of a fetch (the columns, then the count) would otherwise be lost, and the next
+    statement would run to its end. Each call checks the job before and after it runs.
+    """
+
+    def __init__(self, connection: Connection, job: Job) -> None:
+        self._connection, self._job = connection, job
+
+    def _check(self) -> None:
+        if self._job.cancelled:
+            raise SourceError("query cancelled")
+
+    def columns(self, table: str) -> list[str]:
+        self._check()
+        found = self._connection.columns(table)
+        self._check()
+        return found
+
+    def fetch_one(self, sql: str) -> tuple[Sequence[Any], Cost]:
+        self._check()
+        answer = self._connection.fetch_one(sql)
+        self._check()
+        return answer
+
+    def stream(self, sql: str, batch: int) -> tuple[list[str], Iterator[Sequence[Sequence[Any]]]]:
+        self._check()
+        names, batches = self._connection.stream(sql, batch)
+
+        def checked() -> Iterator[Sequence[Sequence[Any]]]:
+            for chunk in batches:
+                self._check()
+                yield chunk
+
+        return names, checked()
+
+    def cancel(self) -> None:
+        self._connection.cancel()
+
+    def close(self) -> None:
+        self._connection.close()

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
@@ -92,16 +91,17 @@ class MainScreen(Screen[None]):
         config_location: str,
         keymap: Mapping[str, str],
     ) -> None:
-        super().__init__()
+        super().__init__(classes="-banner" if config.is_default_demo else None)
         self.cockpit = cockpit
         self.config = config
         self.memory = memory
         self.config_location = config_location
         self.keymap = keymap
         self.active = "workflows"
+        # Set before the screen is first styled, so the start styles it once.
+        self.set_class(self._compact(*self.app.size), "-compact", update=False)
 
     def compose(self) -> ComposeResult:
-        self._apply_layout(self.app.size.width, self.app.size.height)  # classes set before styling
         yield Pulse(id="pulse")
         if self.config.is_default_demo:
             where = self.config_location
@@ -111,11 +111,10 @@ class MainScreen(Screen[None]):
             )
             banner.tooltip = f"Looked for {where}"
             yield banner
-        with Container(id="panes"):
-            # In this order for the grid of app.tcss: Requests takes the whole lower row.
-            for pane in (WorkflowsPane(id="workflows"), QualityPane(id="quality"), RequestsPane(id="requests")):
-                pane.set_class(pane.id == self.active, "-active")
-                yield pane
+        # In this order for the grid of app.tcss: Requests takes the whole lower row.
+        for pane in (WorkflowsPane(id="workflows"), QualityPane(id="quality"), RequestsPane(id="requests")):
+            pane.set_class(pane.id == self.active, "-active", update=False)  # styled as it mounts
+            yield pane
         yield StatusBar(id="status")
         yield KeyHints(id="keyhints")
 
@@ -150,8 +149,12 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._apply_layout(event.size.width, event.size.height)
 
+    @staticmethod
+    def _compact(width: int, height: int) -> bool:
+        return width < COMPACT_WIDTH or height < COMPACT_HEIGHT
+
     def _apply_layout(self, width: int, height: int) -> None:
-        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        self.set_class(self._compact(width, height), "-compact")
         for pane in self.query(Pane):
             pane.set_class(pane.id == self.active, "-active")
 

@@ -7,8 +7,10 @@ clock are identical. Actions mutate the in-memory workspace; the next fetch show
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import and_
 from typing import Any
 
 from mopstui.core import quality as q
@@ -427,36 +429,29 @@ QUALITY_KEYS = (
 
 
 def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> tuple[int, dict[str, int]]:
-    """Counts of every quality rule over the generated contacts (see mopstui.core.quality), in one
-    pass down the rows."""
+    """Counts of every quality rule over the generated contacts (see mopstui.core.quality), a column
+    at a time; the rules on names, countries and lead sources run once per distinct value."""
     c = contacts
     counts = dict.fromkeys(QUALITY_KEYS, 0)
     seen: set[str] = set()
-    cutoff = now - timedelta(days=stale_days)
-    for email, first, last, country, source, unsub, marketable, activity in zip(
-        c.email,
-        c.first_name,
-        c.last_name,
-        c.country,
-        c.lead_source,
-        c.unsubscribed,
-        c.marketable,
-        c.last_activity,
-        strict=True,
-    ):
-        checks = q.email_checks(email)
-        if not checks.normalised:
+    checks = [q.email_checks(email) for email in c.email]
+    for e in checks:
+        if not e.normalised:
             counts["missing:email"] += 1
-        elif checks.normalised in seen:
+        elif e.normalised in seen:
             counts["duplicates"] += 1  # every copy after the first
         else:
-            seen.add(checks.normalised)
-        counts["invalid_email"] += checks.invalid
-        counts["role_email"] += checks.role
-        counts["personal_email"] += checks.personal
-        counts["test_record"] += checks.test_mailbox or q.is_test_name(first, last)
-        counts["missing:country"] += q.is_blank(country)
-        counts["missing:lead_source"] += q.is_blank(source)
-        counts["stale"] += activity < cutoff
-        counts["unsubscribed_marketable"] += unsub and marketable
+            seen.add(e.normalised)
+        counts["invalid_email"] += e.invalid
+        counts["role_email"] += e.role
+        counts["personal_email"] += e.personal
+    names = list(zip(c.first_name, c.last_name, strict=True))
+    test_names = {n for n in set(names) if q.is_test_name(*n)}
+    counts["test_record"] = sum(e.test_mailbox or n in test_names for e, n in zip(checks, names, strict=True))
+    for key, column in (("missing:country", c.country), ("missing:lead_source", c.lead_source)):
+        tally = Counter(column)
+        counts[key] = sum(n for value, n in tally.items() if q.is_blank(value))
+    cutoff = now - timedelta(days=stale_days)
+    counts["stale"] = sum(activity < cutoff for activity in c.last_activity)
+    counts["unsubscribed_marketable"] = sum(map(and_, c.unsubscribed, c.marketable))
     return len(c), counts

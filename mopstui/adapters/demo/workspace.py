@@ -434,8 +434,9 @@ def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> 
     c = contacts
     counts = dict.fromkeys(QUALITY_KEYS, 0)
     seen: set[str] = set()
-    checks = [q.email_checks(email) for email in c.email]
-    for e in checks:
+    test_names = {n for n in set(zip(c.first_name, c.last_name, strict=True)) if q.is_test_name(*n)}
+    for email, first, last in zip(c.email, c.first_name, c.last_name, strict=True):
+        e = q.email_checks(email)
         if not e.normalised:
             counts["missing:email"] += 1
         elif e.normalised in seen:
@@ -445,9 +446,7 @@ def quality_counts(contacts: Contacts, now: datetime, stale_days: int = 730) -> 
         counts["invalid_email"] += e.invalid
         counts["role_email"] += e.role
         counts["personal_email"] += e.personal
-    names = list(zip(c.first_name, c.last_name, strict=True))
-    test_names = {n for n in set(names) if q.is_test_name(*n)}
-    counts["test_record"] = sum(e.test_mailbox or n in test_names for e, n in zip(checks, names, strict=True))
+        counts["test_record"] += e.test_mailbox or (first, last) in test_names
     for key, column in (("missing:country", c.country), ("missing:lead_source", c.lead_source)):
         tally = Counter(column)
         counts[key] = sum(n for value, n in tally.items() if q.is_blank(value))

@@ -50,6 +50,23 @@ async def test_panes_load_with_the_most_important_item_selected(size):
         assert "mopstui init" in str(banner.render())
 
 
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)])
+async def test_the_demo_banner_is_one_line_with_the_panes_right_under_it(size):
+    """No blank line between the banner and the panes, at start and after a compact spell."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        for step in ("start", "back from 80x24"):
+            banner, workflows = app.main.query_one("#banner").region, app.main.pane("workflows").region
+            assert banner.height == 1, step
+            assert workflows.y == banner.y + 1, step
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            assert app.main.has_class("-compact")
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+
+
 async def test_pane_switching_by_number_and_tab():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

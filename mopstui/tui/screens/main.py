@@ -5,7 +5,7 @@ the reviewed mark, detail and drill-down, export, filter and copying a link. An 
 worker that posts `ActionFinished`; the handler here tells the outcome and re-shows the panes, and
 the message bubbles on to the app, which saves the re-fetched source's snapshot.
 
-At 120x40 the panes share the screen (Workflows and Requests side by side, Data quality below);
+At 120x40 the panes share the screen (Workflows and Data quality side by side, Requests below);
 below 110x30 one pane shows at a time and `1` `2` `3` / tab switch, the pulse header naming the rest.
 """
 

@@ -56,6 +56,19 @@ async def test_what_was_done_in_the_demo_stays_done_after_a_restart(state_dir: P
         assert stat.S_IMODE(state.stat().st_mode) == 0o600
 
 
+async def test_a_start_that_changes_nothing_leaves_the_kept_state_alone(state_dir: Path) -> None:
+    await _cockpit_run(("activate", "1001"))
+    state = state_dir / "demo-demo.json"
+    written = state.read_bytes()
+    os.utime(state, (0, 0))  # an mtime no write can leave behind
+    again = await _cockpit_run()  # the same day, nothing done: no rewrite
+    assert state.stat().st_mtime == 0 and state.read_bytes() == written
+    assert "1001" not in {p.id for p in again.problems}
+    await _cockpit_run(("take", "MOPS-102"))  # an action still lands in the file, at once
+    kept = json.loads(state.read_text(encoding="utf-8"))
+    assert [(e["do"], e.get("target")) for e in kept["events"]] == [("activate", "1001"), ("take", "MOPS-102")]
+
+
 async def test_without_a_state_dir_the_demo_is_the_first_morning_every_time() -> None:
     first = DemoSource("demo", DemoOptions())
     await first.perform("activate", "1001", {})

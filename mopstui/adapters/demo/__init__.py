@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from mopstui.adapters.demo import bulk, days, definitions, sends
 from mopstui.adapters.demo import workspace as ws_mod
@@ -75,6 +75,8 @@ class DemoSource(Source):
         self.clock = clock or (lambda: datetime.now(UTC))
         self._ws: ws_mod.Workspace | None = None
         self._diary: days.Diary | None = None
+        #: The diary as the file holds it (None: no file, or not readable): unchanged, it is not rewritten.
+        self._kept: dict[str, Any] | None = None
         self._quality: tuple[int, dict[str, int]] | None = None
         #: Programs, emails and audiences of each workspace built (see sends), by id of the workspace.
         self._sends: dict[int, sends.Sends] = {}
@@ -119,7 +121,7 @@ class DemoSource(Source):
         path = days.diary_path(self.context.state_dir, self.name)
         due = 0
         try:
-            data = days.read_diary(path)
+            data = self._kept = days.read_diary(path)
             diary = days.parse_diary(data) if data else None
             due = int(data.get("nights_due", 0)) if data and diary is None else 0
         except days.DiaryError as exc:
@@ -133,9 +135,13 @@ class DemoSource(Source):
         """Save the diary; best effort (a read-only state dir only means the next run starts over)."""
         if self._diary is None or self.context.state_dir is None:
             return
+        data = self._diary.to_json()
+        if data == self._kept:
+            return  # a start on a day already lived, nothing done yet: the file says it all
         path = days.diary_path(self.context.state_dir, self.name)
         try:
-            days.write_diary(path, self._diary.to_json())
+            days.write_diary(path, data)
+            self._kept = data
         except OSError as exc:
             self.health = f"demo state not kept: cannot write {path} ({exc.strerror or exc})"
 

@@ -57,7 +57,7 @@ class Diary:
             "sizes": list(self.sizes),
             "born": self.born.isoformat(),
             "day": self.day.isoformat(),
-            "events": self.events,
+            "events": list(self.events),  # a copy: later events must not change what was written
             "nights_due": self.nights_due,
         }
 
@@ -102,7 +102,7 @@ def parse_diary(data: dict[str, Any]) -> Diary | None:
             (sizes[0], sizes[1], sizes[2]),
             _aware(datetime.fromisoformat(data["born"])),
             date.fromisoformat(data["day"]),
-            events,
+            list(events),
             max(0, int(data.get("nights_due", 0))),
         )
     except (KeyError, TypeError, ValueError) as exc:

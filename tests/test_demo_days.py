@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mopstui import paths
-from mopstui.adapters.demo import DemoOptions, DemoSource, days
+from mopstui.adapters.demo import DemoOptions, DemoSource, bulk, days
 from mopstui.cli import main
 from mopstui.config import load_config
 from mopstui.core.source import SourceContext
@@ -140,3 +140,15 @@ async def test_the_second_morning_marks_the_night_new_with_a_rising_delta(state_
         assert not workflows.marker(workflows.items["demo:1002:invalid"], "critical").plain.endswith("•")  # yesterday's
         dupes = next(k for k in quality.items if k.endswith("duplicates"))
         assert (quality.deltas[dupes] or 0) > 0
+
+
+def test_nights_replayed_in_a_row_regrow_the_same_contacts_as_nights_planted_one_by_one() -> None:
+    now = datetime.fromisoformat("2026-12-05T09:00:00+00:00")
+    carried, scanned = (bulk.build(7, now, 40, 24, 2000) for _ in range(2))
+    clean = None
+    for night in range(1, 6):
+        clean = days.plant_night(carried, 7, night, now, clean)  # found once, then handed on
+        days.plant_night(scanned, 7, night, now)  # found afresh each night
+    assert carried.contacts == scanned.contacts
+    assert len(carried.contacts) == 2000 + 5 * days.REGROWN_DUPLICATES
+    assert clean == days.clean_contacts(carried.contacts)

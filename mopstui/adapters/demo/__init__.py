@@ -98,16 +98,17 @@ class DemoSource(Source):
         if diary is None:
             return ws
         nights = 0
+        clean: list[int] | None = None  # the contacts a night may copy, handed from night to night
         for e in diary.events:
             if e["do"] == days.NIGHT:
                 nights += 1
-                days.plant_night(ws, o.seed, nights, datetime.fromisoformat(e["at"]))
+                clean = days.plant_night(ws, o.seed, nights, datetime.fromisoformat(e["at"]), clean)
             else:
                 self._act(ws, e["do"], e.get("target", ""), datetime.fromisoformat(e["at"]))
         due = diary.nights_due or (1 if days.local_day(now) > diary.day else 0)
         for _ in range(due):
             nights += 1
-            days.plant_night(ws, o.seed, nights, now)
+            clean = days.plant_night(ws, o.seed, nights, now, clean)
             diary.events.append(days.event(days.NIGHT, now))
         diary.nights_due, diary.day = 0, max(diary.day, days.local_day(now))
         self._keep()

@@ -152,16 +152,23 @@ _URGENT = [
 ]
 
 
-def plant_night(ws: w.Workspace, seed: int, number: int, at: datetime) -> None:
+def plant_night(ws: w.Workspace, seed: int, number: int, at: datetime, clean: list[int] | None = None) -> list[int]:
     """Night `number` (1, 2...) as it would have happened before `at`: a trigger switched off by a
     bulk edit, a new Highest request at 00:14, duplicates regrown by a list import; the first night
-    also edits two smart lists (see demo.definitions)."""
+    also edits two smart lists (see demo.definitions).
+
+    Returns the contacts a list import may copy (see `clean_contacts`), this night's copies among
+    them: a replay hands them to the next night, so the contacts are scanned once, not every night.
+    """
     rng = random.Random(seed * 7919 + number)
     midnight = at.astimezone().replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     _switch_off_a_trigger(ws, rng, midnight - timedelta(minutes=8))
     _urgent_request(ws, number, min(midnight + timedelta(minutes=14), at), at)
-    _regrow_duplicates(ws.contacts, rng, REGROWN_DUPLICATES, min(midnight + timedelta(minutes=40), at))
+    if clean is None:
+        clean = clean_contacts(ws.contacts)
+    _regrow_duplicates(ws.contacts, clean, rng, REGROWN_DUPLICATES, min(midnight + timedelta(minutes=40), at))
     definitions.drift_overnight(ws, midnight - timedelta(hours=1, minutes=37))
+    return clean
 
 
 def _switch_off_a_trigger(ws: w.Workspace, rng: random.Random, when: datetime) -> None:
@@ -180,11 +187,19 @@ def _urgent_request(ws: w.Workspace, number: int, created: datetime, now: dateti
     ws.tickets[tid] = ws.ticket(tid, title, requester, "Highest", "Open", created, None, None, now)
 
 
-def _regrow_duplicates(contacts: w.Contacts, rng: random.Random, count: int, when: datetime) -> None:
-    """`count` copies of clean existing contacts, as a list import re-creates them (the email in
-    capitals, today's activity): duplicates go up by `count`, the other counts stay as they were."""
-    clean = [i for i, email in enumerate(contacts.email) if email and _clean(email, contacts, i)]
-    for _ in range(count if clean else 0):
+def clean_contacts(contacts: w.Contacts) -> list[int]:
+    """Indexes of the contacts no quality rule flags (bar duplicates): those a list import copies."""
+    return [i for i, email in enumerate(contacts.email) if email and _clean(email, contacts, i)]
+
+
+def _regrow_duplicates(contacts: w.Contacts, clean: list[int], rng: random.Random, count: int, when: datetime) -> None:
+    """`count` copies of `clean` contacts, as a list import re-creates them (the email in capitals,
+    today's activity): duplicates go up by `count`, the other counts stay as they were. Each copy is
+    as clean as its original, so it joins `clean` (where a scan of the contacts would find it)."""
+    if not clean:
+        return
+    first_copy = len(contacts)
+    for _ in range(count):
         i = clean[rng.randrange(len(clean))]
         contacts.email.append(contacts.email[i].upper())
         contacts.first_name.append(contacts.first_name[i])
@@ -194,6 +209,7 @@ def _regrow_duplicates(contacts: w.Contacts, rng: random.Random, count: int, whe
         contacts.last_activity.append(when)
         contacts.unsubscribed.append(False)
         contacts.marketable.append(True)
+    clean.extend(range(first_copy, len(contacts)))
 
 
 def _clean(email: str, contacts: w.Contacts, i: int) -> bool:

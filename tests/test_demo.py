@@ -138,3 +138,15 @@ def test_quality_counts_agree_with_the_rules_row_by_row():
     assert (total, counts) == (2000, expected)
     assert all(counts.values()), counts
     assert ws.quality_counts(ws._contacts(7, MORNING, 0), MORNING) == (0, dict.fromkeys(counts, 0))
+
+
+async def test_the_first_morning_reads_the_same_at_any_hour():
+    """Past midnight too: nothing planted lies ahead of now, and the VP's 00:04 request is late."""
+    for hour, minute in ((0, 1), (3, 59), (5, 0), (7, 3), (23, 59)):
+        now = MORNING.replace(hour=hour, minute=minute)
+        s = DemoSource("demo", DemoOptions(contacts=1500), clock=lambda now=now: now)
+        problems, _states, requests, _metrics = await snapshot(s)
+        assert max(p.since for p in problems if p.since) <= now, (hour, minute)
+        assert max(r.created for r in requests) <= now, (hour, minute)
+        vp = next(r for r in requests if r.id == "MOPS-101")
+        assert vp.overdue and vp.priority == "Highest", (hour, minute)

@@ -57,7 +57,7 @@ class Sends:
 
 def plant_campaigns(ws: w.Workspace, now: datetime) -> None:
     """The two campaigns of this module, beside workspace.py's planted ones."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = w.last_night(now)
     ws.campaigns[VP] = w.Campaign(
         VP,
         "VP Launch - Announcement Send",
@@ -84,7 +84,7 @@ def plant_campaigns(ws: w.Workspace, now: datetime) -> None:
 
 def make(ws: w.Workspace, now: datetime) -> Sends:
     sends = Sends()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = w.last_night(now)
     sends.programs["7001"] = DemoProgram("7001", VP_PROGRAM, "email", False, midnight + timedelta(days=1, hours=9))
     sends.emails["2071"] = DemoEmail("2071", "Atlas Launch - VP Letter", VP_PROGRAM, False)
     sends.emails["2072"] = DemoEmail("2072", "Atlas Launch - Reminder", VP_PROGRAM, True)

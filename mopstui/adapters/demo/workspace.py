@@ -134,8 +134,19 @@ def overdue_rule(now: datetime) -> OverdueRule:
     return OverdueRule(SLA_HOURS, now)
 
 
+#: Hours into the day before the first morning's story is today's: by then every time it plants
+#: (up to 01:30) has passed and the VP's 00:04 request is past its 4-hour SLA.
+MORNING_STARTS = 5
+
+
+def last_night(now: datetime) -> datetime:
+    """The midnight (UTC) the first morning's story follows: today's from MORNING_STARTS on,
+    yesterday's before, so that at any hour no planted time lies ahead and the story reads the same."""
+    return (now - timedelta(hours=MORNING_STARTS)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _plant_campaigns(ws: Workspace, now: datetime) -> None:
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = last_night(now)
     planted = [
         Campaign(
             "1001",
@@ -240,7 +251,7 @@ def _fill_campaigns(ws: Workspace, rng: random.Random, now: datetime, size: int)
 
 
 def _plant_tickets(ws: Workspace, now: datetime) -> None:
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = last_night(now)
     planted = [
         (
             "MOPS-101",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,20 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MOPSTUI_STATE_DIR", str(home / "state"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
+
+
+@pytest.fixture
+def utc_and_real_clock(monkeypatch: pytest.MonkeyPatch):
+    """TZ=UTC for the scenes' "updated HH:MM" (local time), whatever the machine's zone; the TUI's
+    clock set back to the real one afterwards."""
+    from mopstui.tui import format as fmt
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    fmt.set_clock(None)
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

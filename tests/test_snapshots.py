@@ -6,22 +6,11 @@ snapshots are the same on every machine and day. Update with `pytest --snapshot-
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from mopstui.devtools import shots
-from mopstui.tui import format as fmt
 
-
-@pytest.fixture(autouse=True)
-def utc_and_real_clock(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    fmt.set_clock(None)
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_and_real_clock")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

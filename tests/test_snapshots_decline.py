@@ -6,6 +6,8 @@ import pytest
 
 from mopstui.devtools import shots
 
+pytestmark = pytest.mark.usefixtures("utc_and_real_clock")
+
 EDITOR = shots.Scene("decline-editor", keys=("2", "x", "enter"))
 
 

@@ -55,7 +55,7 @@ def _revisions(memory: object | None, source: str) -> Callable[[], Mapping[str, 
 
 
 def _resolve(source: str, field: str) -> str:
-    from mopstui import credentials  # the keyring stack, for sources that have secrets
+    from mopstui import credentials  # the credentials package, only for sources that have secrets
 
     return credentials.resolve(source, field)
 
@@ -64,7 +64,7 @@ def warm_secrets(config: Config) -> None:
     """Look up every secret the config needs that this process has not looked up yet."""
     if not config.notify and not any(sc.cls.secret_fields for sc in config.sources):
         return  # nothing to look up (the demo)
-    from mopstui import credentials  # the keyring stack, only when something is looked up
+    from mopstui import credentials  # the credentials package, only when something is looked up
 
     pending = [p for p in credentials.config_secrets(config) if credentials.cached(*p) is None]
     if pending:

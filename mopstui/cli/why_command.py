@@ -14,6 +14,7 @@ import sys
 
 from mopstui import runtime
 from mopstui.cli import add_common, load_config_or_report
+from mopstui.core import why
 from mopstui.core.diagnosis import Diagnosis
 from mopstui.core.errors import MopstuiError
 from mopstui.core.safe_text import json_escaped, visible
@@ -54,8 +55,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _diagnose(config, source: str, target: str, guard: float) -> Diagnosis:  # type: ignore[no-untyped-def]
-    from mopstui.core import why
-
     # a diagnosis never acts: read-only keeps it honest
     cockpit = await runtime.build_cockpit_async(config, read_only=True)
     try:

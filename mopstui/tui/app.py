@@ -24,6 +24,7 @@ from mopstui.config import Config
 from mopstui.core.memory import Memory
 from mopstui.core.safe_text import visible
 from mopstui.core.service import Cockpit, SourceResult
+from mopstui.runtime import build_cockpit
 from mopstui.tui.format import key_label
 from mopstui.tui.looks import (
     checked_keymap,
@@ -69,8 +70,6 @@ class MopsApp(App[int]):
         self.memory: Memory | None = None
         self.memory_warning = ""
         if cockpit is None:
-            from mopstui.runtime import build_cockpit
-
             self.memory, self.memory_warning = open_memory()
             cockpit = build_cockpit(config, read_only=read_only, memory=self.memory)
         self.cockpit = cockpit

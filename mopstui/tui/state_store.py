@@ -6,14 +6,13 @@ snapshot is written (rows it could not read, a snapshot it could not save), each
 
 from __future__ import annotations
 
+from mopstui import runtime
 from mopstui.core.memory import Memory
+from mopstui.core.store import StoreError, open_default
 
 
 def open_memory() -> tuple[Memory | None, str]:
     """The Memory on the default state store, and a one-line warning to show ("" when none)."""
-    from mopstui import runtime
-    from mopstui.core.store import StoreError, open_default
-
     try:
         store = open_default()
     except StoreError as exc:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from mopstui import paths
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -168,8 +170,6 @@ def _shipped_theme_folder() -> Path | None:
 
 
 def user_theme_dir() -> Path:
-    from mopstui import paths
-
     return paths.config_dir() / "themes"
 
 

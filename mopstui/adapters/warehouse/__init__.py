@@ -26,8 +26,12 @@ from typing import Any, TypeVar
 from mopstui.adapters.files.reader import ExportFile
 from mopstui.adapters.files.rules_sql import RulePlan
 from mopstui.adapters.warehouse import dialects
+from mopstui.adapters.warehouse.bigquery import BigQueryConnection
 from mopstui.adapters.warehouse.connection import Connection, Cost, Job
+from mopstui.adapters.warehouse.duck import DuckConnection
 from mopstui.adapters.warehouse.options import WarehouseOptions
+from mopstui.adapters.warehouse.postgres import PostgresConnection
+from mopstui.adapters.warehouse.snowflake import SnowflakeConnection
 from mopstui.core.errors import CredentialError, SourceError
 from mopstui.core.models import QualityMetric
 from mopstui.core.quality import make_metric
@@ -82,12 +86,8 @@ class WarehouseSource(Source):
     def _open(self) -> Connection:
         o, where = self.options, f"{self.options.table} ({self.dialect}, source {self.name})"
         if self.dialect == "postgres":
-            from mopstui.adapters.warehouse.postgres import PostgresConnection
-
             return PostgresConnection(o.dsn, self._optional_secret("password"), where)
         if self.dialect == "snowflake":
-            from mopstui.adapters.warehouse.snowflake import SnowflakeConnection
-
             key, password = self._optional_secret("private_key"), self._optional_secret("password")
             if not key and not password:
                 raise SourceError(
@@ -96,11 +96,7 @@ class WarehouseSource(Source):
                 )
             return SnowflakeConnection(o, where, private_key=key, password=password)
         if self.dialect == "bigquery":
-            from mopstui.adapters.warehouse.bigquery import BigQueryConnection
-
             return BigQueryConnection(o, where, self._optional_secret("credentials_json"))
-        from mopstui.adapters.warehouse.duck import DuckConnection
-
         return DuckConnection(o.database, where)
 
     async def _blocking(self, work: Callable[[Connection], T]) -> T:

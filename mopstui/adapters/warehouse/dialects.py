@@ -22,8 +22,8 @@ Snowflake do not know). Each such difference is rewritten here, on the syntax tr
 - Postgres compares the activity date under `COLLATE "C"` (byte order, as DuckDB and Python);
 - BigQuery has no `split_part`: `SPLIT(x, '@')[SAFE_OFFSET(0)]`;
 - Postgres inlines each CTE where it is used and has no common-subexpression elimination, so every
-  mention of `__em` would recompute the trimmed, lower-cased address (20 s instead of 6 s for a
-  million rows): each CTE ends in `OFFSET 0`, the usual fence, so its values are computed once a
+  mention of `__em` would recompute the trimmed, lower-cased address several times over: each
+  CTE ends in `OFFSET 0`, the usual fence, so its values are computed once a
   row, still in one streaming pass (no materialisation).
 
 The count query's columns are named `total, m0, m1, ...` (BigQuery takes no `:` in a name) and read

@@ -25,6 +25,7 @@ from mopstui.config import Config
 from mopstui.core.errors import MopstuiError
 from mopstui.core.memory import Memory
 from mopstui.core.models import QualityMetric, Request, WorkflowProblem
+from mopstui.core.replies import fill_reply, replies_for, suggest_reply, title_for
 from mopstui.core.service import Cockpit
 from mopstui.core.source import Source
 from mopstui.tui import actions as words
@@ -279,14 +280,10 @@ class MainScreen(Screen[None]):
         item = self._selected_request("decline")
         if item is None:
             return
-        # screens and replies are imported when first used: the first paint needs none of them
-        from mopstui.core.replies import replies_for, suggest_reply
         from mopstui.tui.screens.decline import DeclineScreen
 
         if self._refuse_if_read_only("requests", item, "decline"):
             return
-        from mopstui.core.replies import fill_reply
-
         filled = {
             rid: fill_reply(text, item.requester, item.title).strip()
             for rid, text in replies_for(self.config.replies).items()
@@ -303,7 +300,6 @@ class MainScreen(Screen[None]):
         """Post the picked reply as shown, or open it in the editor first (ctrl+s there declines)."""
         if choice is None:
             return
-        from mopstui.core.replies import title_for
         from mopstui.tui.screens.reply_editor import ReplyEditorScreen
 
         canned = filled[choice.reply_id]

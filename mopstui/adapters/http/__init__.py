@@ -31,11 +31,16 @@ start-up)::
     class JiraSource(HttpSource):
         def build_client(self) -> HttpClient:
             token = self.secret("api_token")
-            return self.make_client(self.options.base_url, policy=HttpPolicy(max_calls=10, per_seconds=1),
-                                    auth=httpx.BasicAuth(self.options.email, token),
-                                    auth_hint="...", access_hint="...")
+            return self.make_client(
+                self.options.base_url,
+                policy=HttpPolicy(max_calls=10, per_seconds=1.0, max_concurrency=4),
+                headers={"Accept": "application/json"},
+                auth=httpx.BasicAuth(self.options.email, token),
+                response_hook=self._classify,
+                auth_hint="...", access_hint="...",
+            )
         async def fetch_requests(self):
-            page = await self.http.get("/rest/api/3/search/jql", params={...})
+            page = await self.http.post("/rest/api/3/search/jql", json={...}, idempotent=True)
 
 Tests: `JiraSource("jira", options, ctx, transport=httpx.MockTransport(handler), sleep=fake_sleep)`.
 Where a source is built for you (config -> runtime), set `mopstui.adapters.http.client.transport_factory`

@@ -1,8 +1,9 @@
 """The key-hint line under the panes: the morning's keys as currently bound, ending in `? more`.
 
-Not Textual's Footer: at 80 columns it lists the app's keys after the screen's and its docked `^p`
-key overdraws the last ones mid-word. This line picks the keys that fit by a priority order (the
-morning's `a t x m r s q` first) and always keeps `? more` (help lists every key) at its end.
+Not Textual's Footer: at 80 columns its docked `^p` overdraws the last keys mid-word.
+
+The line picks the keys that fit by a priority order (the morning's `a t x m r s q` first) and
+always keeps `? more` (help lists every key) at its end.
 """
 
 from __future__ import annotations

@@ -469,3 +469,25 @@ def test_a_cancel_between_two_statements_stops_the_second() -> None:
 
     asyncio.run(run())
     assert ran == ["columns", "cancel", "close"]  # the count never ran
+
+
+# -- DuckDB, the one driver installed with mopstui -------------------------------------------------
+def test_duckdb_count_without_a_row_or_refused_is_one_line_naming_the_source(tmp_path: Path) -> None:
+    import duckdb
+
+    from mopstui.adapters.warehouse.duck import DuckConnection
+
+    database = tmp_path / "dw.duckdb"
+    duckdb.connect(str(database)).execute("CREATE TABLE contacts (email VARCHAR)").close()
+    conn = DuckConnection(str(database), "dw")
+    try:
+        assert conn.fetch_one("SELECT count(*) FROM contacts")[0] == (0,)
+        with pytest.raises(SourceError) as no_row:
+            conn.fetch_one("SELECT 1 FROM contacts WHERE false")
+        assert str(no_row.value) == "dw: the count query answered no row"
+        with pytest.raises(SourceError) as refused:
+            conn.fetch_one("SELECT nope FROM contacts")
+        assert str(refused.value).startswith("dw: DuckDB refused the query (")
+        assert "\n" not in str(refused.value)
+    finally:
+        conn.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
@@ -363,3 +363,19 @@ def facts_of(pairs: Iterable[tuple[str, str]]) -> Facts:
     """Facts with unique labels (a second rule of the same name becomes `#2`)."""
     taken: set[str] = set()
     return tuple((unique_label(label, taken), value) for label, value in pairs)
+
+
+def to_read(
+    revisions: Iterable[tuple[str, str]], known: Mapping[str, str], most: int, order: Callable[[str], Any]
+) -> list[str]:
+    """Workflow ids whose definition to read this refresh, at most `most`, from (id, revision) pairs:
+    those whose revision moved since the kept definition first (the drift), then those without one
+    yet (their baseline), each group in `order`. The rest wait for the next refresh."""
+    moved, unknown = [], []
+    for wid, rev in revisions:
+        kept = known.get(wid)
+        if kept is None:
+            unknown.append(wid)
+        elif kept != rev:
+            moved.append(wid)
+    return (sorted(moved, key=order) + sorted(unknown, key=order))[: max(0, most)]

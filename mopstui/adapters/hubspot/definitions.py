@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mopstui.core import drift
 from mopstui.core.drift import facts_of
 from mopstui.core.models import WorkflowDefinition
 
@@ -22,19 +23,9 @@ def revision(flow: Mapping[str, Any]) -> str:
 
 def to_read(flows: Sequence[Mapping[str, Any]], known: Mapping[str, str], most: int) -> list[str]:
     """Flow ids to read in full this refresh, at most `most`: revisionId moved first, then the
-    baselines still missing, by id."""
-    moved, unknown = [], []
-    for flow in flows:
-        fid = str(flow.get("id") or "")
-        if not fid:
-            continue
-        kept = known.get(fid)
-        if kept is None:
-            unknown.append(fid)
-        elif kept != revision(flow):
-            moved.append(fid)
-    order = lambda fid: (len(fid), fid)  # noqa: E731  (numeric ids, compared as numbers)
-    return (sorted(moved, key=order) + sorted(unknown, key=order))[: max(0, most)]
+    baselines still missing, by id (numeric ids, compared as numbers)."""
+    pairs = ((str(flow.get("id") or ""), revision(flow)) for flow in flows)
+    return drift.to_read(((fid, rev) for fid, rev in pairs if fid), known, most, order=lambda fid: (len(fid), fid))
 
 
 def definition(flow: Mapping[str, Any], url: str = "") -> WorkflowDefinition:

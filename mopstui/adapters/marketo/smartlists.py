@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mopstui.core import drift
 from mopstui.core.drift import facts_of, qualification_words
 from mopstui.core.errors import BadAnswerError
 from mopstui.core.models import WorkflowDefinition, WorkflowKind
@@ -29,21 +30,13 @@ def revision(campaign: Mapping[str, Any]) -> str:
 def to_read(campaigns: Mapping[str, Mapping[str, Any]], known: Mapping[str, str], most: int) -> list[str]:
     """Ids whose smart list to read this refresh, at most `most`: those whose updatedAt moved since
     the kept definition first (the drift), then those without one yet (their baseline), trigger
-    campaigns before batch ones, by id. The rest wait for the next refresh."""
-    moved, unknown = [], []
-    for cid, campaign in campaigns.items():
-        if campaign.get("isSystem") is True:
-            continue
-        kept = known.get(cid)
-        if kept is None:
-            unknown.append(cid)
-        elif kept != revision(campaign):
-            moved.append(cid)
+    campaigns before batch ones, by id. System campaigns are left out."""
 
     def order(cid: str) -> tuple[int, int, str]:
         return (0 if campaigns[cid].get("type") == "trigger" else 1, len(cid), cid)
 
-    return (sorted(moved, key=order) + sorted(unknown, key=order))[: max(0, most)]
+    pairs = ((cid, revision(c)) for cid, c in campaigns.items() if c.get("isSystem") is not True)
+    return drift.to_read(pairs, known, most, order)
 
 
 def smart_list_rules(data: Mapping[str, Any], where: str) -> Mapping[str, Any]:

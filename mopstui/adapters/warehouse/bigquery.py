@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from mopstui.adapters.warehouse.connection import Cost, import_driver, one_line
+from mopstui.adapters.warehouse.connection import Cost, import_driver, one_line, only_row
 from mopstui.adapters.warehouse.dialects import table_expression
 from mopstui.adapters.warehouse.options import WarehouseOptions
 from mopstui.core.errors import SourceError
@@ -61,11 +61,10 @@ class BigQueryConnection:
 
     def fetch_one(self, sql: str) -> tuple[Sequence[Any], Cost]:
         rows = list(self._run(sql))
-        if not rows:
-            raise SourceError(f"{self.where}: the count query answered no row")
+        row = only_row(rows[0] if rows else None, self.where)
         job = self.job
         scanned = getattr(job, "total_bytes_processed", None)
-        return tuple(rows[0].values()), Cost(
+        return tuple(row.values()), Cost(
             query_id=str(getattr(job, "job_id", "")),
             bytes_scanned=int(scanned) if scanned is not None else None,
             cached=bool(getattr(job, "cache_hit", False)),

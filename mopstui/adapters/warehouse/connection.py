@@ -13,9 +13,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from mopstui.core.errors import SourceError
+
+T = TypeVar("T")
 
 #: dialect -> (the driver's module, the pip extra that brings it).
 DRIVERS: dict[str, tuple[str, str]] = {
@@ -73,6 +75,23 @@ def one_line(text: object, limit: int = 300) -> str:
     lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
     first = lines[0] if lines else ""
     return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def only_row(row: T | None, where: str) -> T:
+    """The one row an aggregate query answered; none at all is a SourceError naming `where`."""
+    if row is None:
+        raise SourceError(f"{where}: the count query answered no row")
+    return row
+
+
+def first_row(conn: Any, sql: str, where: str, error: Callable[[BaseException], SourceError]) -> Sequence[Any]:
+    """The one row `sql` answers on a connection with DB-API's `execute().fetchone()` (DuckDB,
+    psycopg); a refusal is the driver's `error`."""
+    try:
+        row: Sequence[Any] | None = conn.execute(sql).fetchone()
+    except Exception as exc:
+        raise error(exc) from None
+    return only_row(row, where)
 
 
 class Job:

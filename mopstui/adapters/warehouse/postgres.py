@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from mopstui.adapters.warehouse.connection import Cost, import_driver, one_line
+from mopstui.adapters.warehouse.connection import Cost, first_row, import_driver, one_line
 from mopstui.adapters.warehouse.dialects import columns_sql
 from mopstui.core.errors import SourceError
 
@@ -56,13 +56,7 @@ class PostgresConnection:
         return [d.name for d in cur.description or []]
 
     def fetch_one(self, sql: str) -> tuple[Sequence[Any], Cost]:
-        try:
-            row = self.conn.execute(sql).fetchone()
-        except Exception as exc:
-            raise self.error(exc) from None
-        if row is None:
-            raise SourceError(f"{self.where}: the count query answered no row")
-        return row, Cost()
+        return first_row(self.conn, sql, self.where, self.error), Cost()
 
     def stream(self, sql: str, batch: int) -> tuple[list[str], Iterator[Sequence[Sequence[Any]]]]:
         cur = self.conn.cursor()

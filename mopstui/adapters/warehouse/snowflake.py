@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from mopstui.adapters.warehouse.connection import Cost, import_driver, one_line
+from mopstui.adapters.warehouse.connection import Cost, import_driver, one_line, only_row
 from mopstui.adapters.warehouse.dialects import columns_sql
 from mopstui.adapters.warehouse.options import WarehouseOptions
 from mopstui.core.errors import SourceError
@@ -93,9 +93,7 @@ class SnowflakeConnection:
             row = cur.fetchone()
         except Exception as exc:
             raise self.error(exc) from None
-        if row is None:
-            raise SourceError(f"{self.where}: the count query answered no row")
-        return row, self._cost(self.query_id)
+        return only_row(row, self.where), self._cost(self.query_id)
 
     def _cost(self, query_id: str) -> Cost:
         """Credits and bytes from the query history; the history may lag, then only the id is known."""

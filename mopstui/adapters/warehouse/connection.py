@@ -84,14 +84,23 @@ def only_row(row: T | None, where: str) -> T:
     return row
 
 
-def first_row(conn: Any, sql: str, where: str, error: Callable[[BaseException], SourceError]) -> Sequence[Any]:
-    """The one row `sql` answers on a connection with DB-API's `execute().fetchone()` (DuckDB,
-    psycopg); a refusal is the driver's `error`."""
+def execute(conn: Any, sql: str, error: Callable[[BaseException], SourceError]) -> Any:
+    """`conn.execute(sql)` on a DB-API connection (DuckDB, psycopg); a refusal is the driver's `error`."""
     try:
-        row: Sequence[Any] | None = conn.execute(sql).fetchone()
+        return conn.execute(sql)
     except Exception as exc:
         raise error(exc) from None
+
+
+def first_row(conn: Any, sql: str, where: str, error: Callable[[BaseException], SourceError]) -> Sequence[Any]:
+    """The one row `sql` answers on a DB-API connection."""
+    row: Sequence[Any] | None = execute(conn, sql, error).fetchone()
     return only_row(row, where)
+
+
+def column_names(conn: Any, sql: str, error: Callable[[BaseException], SourceError]) -> list[str]:
+    """The column names of `sql`'s answer on a DB-API connection (its cursor's `description`)."""
+    return [str(d[0]) for d in execute(conn, sql, error).description or []]
 
 
 class Job:

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from mopstui.adapters.warehouse.connection import Cost, first_row, import_driver, one_line
+from mopstui.adapters.warehouse.connection import Cost, column_names, first_row, import_driver, one_line
 from mopstui.adapters.warehouse.dialects import columns_sql
 from mopstui.core.errors import SourceError
 
@@ -32,11 +32,7 @@ class DuckConnection:
         return SourceError(f"{self.where}: DuckDB refused the query ({one_line(exc)})")
 
     def columns(self, table: str) -> list[str]:
-        try:
-            cur = self.conn.execute(columns_sql(table, "duckdb"))
-        except Exception as exc:
-            raise self.error(exc) from None
-        return [str(d[0]) for d in cur.description or []]
+        return column_names(self.conn, columns_sql(table, "duckdb"), self.error)
 
     def fetch_one(self, sql: str) -> tuple[Sequence[Any], Cost]:
         return first_row(self.conn, sql, self.where, self.error), Cost()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from mopstui.adapters.warehouse.connection import Cost, first_row, import_driver, one_line
+from mopstui.adapters.warehouse.connection import Cost, column_names, first_row, import_driver, one_line
 from mopstui.adapters.warehouse.dialects import columns_sql
 from mopstui.core.errors import SourceError
 
@@ -49,11 +49,7 @@ class PostgresConnection:
         return SourceError(f"{self.where}: PostgreSQL refused the query ({message})")
 
     def columns(self, table: str) -> list[str]:
-        try:
-            cur = self.conn.execute(columns_sql(table, "postgres"))
-        except Exception as exc:
-            raise self.error(exc) from None
-        return [d.name for d in cur.description or []]
+        return column_names(self.conn, columns_sql(table, "postgres"), self.error)
 
     def fetch_one(self, sql: str) -> tuple[Sequence[Any], Cost]:
         return first_row(self.conn, sql, self.where, self.error), Cost()

@@ -62,6 +62,11 @@ class Report:
         items = [m for r in self.results for m in r.metrics]
         return sorted(items, key=lambda m: (SEVERITY_RANK.get(m.severity, 9), m.source, m.metric))
 
+    @property
+    def listed_problems(self) -> list[WorkflowProblem]:
+        """The problems the text and Markdown reports list: all but the `info` ones seen before."""
+        return [p for p in self.problems if p.severity != "info" or self.is_new(p.key)]
+
     def is_new(self, key: str) -> bool:
         return any(key in r.new_keys for r in self.results)
 
@@ -220,7 +225,7 @@ def render_text(report: Report) -> str:
         state = "ok" if r.status.state == "ok" else f"FAILED: {_v(r.status.error)}"
         health = f"; {_v(r.status.health)}" if r.status.health else ""
         lines.append(f"  {_v(r.name)} ({r.status.kind}): {state}, {r.status.calls} calls{health}")
-    problems = [p for p in report.problems if p.severity != "info" or report.is_new(p.key)]
+    problems = report.listed_problems
     if problems:
         lines += ["", "Workflows"]
         lines += _capped(
@@ -296,7 +301,7 @@ def render_markdown(report: Report) -> str:
         state = "ok" if r.status.state == "ok" else f"**failed**: {_md(r.status.error)}"
         health = f"; {_md(r.status.health)}" if r.status.health else ""
         lines.append(f"- **{_md(r.name)}** ({r.status.kind}): {state}, {r.status.calls} calls{health}")
-    problems = [p for p in report.problems if p.severity != "info" or report.is_new(p.key)]
+    problems = report.listed_problems
     if problems:
         lines += ["", "### Workflows", "", "| Severity | New | Workflow | Problem | Detail |", "|---|---|---|---|---|"]
         for p in problems:

@@ -32,3 +32,15 @@ def test_json_lists_the_same_info_problems(three_info, write_config, capsys) -> 
     main(["check", "--config", str(write_config(SCRIPTED)), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert json.dumps(data).count('"info"') >= 3
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_info_problems_are_listed_while_new_and_only_counted_once_seen(three_info, write_config, capsys, fmt) -> None:  # type: ignore[no-untyped-def]
+    config = str(write_config(SCRIPTED))
+    main(["check", "--config", config, "--format", fmt])
+    first = capsys.readouterr().out
+    assert all(f"Campaign 10{n}" in first for n in range(3))  # new since the last check: listed
+    main(["check", "--config", config, "--format", fmt])
+    second = capsys.readouterr().out
+    assert "3 info workflow problems" in second
+    assert "Campaign 10" not in second  # seen before and only `info`: counted, not listed again

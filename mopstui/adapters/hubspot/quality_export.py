@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mopstui.adapters.files import FileOptions, FileSource
+from mopstui.adapters.files.reader import age_hours
 from mopstui.core.errors import BadAnswerError, SourceError
 from mopstui.core.models import QualityMetric
 from mopstui.core.private import open_private, private_dir
@@ -69,10 +70,7 @@ class ContactsExport:
         self.counter = FileSource(name, options, SourceContext(state_dir=context.state_dir), today=today)
 
     def _age_hours(self) -> float | None:
-        try:
-            return (self.now().timestamp() - os.stat(self.file).st_mtime) / 3600.0
-        except OSError:
-            return None
+        return age_hours(self.file, self.now())
 
     async def fetch(self) -> list[QualityMetric] | None:
         """The export's counts, or None while there is no export yet (the caller counts by search)."""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mopstui.adapters.files import FileOptions, FileSource
+from mopstui.adapters.files.reader import age_hours
 from mopstui.adapters.marketo.bulk_budget import DAILY_BYTES, BulkBudget
 from mopstui.adapters.marketo.envelope import MarketoRefused
 from mopstui.core.errors import BadAnswerError, SourceError
@@ -104,10 +105,7 @@ class QualityExport:
 
     # -- the run ----------------------------------------------------------------------------------
     def _age_hours(self) -> float | None:
-        try:
-            return (self.now().timestamp() - os.stat(self.file).st_mtime) / 3600.0
-        except OSError:
-            return None
+        return age_hours(self.file, self.now())
 
     async def fetch(self) -> list[QualityMetric]:
         age = self._age_hours()

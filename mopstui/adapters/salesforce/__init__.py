@@ -28,7 +28,7 @@ from typing import Any
 from mopstui import paths
 from mopstui.adapters.files import FileSource
 from mopstui.adapters.files.options import KNOWN_FIELDS
-from mopstui.adapters.files.reader import ExportFile
+from mopstui.adapters.files.reader import ExportFile, age_hours
 from mopstui.adapters.salesforce import bulk, health
 from mopstui.adapters.salesforce.api import SalesforceApi
 from mopstui.adapters.salesforce.options import DUPLICATE_RULE_HITS, SalesforceOptions
@@ -86,11 +86,7 @@ class SalesforceSource(SalesforceApi):
         return self.cache / f"{sobject}.csv"
 
     def _age_hours(self, path: Path) -> float | None:
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError:
-            return None
-        return (self.now().timestamp() - mtime) / 3600.0
+        return age_hours(path, self.now())
 
     def _file_source(self, sobject: str) -> FileSource:
         source = self._files.get(sobject)

@@ -30,3 +30,10 @@ def test_hubspot_reads_moved_flows_first_in_numeric_id_order_and_skips_flows_wit
         {"id": "7", "revisionId": "2"},  # moved from 1
     ]
     assert flows.to_read(listing, {"7": "1", "100": "3"}, most=10) == ["7", "9", "20"]
+
+
+def test_two_rules_of_one_name_keep_apart_as_name_and_name_2() -> None:
+    from mopstui.core.drift import facts_of
+
+    facts = facts_of([("filter Country", "is US"), ("filter Country", "is DE"), ("filter Country", "is FR")])
+    assert facts == (("filter Country", "is US"), ("filter Country #2", "is DE"), ("filter Country #3", "is FR"))

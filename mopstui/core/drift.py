@@ -24,6 +24,7 @@ from typing import Any
 
 from mopstui.core.audit import AuditLog
 from mopstui.core.models import Severity, WorkflowDefinition, WorkflowKind, WorkflowProblem
+from mopstui.core.names import numbered
 from mopstui.core.receipt import ATTEMPT, OK, UNCONFIRMED
 from mopstui.core.redact import redact
 from mopstui.core.store import StateStore, pack, unpack
@@ -114,10 +115,7 @@ def side_by_side(before: Sequence[str], after: Sequence[str]) -> list[tuple[str,
 
 def unique_label(label: str, taken: set[str]) -> str:
     """`label`, or `label #2`, `#3`... when a definition has two rules of one name."""
-    out, n = label, 1
-    while out in taken:
-        n += 1
-        out = f"{label} #{n}"
+    out = numbered(label, taken, "{base} #{n}")
     taken.add(out)
     return out
 

@@ -14,6 +14,7 @@ from typing import Any
 from mopstui.adapters import known_kinds, load_kind
 from mopstui.config import COMMON_SOURCE_KEYS, parse_config
 from mopstui.core.errors import ConfigError
+from mopstui.core.names import numbered
 from mopstui.core.source import AdapterError, Source
 from mopstui.wizard.fields import Setting, parse_value, settings_of, to_toml
 
@@ -80,11 +81,7 @@ def check_name(name: str, taken: set[str]) -> str:
 
 def free_name(kind: str, taken: set[str]) -> str:
     """`kind`, else `kind-2`, `kind-3`..."""
-    name, n = kind, 1
-    while name in taken:
-        n += 1
-        name = f"{kind}-{n}"
-    return name
+    return numbered(kind, taken)
 
 
 def new_source(name: str, kind: str, taken: set[str]) -> PlannedSource:

@@ -19,7 +19,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +37,14 @@ __all__ = ["FileOptions", "FileSource"]
 T = TypeVar("T")
 #: (modification time in ns, size in bytes): a change of either means a new file to scan.
 FileKey = tuple[int, int]
+
+
+def age_hours(path: Path, now: datetime) -> float | None:
+    """Hours since an export file was last written (its modification time); None when there is none."""
+    try:
+        return (now.timestamp() - os.stat(path).st_mtime) / 3600.0
+    except OSError:
+        return None
 
 
 class FileSource(Source):

@@ -9,13 +9,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import os
 import re
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -48,14 +46,6 @@ _DELIMITERS = (",", ";", "\t", "|")
 #: diagnosis of a refused CSV) stops at its next line or block. `asyncio.to_thread` hands each
 #: worker thread the context of its own fetch, so every scan sees its own event.
 STOP: ContextVar[threading.Event | None] = ContextVar("mopstui_file_scan_stop", default=None)
-
-
-def age_hours(path: Path, now: datetime) -> float | None:
-    """Hours since an export file was last written (its modification time); None when there is none."""
-    try:
-        return (now.timestamp() - os.stat(path).st_mtime) / 3600.0
-    except OSError:
-        return None
 
 
 def connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:

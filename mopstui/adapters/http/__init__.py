@@ -25,22 +25,11 @@ It runs before the default status mapping; it may return (carry on), raise a Sou
 raise `Transient(error, retry_after=, max_retries=, slow_down=)` to retry. Marketo uses it for its
 HTTP-200 `success: false` envelope; HubSpot can read `policyName` from a 429 body.
 
-Usage (`self.http` calls `build_client` on first use, so a missing secret fails the fetch, not the
-start-up)::
-
-    class JiraSource(HttpSource):
-        def build_client(self) -> HttpClient:
-            token = self.secret("api_token")
-            return self.make_client(
-                self.options.base_url,
-                policy=HttpPolicy(max_calls=10, per_seconds=1.0, max_concurrency=4),
-                headers={"Accept": "application/json"},
-                auth=httpx.BasicAuth(self.options.email, token),
-                response_hook=self._classify,
-                auth_hint="...", access_hint="...",
-            )
-        async def fetch_requests(self):
-            page = await self.http.post("/rest/api/3/search/jql", json={...}, idempotent=True)
+Usage: an adapter subclasses `HttpSource` and returns `self.make_client(base_url, policy=HttpPolicy(...),
+auth=..., response_hook=..., auth_hint=..., access_hint=...)` from `build_client`, then calls
+`self.http.get` / `self.http.post`; `self.http` calls `build_client` on first use, so a missing
+secret fails the fetch, not the start-up. `JiraSource.build_client` (adapters/jira) is the plainest
+whole example.
 
 Tests: `JiraSource("jira", options, ctx, transport=httpx.MockTransport(handler), sleep=fake_sleep)`.
 Where a source is built for you (config -> runtime), set `mopstui.adapters.http.client.transport_factory`

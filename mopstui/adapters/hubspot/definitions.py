@@ -24,8 +24,8 @@ def revision(flow: Mapping[str, Any]) -> str:
 def to_read(flows: Sequence[Mapping[str, Any]], known: Mapping[str, str], most: int) -> list[str]:
     """Flow ids to read in full this refresh, at most `most`: revisionId moved first, then the
     baselines still missing, by id (numeric ids, compared as numbers)."""
-    pairs = ((str(flow.get("id") or ""), revision(flow)) for flow in flows)
-    return drift.to_read(((fid, rev) for fid, rev in pairs if fid), known, most, order=lambda fid: (len(fid), fid))
+    pairs = ((fid, revision(flow)) for flow in flows if (fid := str(flow.get("id") or "")))
+    return drift.to_read(pairs, known, most, order=lambda fid: (len(fid), fid))
 
 
 def definition(flow: Mapping[str, Any], url: str = "") -> WorkflowDefinition:

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mopstui.adapters.files import FileOptions, FileSource
-from mopstui.adapters.files.reader import age_hours
+from mopstui.adapters.files import FileOptions, FileSource, age_hours
 from mopstui.core.errors import BadAnswerError, SourceError
 from mopstui.core.models import QualityMetric
 from mopstui.core.private import open_private, private_dir
@@ -69,12 +68,9 @@ class ContactsExport:
         options = FileOptions(path=str(self.file), columns=dict(self.properties), required_fields=list(required))
         self.counter = FileSource(name, options, SourceContext(state_dir=context.state_dir), today=today)
 
-    def _age_hours(self) -> float | None:
-        return age_hours(self.file, self.now())
-
     async def fetch(self) -> list[QualityMetric] | None:
         """The export's counts, or None while there is no export yet (the caller counts by search)."""
-        age = self._age_hours()
+        age = age_hours(self.file, self.now())
         if not self.task_id and (age is None or age >= EXPORT_EVERY_HOURS):
             answer = await self.api(
                 "POST",
@@ -100,7 +96,9 @@ class ContactsExport:
             return None
         metrics = await self.counter.fetch_quality()
         if not self.task_id and metrics:
-            self.status = f"{metrics[0].total or 0:,} contacts exported {self._age_hours() or 0:.0f} h ago"
+            self.status = (
+                f"{metrics[0].total or 0:,} contacts exported {age_hours(self.file, self.now()) or 0:.0f} h ago"
+            )
         return metrics
 
     async def _poll(self) -> None:

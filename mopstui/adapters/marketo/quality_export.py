@@ -23,8 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mopstui.adapters.files import FileOptions, FileSource
-from mopstui.adapters.files.reader import age_hours
+from mopstui.adapters.files import FileOptions, FileSource, age_hours
 from mopstui.adapters.marketo.bulk_budget import DAILY_BYTES, BulkBudget
 from mopstui.adapters.marketo.envelope import MarketoRefused
 from mopstui.core.errors import BadAnswerError, SourceError
@@ -104,11 +103,8 @@ class QualityExport:
         self.counter = FileSource(name, file_options, SourceContext(state_dir=context.state_dir), today=today)
 
     # -- the run ----------------------------------------------------------------------------------
-    def _age_hours(self) -> float | None:
-        return age_hours(self.file, self.now())
-
     async def fetch(self) -> list[QualityMetric]:
-        age = self._age_hours()
+        age = age_hours(self.file, self.now())
         if self.run is None and (age is None or age >= EXPORT_EVERY_HOURS):
             since = datetime.fromisoformat(self.options.export_since).replace(tzinfo=self.now().tzinfo)
             self.run = windows(since, self.now())
@@ -116,7 +112,7 @@ class QualityExport:
             await self._advance(self.run)
         metrics = await self.counter.fetch_quality() if self.file.exists() else []
         if self.run is None and metrics:
-            self.status = f"{metrics[0].total or 0:,} leads exported {self._age_hours() or 0:.0f} h ago"
+            self.status = f"{metrics[0].total or 0:,} leads exported {age_hours(self.file, self.now()) or 0:.0f} h ago"
         return metrics
 
     async def _advance(self, run: list[Window]) -> None:

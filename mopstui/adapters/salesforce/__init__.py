@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from mopstui import paths
-from mopstui.adapters.files import FileSource
+from mopstui.adapters.files import FileSource, age_hours
 from mopstui.adapters.files.options import KNOWN_FIELDS
-from mopstui.adapters.files.reader import ExportFile, age_hours
+from mopstui.adapters.files.reader import ExportFile
 from mopstui.adapters.salesforce import bulk, health
 from mopstui.adapters.salesforce.api import SalesforceApi
 from mopstui.adapters.salesforce.options import DUPLICATE_RULE_HITS, SalesforceOptions
@@ -85,9 +85,6 @@ class SalesforceSource(SalesforceApi):
     def export_path(self, sobject: str) -> Path:
         return self.cache / f"{sobject}.csv"
 
-    def _age_hours(self, path: Path) -> float | None:
-        return age_hours(path, self.now())
-
     def _file_source(self, sobject: str) -> FileSource:
         source = self._files.get(sobject)
         if source is None:
@@ -125,7 +122,7 @@ class SalesforceSource(SalesforceApi):
         path = self.export_path(sobject)
         job = self._jobs.get(sobject)
         if job is None:
-            age = self._age_hours(path)
+            age = age_hours(path, self.now())
             if age is not None and age < self.options.export_every_hours:
                 return
             job = await bulk.create(self, sobject, await self.soql(sobject))
@@ -169,7 +166,7 @@ class SalesforceSource(SalesforceApi):
                 found = await self._file_source(sobject).fetch_quality()
                 metrics.extend(self._relabel(sobject, m) for m in found)
                 if sobject not in self._jobs and found:
-                    age = self._age_hours(self.export_path(sobject)) or 0.0
+                    age = age_hours(self.export_path(sobject), self.now()) or 0.0
                     self._object_status[sobject] = f"{sobject} {found[0].total or 0:,} rows, exported {age:.0f} h ago"
                 elif sobject in self._jobs and found:
                     self._object_status[sobject] += f", showing the last export's {found[0].total or 0:,} rows"

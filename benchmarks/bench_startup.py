@@ -89,7 +89,10 @@ def main() -> None:
             cockpit.append(sample(COCKPIT, env))
     b, c = (statistics.median(x[0] for x in bare), statistics.median(x[0] for x in cockpit))
     bmin, cmin = min(x[0] for x in bare), min(x[0] for x in cockpit)
-    paired = statistics.median(cx[0] / bx[0] for bx, cx in zip(bare, cockpit, strict=False))
+    ratios = [cx[0] / bx[0] for bx, cx in zip(bare, cockpit, strict=False)]
+    paired = statistics.median(ratios)
+    # The spread of the pairs says how far apart two runs of the same tree may land.
+    low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else (paired, paired, paired)
     be, ce = (statistics.median(x[1] for x in bare), statistics.median(x[1] for x in cockpit))
     print(
         f"to painted: bare Textual app {b:.3f} s, cockpit loaded {c:.3f} s, ratio {c / b:.2f}x  (medians of {args.runs})"
@@ -98,6 +101,7 @@ def main() -> None:
         f"            fastest runs {bmin:.3f} s vs {cmin:.3f} s, ratio {cmin / bmin:.2f}x; "
         f"median of the {args.runs} side-by-side ratios {paired:.2f}x"
     )
+    print(f"            side-by-side ratios, quartiles: {low:.2f}x to {high:.2f}x")
     print(f"to exit:    bare Textual app {be:.3f} s, cockpit loaded {ce:.3f} s, ratio {ce / be:.2f}x")
 
 
